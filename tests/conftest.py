@@ -1,0 +1,49 @@
+import os
+
+import pytest
+from django.test.utils import override_settings
+
+from unionportal.notifications.sms import LocMemSmsBackend
+
+IN_CI = bool(os.environ.get("CI"))
+
+
+def skip_unless_ci(reason: str):
+    """Skip a test that needs a service or the browser, but only outside CI: under CI it must run."""
+    if IN_CI:
+        return
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings(worker_id):
+    # Each xdist worker gets its own cache/broker key prefix so parallel runs never share keys.
+    from django.conf import settings
+
+    caches = {name: {**conf, "KEY_PREFIX": f"test-{worker_id}"} for name, conf in settings.CACHES.items()}
+    with override_settings(
+        CACHES=caches,
+        SMS_BACKEND="unionportal.notifications.sms.LocMemSmsBackend",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _clean_outboxes():
+    from django.core.cache import cache
+
+    LocMemSmsBackend.outbox.clear()
+    cache.clear()
+    yield
+    LocMemSmsBackend.outbox.clear()
+
+
+@pytest.fixture
+def sms_outbox():
+    return LocMemSmsBackend.outbox

@@ -1,0 +1,76 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from .validators import normalise_mobile, validate_mobile
+
+
+class CrispyMixin:
+    submit_label = _("Submit")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class LoginForm(CrispyMixin, auth_forms.AuthenticationForm):
+    submit_label = _("Sign in")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("User name or mobile number")
+
+
+class PasswordChangeForm(CrispyMixin, auth_forms.PasswordChangeForm):
+    submit_label = _("Change password")
+
+
+class PasswordResetForm(CrispyMixin, auth_forms.PasswordResetForm):
+    submit_label = _("Send reset link")
+
+
+class SetPasswordForm(CrispyMixin, auth_forms.SetPasswordForm):
+    submit_label = _("Set password")
+
+
+class PhoneField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Mobile number"))
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = normalise_mobile(super().clean(value))
+        validate_mobile(value)
+        return value
+
+
+class SmsResetRequestForm(CrispyMixin, forms.Form):
+    submit_label = _("Send code")
+    phone = PhoneField()
+
+
+class SmsResetConfirmForm(CrispyMixin, forms.Form):
+    submit_label = _("Set password")
+    phone = PhoneField()
+    code = forms.RegexField(label=_("Code"), regex=r"^\d{6}$", max_length=6,
+                            error_messages={"invalid": _("The code has six digits.")})
+    new_password1 = forms.CharField(label=_("New password"), widget=forms.PasswordInput, strip=False,
+                                    help_text=password_validation.password_validators_help_text_html())
+    new_password2 = forms.CharField(label=_("New password again"), widget=forms.PasswordInput, strip=False)
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("new_password1"), data.get("new_password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("new_password2", _("The two passwords do not match."))
+        elif p1:
+            try:
+                password_validation.validate_password(p1)
+            except forms.ValidationError as error:
+                self.add_error("new_password2", error)
+        return data

@@ -1,0 +1,47 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+_LAST_SEEN = "staff_last_seen"
+
+
+class StaffIdleTimeoutMiddleware:
+    """Staff sessions end after STAFF_SESSION_IDLE_SECONDS without a request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            now = int(time.time())
+            last_seen = request.session.get(_LAST_SEEN)
+            if last_seen is not None and now - last_seen > settings.STAFF_SESSION_IDLE_SECONDS:
+                logout(request)
+                messages.info(request, _("Your session expired after a period of inactivity. Please sign in again."))
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            # Writing the session costs a query; once a minute is precise enough.
+            if last_seen is None or now - last_seen >= 60:
+                request.session[_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class ForcePasswordChangeMiddleware:
+    """Accounts created by staff must choose their own password before anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.must_change_password:
+            allowed = {reverse("accounts:password_change"), reverse("accounts:logout")}
+            if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
+                messages.warning(request, _("Please choose a new password before you continue."))
+                return redirect("accounts:password_change")
+        return self.get_response(request)

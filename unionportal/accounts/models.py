@@ -1,0 +1,76 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .validators import mask_mobile, validate_mobile
+
+
+class User(AbstractUser):
+    """A person who signs in. Chinese names are one field; the phone is optional but unique."""
+
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    phone = models.CharField(
+        _("mobile phone"), max_length=11, unique=True, null=True, blank=True, validators=[validate_mobile]
+    )
+    phone_verified_at = models.DateTimeField(_("phone verified at"), null=True, blank=True)
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set for accounts created by staff: the first sign-in asks for a new password."),
+    )
+    created_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.name or self.username
+
+    def save(self, *args, **kwargs):
+        # An empty phone is stored as NULL so that the unique constraint allows many accounts without one.
+        if not self.phone:
+            self.phone = None
+        super().save(*args, **kwargs)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_mobile(self.phone)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.username
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent by SMS; only its keyed hash is stored."""
+
+    class Purpose(models.TextChoices):
+        VERIFY = "verify", _("Verify phone")
+        PASSWORD_RESET = "reset", _("Password reset")
+        LOGIN = "login", _("Sign in")
+        VOTE = "vote", _("Public vote")
+
+    phone = models.CharField(max_length=11)
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone code")
+        verbose_name_plural = _("phone codes")
+        indexes = [
+            models.Index(fields=["phone", "purpose", "-created_at"], name="phonecode_lookup"),
+            models.Index(fields=["client_ip", "created_at"], name="phonecode_ip"),
+        ]
+
+    def __str__(self):
+        return f"{mask_mobile(self.phone)} {self.purpose} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,32 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalise_mobile(value: str) -> str:
+    """Strip spaces, dashes and a leading +86 / 86 so the same phone is always stored the same way."""
+    digits = re.sub(r"[\s\-]", "", value or "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits
+
+
+def validate_mobile(value: str) -> None:
+    if not MOBILE_RE.match(value or ""):
+        raise ValidationError(
+            _("Enter a valid mainland mobile number (11 digits starting with 1)."), code="invalid_mobile"
+        )
+
+
+def mask_mobile(value: str | None) -> str:
+    """138****1234: how a phone appears in every list and export."""
+    if not value:
+        return ""
+    if len(value) < 7:
+        return "*" * len(value)
+    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"

@@ -1,0 +1,139 @@
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+
+from unionportal.http import client_ip
+
+from . import forms
+from .models import PhoneCode
+from .phone import PhoneCodeError, phone_code_send, phone_code_verify
+
+User = get_user_model()
+_SMS_RESET_PHONE = "sms_reset_phone"
+
+
+class LoginView(auth_views.LoginView):
+    form_class = forms.LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = forms.PasswordChangeForm
+    template_name = "accounts/form_page.html"
+    success_url = reverse_lazy("home")
+    extra_context = {"title": _("Change password")}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        if user.must_change_password:
+            user.must_change_password = False
+            user.save(update_fields=["must_change_password"])
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = forms.PasswordResetForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/message.html"
+    extra_context = {
+        "title": _("Check your e-mail"),
+        "message": _("If the address belongs to an account, a link to set a new password has been sent to it."),
+    }
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = forms.SetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        form.user.must_change_password = False
+        return super().form_valid(form)
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/message.html"
+    extra_context = {
+        "title": _("Password set"),
+        "message": _("Your new password is set. You can sign in with it now."),
+        "show_login": True,
+    }
+
+
+def sms_reset_request(request):
+    """Step one of a reset by SMS: send a code. Unknown numbers get the same answer (no enumeration)."""
+    form = forms.SmsResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        try:
+            if User.objects.filter(phone=phone, is_active=True).exists():
+                phone_code_send(phone=phone, purpose=PhoneCode.Purpose.PASSWORD_RESET, client_ip=client_ip(request))
+        except PhoneCodeError as error:
+            form.add_error(None, error.message)
+        else:
+            request.session[_SMS_RESET_PHONE] = phone
+            messages.info(request, _("If the number belongs to an account, a six-digit code has been sent to it."))
+            return redirect("accounts:sms_reset_confirm")
+    return render(request, "accounts/form_page.html", {"form": form, "title": _("Reset password by SMS")})
+
+
+@sensitive_post_parameters("new_password1", "new_password2", "code")
+def sms_reset_confirm(request):
+    """Step two: the code and a new password. The code is spent only when the password is valid."""
+    form = forms.SmsResetConfirmForm(request.POST or None, initial={"phone": request.session.get(_SMS_RESET_PHONE)})
+    if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        user = User.objects.filter(phone=phone, is_active=True).first()
+        try:
+            with transaction.atomic():
+                phone_code_verify(phone=phone, purpose=PhoneCode.Purpose.PASSWORD_RESET, code=form.cleaned_data["code"])
+                if user is None:  # a code can only exist for a known number, but stay safe
+                    raise PhoneCodeError(_("No code was requested for this number. Request a code first."))
+                user.set_password(form.cleaned_data["new_password1"])
+                user.must_change_password = False
+                if user.phone_verified_at is None:
+                    user.phone_verified_at = timezone.now()
+                user.save()
+        except PhoneCodeError as error:
+            form.add_error("code", error.message)
+        else:
+            request.session.pop(_SMS_RESET_PHONE, None)
+            if request.user.is_authenticated and request.user == user:
+                update_session_auth_hash(request, user)
+            messages.success(request, _("Your new password is set. You can sign in with it now."))
+            return redirect("accounts:login")
+    return render(request, "accounts/form_page.html", {"form": form, "title": _("Reset password by SMS")})
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """django-axes lockout answer: says when the account can be tried again from this address."""
+    username = (credentials or {}).get(settings.AXES_USERNAME_FORM_FIELD) or request.POST.get("username", "")
+    attempt = (
+        AccessAttempt.objects.filter(username=username, ip_address=client_ip(request))
+        .order_by("-attempt_time")
+        .first()
+    )
+    last = attempt.attempt_time if attempt else timezone.now()
+    unlock_at = timezone.localtime(last + settings.AXES_COOLOFF_TIME)
+    return render(request, "accounts/locked_out.html", {"unlock_at": unlock_at}, status=429)

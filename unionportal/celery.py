@@ -1,0 +1,36 @@
+"""The Celery application: broker, serialisation, limits, routes and the beat schedule live here."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionportal.settings")
+
+app = Celery("unionportal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    task_ignore_result=True,
+    task_soft_time_limit=5 * 60,
+    task_time_limit=6 * 60,
+    # A task is acknowledged only once it has run, so a worker that dies mid-task leaves it queued.
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    broker_connection_retry_on_startup=True,
+    broker_transport_options={"visibility_timeout": 60 * 60},
+    task_default_queue="default",
+    task_routes={
+        "notifications.*": {"queue": "default"},
+        "periodic.*": {"queue": "default"},
+        "imports.*": {"queue": "bulk"},
+        "exports.*": {"queue": "bulk"},
+    },
+    beat_schedule={
+        # One tick; unionportal.periodic decides what is due (the same code `run_periodic` calls).
+        "periodic-tick": {"task": "periodic.tick", "schedule": 60.0},
+    },
+)
+app.autodiscover_tasks()

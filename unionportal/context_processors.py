@@ -1,0 +1,10 @@
+from django.conf import settings
+
+
+def site(request):
+    return {
+        "SITE_OPERATOR": settings.SITE_OPERATOR,
+        "SITE_ICP_NUMBER": settings.SITE_ICP_NUMBER,
+        "SITE_PSB_NUMBER": settings.SITE_PSB_NUMBER,
+        "SITE_CONTACT_PHONE": settings.SITE_CONTACT_PHONE,
+    }

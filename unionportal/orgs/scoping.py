@@ -1,0 +1,83 @@
+"""The one scoping rule: what a user may see and act on.
+
+Staff and organisation admins act on their organisation's whole subtree; every other role sees its
+own organisation only; superusers see everything; anonymous users see nothing. Every ``visible_to``
+queryset method, the admin, views, exports and imports go through ``scope_q``.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from .enums import SUBTREE_ROLES, Role
+
+_CACHE_ATTR = "_unionportal_scope"
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool
+    subtree_paths: tuple[str, ...]  # paths whose whole subtree is in scope
+    own_paths: tuple[str, ...]  # paths in scope by themselves only
+
+    def covers(self, path: str) -> bool:
+        return (
+            self.everything
+            or any(path.startswith(p) for p in self.subtree_paths)
+            or path in self.own_paths
+        )
+
+
+def _minimal(paths: set[str]) -> tuple[str, ...]:
+    """Drop paths already covered by an ancestor path, so the query stays short."""
+    kept: list[str] = []
+    for path in sorted(paths, key=len):
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return tuple(sorted(kept))
+
+
+def get_scope(user, roles=None) -> Scope:
+    """The user's scope, computed once per user object (per request)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope(False, (), ())
+    if user.is_superuser:
+        return Scope(True, (), ())
+    cache = user.__dict__.setdefault(_CACHE_ATTR, {})
+    key = frozenset(roles) if roles else None
+    if key not in cache:
+        from .models import Membership
+
+        rows = Membership.objects.active().filter(user=user)
+        if roles:
+            rows = rows.filter(role__in=list(roles))
+        subtree, own = set(), set()
+        for role, path in rows.values_list("role", "organisation__path"):
+            (subtree if role in SUBTREE_ROLES else own).add(path)
+        subtree_paths = _minimal(subtree)
+        own_paths = tuple(sorted(p for p in own if not any(p.startswith(s) for s in subtree_paths)))
+        cache[key] = Scope(False, subtree_paths, own_paths)
+    return cache[key]
+
+
+def scope_q(user, path_field: str, roles=None) -> Q:
+    """A filter on ``path_field`` (an organisation path) for the records ``user`` may see."""
+    scope = get_scope(user, roles)
+    if scope.everything:
+        return Q()
+    q = Q(pk__in=[])
+    for path in scope.subtree_paths:
+        q |= Q(**{f"{path_field}__startswith": path})
+    if scope.own_paths:
+        q |= Q(**{f"{path_field}__in": list(scope.own_paths)})
+    return q
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope after the user's memberships change."""
+    user.__dict__.pop(_CACHE_ATTR, None)
+
+
+def has_role(user, *roles: Role) -> bool:
+    scope = get_scope(user, roles)
+    return scope.everything or bool(scope.subtree_paths or scope.own_paths)

@@ -1,0 +1,208 @@
+"""Writes to the union network: organisations, enterprises, memberships and accounts in a subtree."""
+
+import secrets
+import string
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .enums import SUBTREE_ROLES, Role
+from .models import Membership, Organisation, check_parent_level
+from .scoping import forget_scope, get_scope
+
+User = get_user_model()
+
+_PASSWORD_ALPHABET = string.ascii_letters + string.digits
+
+
+def organisation_create(*, parent: Organisation | None, **fields) -> Organisation:
+    """Add an organisation under ``parent`` (None for the province), enforcing the parent rule."""
+    level = fields["level"]
+    check_parent_level(parent, level)
+    node = Organisation(**fields)
+    node._intended_parent = parent
+    node.full_clean(exclude=["path", "depth", "numchild"])
+    if parent is None:
+        return Organisation.add_root(instance=node)
+    # Refresh: treebeard needs the parent's current numchild and path.
+    parent = Organisation.objects.get(pk=parent.pk)
+    return parent.add_child(instance=node)
+
+
+def membership_grant(*, user, organisation: Organisation, role: Role, actor=None) -> Membership:
+    """Give ``user`` ``role`` in ``organisation``; staff roles also open the admin site to them."""
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=role, defaults={"created_by": actor}
+    )
+    if not created and not membership.is_active:
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+    if role in SUBTREE_ROLES and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    forget_scope(user)
+    return membership
+
+
+def generate_password() -> str:
+    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _i in range(12))
+
+
+def can_manage_users_of(actor, organisation: Organisation) -> bool:
+    scope = get_scope(actor, roles=[Role.ORG_ADMIN])
+    return scope.everything or any(organisation.path.startswith(p) for p in scope.subtree_paths)
+
+
+def user_create_in_subtree(
+    *, actor, organisation: Organisation, role: Role, username: str, name: str = "", phone: str = "",
+    email: str = "", password: str | None = None,
+) -> tuple[User, str]:
+    """Create an account with a role in ``organisation``, which must be in the actor's admin subtree.
+
+    Returns the user and the temporary password; the account must change it at first sign-in.
+    Raises PermissionDenied outside the subtree and ValidationError for bad or duplicate fields.
+    """
+    if not can_manage_users_of(actor, organisation):
+        raise PermissionDenied(_("You can only create accounts inside your own organisation's subtree."))
+    password = password or generate_password()
+    user = User(
+        username=username, name=name, phone=phone or None, email=email, must_change_password=True,
+        created_by=actor,
+    )
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    with transaction.atomic():
+        user.save()
+        membership_grant(user=user, organisation=organisation, role=role, actor=actor)
+    return user, password
+
+
+def user_deactivate(*, actor, user) -> None:
+    """Deactivate an account; the actor must administer every organisation the user belongs to."""
+    memberships = list(user.memberships.select_related("organisation"))
+    if user == actor:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    if user.is_superuser or not memberships or not all(
+        can_manage_users_of(actor, m.organisation) for m in memberships
+    ):
+        raise PermissionDenied(_("This account belongs to organisations outside your subtree."))
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+
+def user_reactivate(*, actor, user) -> None:
+    memberships = list(user.memberships.select_related("organisation"))
+    if not memberships or not all(can_manage_users_of(actor, m.organisation) for m in memberships):
+        raise PermissionDenied(_("This account belongs to organisations outside your subtree."))
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+
+
+
+
+class ImportRejected(Exception):
+    """A bulk import found errors; nothing was written. ``errors`` are row-numbered messages."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+# Column names accepted in an account sheet: the Chinese template headers and English equivalents.
+ACCOUNT_COLUMNS = {
+    "username": ("用户名", "username"),
+    "name": ("姓名", "name"),
+    "phone": ("手机号", "phone"),
+    "email": ("邮箱", "email"),
+    "org_code": ("组织代码", "organisation code"),
+    "role": ("角色", "role"),
+}
+
+
+def _column(row: dict[str, str], key: str) -> str:
+    for header in ACCOUNT_COLUMNS[key]:
+        if header in row:
+            return row[header].strip()
+    return ""
+
+
+def _role_from(value: str) -> Role | None:
+    for role in Role:
+        if value in (role.value, str(role.label)):
+            return role
+    labels_zh = {"工会工作人员": Role.STAFF, "组织管理员": Role.ORG_ADMIN, "填报人": Role.SUBMITTER,
+                 "评审专家": Role.EXPERT, "工会干部": Role.CADRE, "职工": Role.WORKER}
+    return labels_zh.get(value)
+
+
+def users_import(*, actor, rows: list[dict[str, str]]) -> list[tuple[User, str]]:
+    """Create one account per row, all or nothing.
+
+    Every row is checked first (required fields, a valid and unused phone, a unique user name in the
+    file and the database, an organisation inside the actor's admin subtree, a known role); any error
+    raises ImportRejected listing each bad row by its spreadsheet row number (the header is row 1).
+    """
+    from unionportal.accounts.validators import normalise_mobile, validate_mobile
+
+    from .models import Organisation
+
+    errors: list[str] = []
+    prepared = []
+    codes = {_column(r, "org_code") for r in rows}
+    orgs = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
+    usernames = [_column(r, "username") for r in rows]
+    phones = [normalise_mobile(_column(r, "phone")) for r in rows]
+    taken_usernames = set(User.objects.filter(username__in=usernames).values_list("username", flat=True))
+    taken_phones = set(User.objects.filter(phone__in=[p for p in phones if p]).values_list("phone", flat=True))
+    seen_usernames: set[str] = set()
+    seen_phones: set[str] = set()
+    if not rows:
+        raise ImportRejected([_("The file has no data rows.")])
+    for index, row in enumerate(rows, start=2):
+        problems = []
+        username, phone = _column(row, "username"), normalise_mobile(_column(row, "phone"))
+        code, role = _column(row, "org_code"), _role_from(_column(row, "role"))
+        if not username:
+            problems.append(_("the user name is missing"))
+        elif username in taken_usernames:
+            problems.append(_("the user name “%(v)s” is already taken") % {"v": username})
+        elif username in seen_usernames:
+            problems.append(_("the user name “%(v)s” appears twice in the file") % {"v": username})
+        if phone:
+            try:
+                validate_mobile(phone)
+            except Exception:
+                problems.append(_("“%(v)s” is not a valid mobile number") % {"v": phone})
+            else:
+                if phone in taken_phones:
+                    problems.append(_("the mobile number %(v)s belongs to another account") % {"v": phone})
+                elif phone in seen_phones:
+                    problems.append(_("the mobile number %(v)s appears twice in the file") % {"v": phone})
+        org = orgs.get(code)
+        if not code:
+            problems.append(_("the organisation code is missing"))
+        elif org is None:
+            problems.append(_("no organisation has the code “%(v)s”") % {"v": code})
+        elif not can_manage_users_of(actor, org):
+            problems.append(_("the organisation “%(v)s” is outside your subtree") % {"v": org.name})
+        if role is None:
+            problems.append(_("the role “%(v)s” is unknown") % {"v": _column(row, "role")})
+        if problems:
+            errors.append(_("Row %(row)d: %(problems)s.") % {"row": index, "problems": "; ".join(problems)})
+        seen_usernames.add(username)
+        if phone:
+            seen_phones.add(phone)
+        prepared.append((username, _column(row, "name"), phone, _column(row, "email"), org, role))
+    if errors:
+        raise ImportRejected(errors)
+    created = []
+    with transaction.atomic():
+        for username, name, phone, email, org, role in prepared:
+            created.append(
+                user_create_in_subtree(
+                    actor=actor, organisation=org, role=role, username=username, name=name, phone=phone, email=email
+                )
+            )
+    return created

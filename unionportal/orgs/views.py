@@ -1,0 +1,126 @@
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from unionportal.uploads.spreadsheets import SpreadsheetError, read_table
+
+from . import services
+from .enums import Role
+from .forms import UserCreateForm, UserImportForm
+from .scoping import has_role
+from .selectors import users_managed_by
+
+
+def _require_org_admin(request):
+    if not has_role(request.user, Role.ORG_ADMIN):
+        raise PermissionDenied(_("Only organisation admins manage accounts."))
+
+
+@login_required
+def user_list(request):
+    _require_org_admin(request)
+    search = request.GET.get("q", "").strip()[:60]
+    users = users_managed_by(request.user, search=search)
+    if request.GET.get("never"):
+        users = users.filter(last_login__isnull=True, is_active=True)
+    page = Paginator(users, 25).get_page(request.GET.get("page"))
+    return render(request, "orgs/user_list.html", {"page": page, "search": search})
+
+
+@login_required
+def user_create(request):
+    _require_org_admin(request)
+    form = UserCreateForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, password = services.user_create_in_subtree(actor=request.user, **form.cleaned_data)
+        except (PermissionDenied, ValidationError) as error:
+            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+        else:
+            return render(request, "orgs/accounts_created.html", {"created": [(user, password)]})
+    return render(request, "orgs/form_page.html", {"form": form, "title": _("New account")})
+
+
+@login_required
+def user_import(request):
+    _require_org_admin(request)
+    form = UserImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = read_table(form.cleaned_data["file"], max_rows=5000)
+            created = services.users_import(actor=request.user, rows=rows)
+        except SpreadsheetError as error:
+            errors = [error.message]
+        except services.ImportRejected as rejected:
+            errors = rejected.errors
+        else:
+            return render(request, "orgs/accounts_created.html", {"created": created})
+    return render(request, "orgs/user_import.html", {"form": form, "errors": errors}, status=400 if errors else 200)
+
+
+@login_required
+def user_import_template(request):
+    _require_org_admin(request)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "accounts"
+    sheet.append([headers[0] for headers in services.ACCOUNT_COLUMNS.values()])
+    sheet.append(["xc_union_01", "张三", "13800000000", "", "420684001001", "填报人"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="accounts-template.xlsx"'
+    return response
+
+
+def _managed_user(request, pk):
+    return get_object_or_404(users_managed_by(request.user), pk=pk)
+
+
+@login_required
+def user_deactivate(request, pk):
+    _require_org_admin(request)
+    user = _managed_user(request, pk)
+    if request.method == "POST":
+        try:
+            services.user_deactivate(actor=request.user, user=user)
+        except (PermissionDenied, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("The account %(name)s is deactivated.") % {"name": user.display_name})
+        return redirect("orgs:users")
+    return render(request, "orgs/confirm.html", {
+        "title": _("Deactivate account"),
+        "question": _("Deactivate the account %(name)s? It will no longer be able to sign in.")
+        % {"name": user.display_name},
+        "button": _("Deactivate"),
+    })
+
+
+@login_required
+def user_reactivate(request, pk):
+    _require_org_admin(request)
+    user = _managed_user(request, pk)
+    if request.method == "POST":
+        try:
+            services.user_reactivate(actor=request.user, user=user)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The account %(name)s is active again.") % {"name": user.display_name})
+        return redirect("orgs:users")
+    return render(request, "orgs/confirm.html", {
+        "title": _("Reactivate account"),
+        "question": _("Reactivate the account %(name)s?") % {"name": user.display_name},
+        "button": _("Reactivate"),
+    })

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from unionportal import health
+from unionportal.reports import views as report_views
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("ping", health.ping, name="ping"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("unionportal.public.urls")),
+    path("home/", report_views.home, name="home"),
+    path("accounts/", include("unionportal.accounts.urls")),
+    path("orgs/", include("unionportal.orgs.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+admin.site.site_header = admin.site.site_title = "unionportal"
