@@ -32,7 +32,7 @@ class LogoutView(auth_views.LogoutView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = forms.PasswordChangeForm
-    template_name = "accounts/form_page.html"
+    template_name = "form_page.html"
     success_url = reverse_lazy("home")
     extra_context = {"title": _("Change password")}
 
@@ -95,7 +95,7 @@ def sms_reset_request(request):
             request.session[_SMS_RESET_PHONE] = phone
             messages.info(request, _("If the number belongs to an account, a six-digit code has been sent to it."))
             return redirect("accounts:sms_reset_confirm")
-    return render(request, "accounts/form_page.html", {"form": form, "title": _("Reset password by SMS")})
+    return render(request, "form_page.html", {"form": form, "title": _("Reset password by SMS")})
 
 
 @sensitive_post_parameters("new_password1", "new_password2", "code")
@@ -123,7 +123,7 @@ def sms_reset_confirm(request):
                 update_session_auth_hash(request, user)
             messages.success(request, _("Your new password is set. You can sign in with it now."))
             return redirect("accounts:login")
-    return render(request, "accounts/form_page.html", {"form": form, "title": _("Reset password by SMS")})
+    return render(request, "form_page.html", {"form": form, "title": _("Reset password by SMS")})
 
 
 def locked_out(request, credentials=None, *args, **kwargs):

@@ -17,18 +17,19 @@ User = get_user_model()
 _PASSWORD_ALPHABET = string.ascii_letters + string.digits
 
 
-def organisation_create(*, parent: Organisation | None, **fields) -> Organisation:
-    """Add an organisation under ``parent`` (None for the province), enforcing the parent rule."""
-    level = fields["level"]
-    check_parent_level(parent, level)
-    node = Organisation(**fields)
+def organisation_create(*, parent: Organisation | None, instance: Organisation | None = None, **fields) -> Organisation:
+    """Add an organisation under ``parent`` (None for the province), enforcing the parent rule.
+
+    Pass field values, or an unsaved ``instance`` (the admin's form instance).
+    """
+    node = instance if instance is not None else Organisation(**fields)
+    check_parent_level(parent, node.level)
     node._intended_parent = parent
     node.full_clean(exclude=["path", "depth", "numchild"])
     if parent is None:
-        return Organisation.add_root(instance=node)
-    # Refresh: treebeard needs the parent's current numchild and path.
-    parent = Organisation.objects.get(pk=parent.pk)
-    return parent.add_child(instance=node)
+        return Organisation.objects.add_root(instance=node)
+    # Treebeard locks and re-reads the parent row, so a stale ``parent`` object is fine.
+    return Organisation.objects.add_child(parent, instance=node)
 
 
 def membership_grant(*, user, organisation: Organisation, role: Role, actor=None) -> Membership:

@@ -45,7 +45,7 @@ def user_create(request):
             form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
         else:
             return render(request, "orgs/accounts_created.html", {"created": [(user, password)]})
-    return render(request, "orgs/form_page.html", {"form": form, "title": _("New account")})
+    return render(request, "form_page.html", {"form": form, "title": _("New account")})
 
 
 @login_required
@@ -99,7 +99,7 @@ def user_deactivate(request, pk):
         else:
             messages.success(request, _("The account %(name)s is deactivated.") % {"name": user.display_name})
         return redirect("orgs:users")
-    return render(request, "orgs/confirm.html", {
+    return render(request, "confirm.html", {
         "title": _("Deactivate account"),
         "question": _("Deactivate the account %(name)s? It will no longer be able to sign in.")
         % {"name": user.display_name},
@@ -119,7 +119,7 @@ def user_reactivate(request, pk):
         else:
             messages.success(request, _("The account %(name)s is active again.") % {"name": user.display_name})
         return redirect("orgs:users")
-    return render(request, "orgs/confirm.html", {
+    return render(request, "confirm.html", {
         "title": _("Reactivate account"),
         "question": _("Reactivate the account %(name)s?") % {"name": user.display_name},
         "button": _("Reactivate"),

@@ -1,0 +1,127 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .admin_scoping import ScopedAdmin
+from .models import Enterprise, Membership, Organisation, check_parent_level
+from .selectors import organisations_managed_by
+from .services import can_manage_users_of, membership_grant, organisation_create
+
+
+class OrganisationAddForm(forms.ModelForm):
+    parent = forms.ModelChoiceField(
+        label=_("Parent organisation"), queryset=Organisation.objects.none(), required=False,
+        help_text=_("Any organisation of a higher level inside your subtree."),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["parent", "name", "code", "level", "kind", "member_count", "contact_person", "contact_phone",
+                  "address", "founded_on", "is_active"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("level"):
+            check_parent_level(data.get("parent"), data["level"])
+        return data
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ScopedAdmin):
+    scope_path = "path"
+    list_display = ["indented_name", "code", "level", "kind", "member_count", "is_active"]
+    list_filter = ["level", "kind", "is_active"]
+    search_fields = ["name", "code"]
+    ordering = ["path"]
+    list_per_page = 50
+    readonly_fields = ["parent_name"]
+    fields = ["parent_name", "name", "code", "level", "kind", "member_count", "contact_person", "contact_phone",
+              "address", "founded_on", "is_active"]
+
+    @admin.display(description=_("name"), ordering="path")
+    def indented_name(self, obj):
+        return "\u3000" * (obj.depth - 1) + obj.name
+
+    @admin.display(description=_("Parent organisation"))
+    def parent_name(self, obj):
+        parent = obj.get_parent() if obj and obj.pk else None
+        return parent.name if parent else "—"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = OrganisationAddForm
+            kwargs["fields"] = OrganisationAddForm.Meta.fields
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            form.base_fields["parent"].queryset = organisations_managed_by(request.user)
+            form.base_fields["parent"].required = not request.user.is_superuser
+        return form
+
+    def get_fields(self, request, obj=None):
+        return OrganisationAddForm.Meta.fields if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # The level decides the parent rule and review routing; it is fixed once created.
+        return ["parent_name", "level"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        parent = form.cleaned_data.get("parent")
+        if parent is not None and not can_manage_users_of(request.user, parent):
+            raise ValidationError(_("You can only add organisations inside your own subtree."))
+        organisation_create(parent=parent, instance=obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(ScopedAdmin):
+    list_display = ["name", "credit_code", "industry", "ownership", "employees", "township", "union"]
+    list_filter = ["industry", "ownership", "is_active"]
+    search_fields = ["name", "credit_code"]
+    list_select_related = ["township", "union"]
+    list_per_page = 50
+
+    def scope(self, request, queryset):
+        return queryset.filter(pk__in=Enterprise.objects.visible_to(request.user).values("pk"))
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "organisation", "role", "is_active"]
+
+    def clean_organisation(self):
+        organisation = self.cleaned_data["organisation"]
+        if not can_manage_users_of(self.actor, organisation):
+            raise ValidationError(_("You can only give roles inside your own subtree."))
+        return organisation
+
+
+@admin.register(Membership)
+class MembershipAdmin(ScopedAdmin):
+    scope_path = "organisation__path"
+    form = MembershipForm
+    list_display = ["user", "organisation", "role", "is_active", "created_at"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["user__username", "user__name", "organisation__name", "organisation__code"]
+    list_select_related = ["user", "organisation"]
+    autocomplete_fields = ["user", "organisation"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.actor = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            membership = membership_grant(
+                user=obj.user, organisation=obj.organisation, role=obj.role, actor=request.user
+            )
+            obj.pk = membership.pk
