@@ -15,7 +15,9 @@ PASSWORD = "test-pass-2026"
 _codes = itertools.count(1)
 
 
-def make_org(parent=None, *, level=None, name=None, code=None, kind=OrgKind.REGIONAL, **fields) -> Organisation:
+def make_org(
+    parent=None, *, level=None, name=None, code=None, kind=OrgKind.REGIONAL, **fields
+) -> Organisation:
     level = level or (Level.PROVINCE if parent is None else min(parent.level + 1, Level.GRASSROOTS))
     n = next(_codes)
     return organisation_create(
@@ -32,8 +34,14 @@ def make_tree():
         county = make_org(city, name=f"County {key}")
         township = make_org(county, name=f"Township {key}")
         grassroots = make_org(township, name=f"Union {key}", kind=OrgKind.ENTERPRISE)
-        tree.update({f"city_{key}": city, f"county_{key}": county, f"township_{key}": township,
-                     f"grassroots_{key}": grassroots})
+        tree.update(
+            {
+                f"city_{key}": city,
+                f"county_{key}": county,
+                f"township_{key}": township,
+                f"grassroots_{key}": grassroots,
+            }
+        )
     return tree
 
 

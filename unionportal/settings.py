@@ -173,7 +173,7 @@ PHONE_CODE_MAX_PER_NUMBER_PER_HOUR = 5
 PHONE_CODE_MAX_PER_ADDRESS_PER_HOUR = 20
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -16,18 +16,29 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ["username"]
     limited_fieldsets = (
         (None, {"fields": ("username",)}),
-        (_("Personal info"), {"fields": ("name", "phone", "email")}),
-        (_("Status"), {"fields": ("is_active", "must_change_password", "last_login", "date_joined")}),
+        (_("个人信息"), {"fields": ("name", "phone", "email")}),
+        (_("状态"), {"fields": ("is_active", "must_change_password", "last_login", "date_joined")}),
     )
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Personal info"), {"fields": ("name", "phone", "phone_verified_at", "email")}),
-        (_("Status"), {"fields": ("is_active", "must_change_password", "is_staff", "is_superuser", "groups",
-                                  "user_permissions")}),
-        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (_("个人信息"), {"fields": ("name", "phone", "phone_verified_at", "email")}),
+        (
+            _("状态"),
+            {
+                "fields": (
+                    "is_active",
+                    "must_change_password",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                )
+            },
+        ),
+        (_("重要日期"), {"fields": ("last_login", "date_joined")}),
     )
 
-    @admin.display(description=_("mobile phone"))
+    @admin.display(description=_("手机号"))
     def masked_phone(self, obj):
         return obj.masked_phone
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "unionportal.accounts"
     label = "accounts"
-    verbose_name = _("Accounts")
+    verbose_name = _("账户管理")
 
     def ready(self):
         from unionportal import periodic

@@ -9,7 +9,7 @@ from .validators import normalise_mobile, validate_mobile
 
 
 class CrispyMixin:
-    submit_label = _("Submit")
+    submit_label = _("提交")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -18,28 +18,28 @@ class CrispyMixin:
 
 
 class LoginForm(CrispyMixin, auth_forms.AuthenticationForm):
-    submit_label = _("Sign in")
+    submit_label = _("登录")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = _("User name or mobile number")
+        self.fields["username"].label = _("用户名或手机号")
 
 
 class PasswordChangeForm(CrispyMixin, auth_forms.PasswordChangeForm):
-    submit_label = _("Change password")
+    submit_label = _("修改密码")
 
 
 class PasswordResetForm(CrispyMixin, auth_forms.PasswordResetForm):
-    submit_label = _("Send reset link")
+    submit_label = _("发送重置链接")
 
 
 class SetPasswordForm(CrispyMixin, auth_forms.SetPasswordForm):
-    submit_label = _("Set password")
+    submit_label = _("设置密码")
 
 
 class PhoneField(forms.CharField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", _("Mobile number"))
+        kwargs.setdefault("label", _("手机号"))
         kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
 
@@ -50,24 +50,29 @@ class PhoneField(forms.CharField):
 
 
 class SmsResetRequestForm(CrispyMixin, forms.Form):
-    submit_label = _("Send code")
+    submit_label = _("发送验证码")
     phone = PhoneField()
 
 
 class SmsResetConfirmForm(CrispyMixin, forms.Form):
-    submit_label = _("Set password")
+    submit_label = _("设置密码")
     phone = PhoneField()
-    code = forms.RegexField(label=_("Code"), regex=r"^\d{6}$", max_length=6,
-                            error_messages={"invalid": _("The code has six digits.")})
-    new_password1 = forms.CharField(label=_("New password"), widget=forms.PasswordInput, strip=False,
-                                    help_text=password_validation.password_validators_help_text_html())
-    new_password2 = forms.CharField(label=_("New password again"), widget=forms.PasswordInput, strip=False)
+    code = forms.RegexField(
+        label=_("验证码"), regex=r"^\d{6}$", max_length=6, error_messages={"invalid": _("验证码为六位数字。")}
+    )
+    new_password1 = forms.CharField(
+        label=_("新密码"),
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    new_password2 = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput, strip=False)
 
     def clean(self):
         data = super().clean()
         p1, p2 = data.get("new_password1"), data.get("new_password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("new_password2", _("The two passwords do not match."))
+            self.add_error("new_password2", _("两次输入的密码不一致。"))
         elif p1:
             try:
                 password_validation.validate_password(p1)

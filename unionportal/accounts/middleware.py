@@ -23,7 +23,7 @@ class StaffIdleTimeoutMiddleware:
             last_seen = request.session.get(_LAST_SEEN)
             if last_seen is not None and now - last_seen > settings.STAFF_SESSION_IDLE_SECONDS:
                 logout(request)
-                messages.info(request, _("Your session expired after a period of inactivity. Please sign in again."))
+                messages.info(request, _("您长时间未操作，登录已过期，请重新登录。"))
                 return redirect(f"{reverse('accounts:login')}?next={request.path}")
             # Writing the session costs a query; once a minute is precise enough.
             if last_seen is None or now - last_seen >= 60:
@@ -42,6 +42,6 @@ class ForcePasswordChangeMiddleware:
         if user is not None and user.is_authenticated and user.must_change_password:
             allowed = {reverse("accounts:password_change"), reverse("accounts:logout")}
             if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
-                messages.warning(request, _("Please choose a new password before you continue."))
+                messages.warning(request, _("请先设置新密码再继续。"))
                 return redirect("accounts:password_change")
         return self.get_response(request)

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .validators import mask_mobile, validate_mobile
 
@@ -8,25 +9,25 @@ from .validators import mask_mobile, validate_mobile
 class User(AbstractUser):
     """A person who signs in. Chinese names are one field; the phone is optional but unique."""
 
-    name = models.CharField(_("name"), max_length=60, blank=True)
+    name = models.CharField(_("名称"), max_length=60, blank=True)
     phone = models.CharField(
-        _("mobile phone"), max_length=11, unique=True, null=True, blank=True, validators=[validate_mobile]
+        _("手机号"), max_length=11, unique=True, null=True, blank=True, validators=[validate_mobile]
     )
-    phone_verified_at = models.DateTimeField(_("phone verified at"), null=True, blank=True)
+    phone_verified_at = models.DateTimeField(_("手机验证时间"), null=True, blank=True)
     must_change_password = models.BooleanField(
-        _("must change password"),
+        _("须修改密码"),
         default=False,
-        help_text=_("Set for accounts created by staff: the first sign-in asks for a new password."),
+        help_text=_("由工作人员创建的账户首次登录时须设置新密码。"),
     )
     created_by = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("创建人")
     )
 
     objects = UserManager()
 
     class Meta:
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        verbose_name = _("用户")
+        verbose_name_plural = pgettext_lazy("plural", "用户")
 
     def __str__(self):
         return self.name or self.username
@@ -50,10 +51,10 @@ class PhoneCode(models.Model):
     """A one-time code sent by SMS; only its keyed hash is stored."""
 
     class Purpose(models.TextChoices):
-        VERIFY = "verify", _("Verify phone")
-        PASSWORD_RESET = "reset", _("Password reset")
-        LOGIN = "login", _("Sign in")
-        VOTE = "vote", _("Public vote")
+        VERIFY = "verify", _("验证手机")
+        PASSWORD_RESET = "reset", _("重置密码")
+        LOGIN = "login", _("登录")
+        VOTE = "vote", _("公众评议投票")
 
     phone = models.CharField(max_length=11)
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
@@ -65,8 +66,8 @@ class PhoneCode(models.Model):
     client_ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("phone code")
-        verbose_name_plural = _("phone codes")
+        verbose_name = _("短信验证码")
+        verbose_name_plural = pgettext_lazy("plural", "短信验证码")
         indexes = [
             models.Index(fields=["phone", "purpose", "-created_at"], name="phonecode_lookup"),
             models.Index(fields=["client_ip", "created_at"], name="phonecode_ip"),

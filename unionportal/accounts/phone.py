@@ -45,7 +45,7 @@ def phone_code_send(*, phone: str, purpose: str, client_ip: str | None, now=None
     try:
         validate_mobile(phone)
     except Exception as exc:
-        raise PhoneCodeError(_("Enter a valid mainland mobile number (11 digits starting with 1).")) from exc
+        raise PhoneCodeError(_("请输入有效的大陆手机号（以 1 开头的 11 位数字）。")) from exc
 
     hour_ago = now - timedelta(hours=1)
     with transaction.atomic():
@@ -54,15 +54,15 @@ def phone_code_send(*, phone: str, purpose: str, client_ip: str | None, now=None
         interval = settings.PHONE_CODE_MIN_INTERVAL_SECONDS
         if last and (now - last.created_at).total_seconds() < interval:
             wait = interval - int((now - last.created_at).total_seconds())
-            raise PhoneCodeError(_("A code was just sent to this number. Try again in %(s)d seconds.") % {"s": wait})
+            raise PhoneCodeError(_("验证码刚刚已发送到该号码，请 %(s)d 秒后再试。") % {"s": wait})
         if recent.count() >= settings.PHONE_CODE_MAX_PER_NUMBER_PER_HOUR:
-            raise PhoneCodeError(_("Too many codes were requested for this number. Try again in an hour."))
+            raise PhoneCodeError(_("该号码申请验证码次数过多，请一小时后再试。"))
         if (
             client_ip
             and PhoneCode.objects.filter(client_ip=client_ip, created_at__gt=hour_ago).count()
             >= settings.PHONE_CODE_MAX_PER_ADDRESS_PER_HOUR
         ):
-            raise PhoneCodeError(_("Too many codes were requested from your network. Try again in an hour."))
+            raise PhoneCodeError(_("您所在网络申请验证码次数过多，请一小时后再试。"))
 
         code = f"{secrets.randbelow(10**6):06d}"
         record = PhoneCode.objects.create(
@@ -74,7 +74,7 @@ def phone_code_send(*, phone: str, purpose: str, client_ip: str | None, now=None
             client_ip=client_ip or None,
         )
         minutes = settings.PHONE_CODE_TTL_SECONDS // 60
-        message = _("Your verification code is %(code)s, valid for %(minutes)d minutes. Do not share it.") % {
+        message = _("您的验证码为 %(code)s，%(minutes)d 分钟内有效，请勿泄露。") % {
             "code": code,
             "minutes": minutes,
         }
@@ -92,20 +92,20 @@ def phone_code_verify(*, phone: str, purpose: str, code: str, now=None) -> None:
     code = (code or "").strip()
     latest = PhoneCode.objects.filter(phone=phone, purpose=purpose).order_by("-created_at").first()
     if latest is None:
-        raise PhoneCodeError(_("No code was requested for this number. Request a code first."))
+        raise PhoneCodeError(_("该号码尚未申请验证码，请先获取验证码。"))
     if latest.used_at is not None:
-        raise PhoneCodeError(_("This code has already been used. Request a new code."))
+        raise PhoneCodeError(_("该验证码已使用，请重新获取。"))
     if latest.expires_at <= now:
-        raise PhoneCodeError(_("This code has expired. Request a new code."))
+        raise PhoneCodeError(_("验证码已过期，请重新获取。"))
     if latest.attempts >= settings.PHONE_CODE_MAX_ATTEMPTS:
-        raise PhoneCodeError(_("Too many wrong attempts. Request a new code."))
+        raise PhoneCodeError(_("错误次数过多，请重新获取验证码。"))
     if not hmac.compare_digest(latest.code_hash, _hash(phone, purpose, code)):
         PhoneCode.objects.filter(pk=latest.pk).update(attempts=F("attempts") + 1)
         left = settings.PHONE_CODE_MAX_ATTEMPTS - latest.attempts - 1
-        raise PhoneCodeError(_("The code is wrong. %(left)d attempts left.") % {"left": max(left, 0)})
+        raise PhoneCodeError(_("验证码错误，还可尝试 %(left)d 次。") % {"left": max(left, 0)})
     # Compare-and-set: of two concurrent correct submissions only one marks the code used.
     if not PhoneCode.objects.filter(pk=latest.pk, used_at__isnull=True).update(used_at=now):
-        raise PhoneCodeError(_("This code has already been used. Request a new code."))
+        raise PhoneCodeError(_("该验证码已使用，请重新获取。"))
 
 
 def phone_codes_purge(*, now) -> int:

@@ -12,6 +12,10 @@ urlpatterns = [
     path("password/reset/sms/", views.sms_reset_request, name="sms_reset"),
     path("password/reset/sms/confirm/", views.sms_reset_confirm, name="sms_reset_confirm"),
     path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("password/reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]

@@ -18,9 +18,7 @@ def normalise_mobile(value: str) -> str:
 
 def validate_mobile(value: str) -> None:
     if not MOBILE_RE.match(value or ""):
-        raise ValidationError(
-            _("Enter a valid mainland mobile number (11 digits starting with 1)."), code="invalid_mobile"
-        )
+        raise ValidationError(_("请输入有效的大陆手机号（以 1 开头的 11 位数字）。"), code="invalid_mobile")
 
 
 def mask_mobile(value: str | None) -> str:

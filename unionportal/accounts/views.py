@@ -34,7 +34,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = forms.PasswordChangeForm
     template_name = "form_page.html"
     success_url = reverse_lazy("home")
-    extra_context = {"title": _("Change password")}
+    extra_context = {"title": _("修改密码")}
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -42,7 +42,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         if user.must_change_password:
             user.must_change_password = False
             user.save(update_fields=["must_change_password"])
-        messages.success(self.request, _("Your password has been changed."))
+        messages.success(self.request, _("密码已修改。"))
         return response
 
 
@@ -57,8 +57,8 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/message.html"
     extra_context = {
-        "title": _("Check your e-mail"),
-        "message": _("If the address belongs to an account, a link to set a new password has been sent to it."),
+        "title": _("请查收邮件"),
+        "message": _("如该邮箱已绑定账户，设置新密码的链接已发送至该邮箱。"),
     }
 
 
@@ -75,8 +75,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/message.html"
     extra_context = {
-        "title": _("Password set"),
-        "message": _("Your new password is set. You can sign in with it now."),
+        "title": _("密码已设置"),
+        "message": _("新密码已设置，现在可以用新密码登录。"),
         "show_login": True,
     }
 
@@ -88,28 +88,34 @@ def sms_reset_request(request):
         phone = form.cleaned_data["phone"]
         try:
             if User.objects.filter(phone=phone, is_active=True).exists():
-                phone_code_send(phone=phone, purpose=PhoneCode.Purpose.PASSWORD_RESET, client_ip=client_ip(request))
+                phone_code_send(
+                    phone=phone, purpose=PhoneCode.Purpose.PASSWORD_RESET, client_ip=client_ip(request)
+                )
         except PhoneCodeError as error:
             form.add_error(None, error.message)
         else:
             request.session[_SMS_RESET_PHONE] = phone
-            messages.info(request, _("If the number belongs to an account, a six-digit code has been sent to it."))
+            messages.info(request, _("如该号码已绑定账户，六位验证码已发送至该号码。"))
             return redirect("accounts:sms_reset_confirm")
-    return render(request, "form_page.html", {"form": form, "title": _("Reset password by SMS")})
+    return render(request, "form_page.html", {"form": form, "title": _("通过短信验证码重置密码")})
 
 
 @sensitive_post_parameters("new_password1", "new_password2", "code")
 def sms_reset_confirm(request):
     """Step two: the code and a new password. The code is spent only when the password is valid."""
-    form = forms.SmsResetConfirmForm(request.POST or None, initial={"phone": request.session.get(_SMS_RESET_PHONE)})
+    form = forms.SmsResetConfirmForm(
+        request.POST or None, initial={"phone": request.session.get(_SMS_RESET_PHONE)}
+    )
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
         user = User.objects.filter(phone=phone, is_active=True).first()
         try:
             with transaction.atomic():
-                phone_code_verify(phone=phone, purpose=PhoneCode.Purpose.PASSWORD_RESET, code=form.cleaned_data["code"])
+                phone_code_verify(
+                    phone=phone, purpose=PhoneCode.Purpose.PASSWORD_RESET, code=form.cleaned_data["code"]
+                )
                 if user is None:  # a code can only exist for a known number, but stay safe
-                    raise PhoneCodeError(_("No code was requested for this number. Request a code first."))
+                    raise PhoneCodeError(_("该号码尚未申请验证码，请先获取验证码。"))
                 user.set_password(form.cleaned_data["new_password1"])
                 user.must_change_password = False
                 if user.phone_verified_at is None:
@@ -121,9 +127,9 @@ def sms_reset_confirm(request):
             request.session.pop(_SMS_RESET_PHONE, None)
             if request.user.is_authenticated and request.user == user:
                 update_session_auth_hash(request, user)
-            messages.success(request, _("Your new password is set. You can sign in with it now."))
+            messages.success(request, _("新密码已设置，现在可以用新密码登录。"))
             return redirect("accounts:login")
-    return render(request, "form_page.html", {"form": form, "title": _("Reset password by SMS")})
+    return render(request, "form_page.html", {"form": form, "title": _("通过短信验证码重置密码")})
 
 
 def locked_out(request, credentials=None, *args, **kwargs):

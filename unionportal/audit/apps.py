@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     name = "unionportal.audit"
     label = "audit"
-    verbose_name = _("Audit")
+    verbose_name = _("审计")

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class CampaignsConfig(AppConfig):
     name = "unionportal.campaigns"
     label = "campaigns"
-    verbose_name = _("Campaigns")
+    verbose_name = _("活动")

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "unionportal.notifications"
     label = "notifications"
-    verbose_name = _("Notifications")
+    verbose_name = _("通知")

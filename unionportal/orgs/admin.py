@@ -11,14 +11,27 @@ from .services import can_manage_users_of, membership_grant, organisation_create
 
 class OrganisationAddForm(forms.ModelForm):
     parent = forms.ModelChoiceField(
-        label=_("Parent organisation"), queryset=Organisation.objects.none(), required=False,
-        help_text=_("Any organisation of a higher level inside your subtree."),
+        label=_("上级组织"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("您管辖范围内任一更高层级的组织。"),
     )
 
     class Meta:
         model = Organisation
-        fields = ["parent", "name", "code", "level", "kind", "member_count", "contact_person", "contact_phone",
-                  "address", "founded_on", "is_active"]
+        fields = [
+            "parent",
+            "name",
+            "code",
+            "level",
+            "kind",
+            "member_count",
+            "contact_person",
+            "contact_phone",
+            "address",
+            "founded_on",
+            "is_active",
+        ]
 
     def clean(self):
         data = super().clean()
@@ -36,14 +49,25 @@ class OrganisationAdmin(ScopedAdmin):
     ordering = ["path"]
     list_per_page = 50
     readonly_fields = ["parent_name"]
-    fields = ["parent_name", "name", "code", "level", "kind", "member_count", "contact_person", "contact_phone",
-              "address", "founded_on", "is_active"]
+    fields = [
+        "parent_name",
+        "name",
+        "code",
+        "level",
+        "kind",
+        "member_count",
+        "contact_person",
+        "contact_phone",
+        "address",
+        "founded_on",
+        "is_active",
+    ]
 
-    @admin.display(description=_("name"), ordering="path")
+    @admin.display(description=_("名称"), ordering="path")
     def indented_name(self, obj):
         return "\u3000" * (obj.depth - 1) + obj.name
 
-    @admin.display(description=_("Parent organisation"))
+    @admin.display(description=_("上级组织"))
     def parent_name(self, obj):
         parent = obj.get_parent() if obj and obj.pk else None
         return parent.name if parent else "—"
@@ -71,7 +95,7 @@ class OrganisationAdmin(ScopedAdmin):
             return
         parent = form.cleaned_data.get("parent")
         if parent is not None and not can_manage_users_of(request.user, parent):
-            raise ValidationError(_("You can only add organisations inside your own subtree."))
+            raise ValidationError(_("只能在您管辖的组织范围内新增组织。"))
         organisation_create(parent=parent, instance=obj)
 
     def has_delete_permission(self, request, obj=None):
@@ -98,7 +122,7 @@ class MembershipForm(forms.ModelForm):
     def clean_organisation(self):
         organisation = self.cleaned_data["organisation"]
         if not can_manage_users_of(self.actor, organisation):
-            raise ValidationError(_("You can only give roles inside your own subtree."))
+            raise ValidationError(_("只能在您管辖的组织范围内分配角色。"))
         return organisation
 
 

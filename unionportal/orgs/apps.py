@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class OrgsConfig(AppConfig):
     name = "unionportal.orgs"
     label = "orgs"
-    verbose_name = _("Union network")
+    verbose_name = _("工会组织")
 
     def ready(self):
         from unionportal.reports.registry import register_todo_provider

@@ -11,17 +11,19 @@ User = get_user_model()
 
 
 class UserCreateForm(CrispyMixin, forms.Form):
-    submit_label = _("Create account")
+    submit_label = _("创建账户")
 
     username = forms.RegexField(
-        label=_("User name"), max_length=150, regex=r"^[\w.@+-]+$",
-        help_text=_("Letters, digits and @ . + - _ only."),
+        label=_("用户名"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        help_text=_("只能包含字母、数字和 @ . + - _。"),
     )
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=_("姓名"), max_length=60)
     phone = PhoneField(required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    organisation = forms.ModelChoiceField(label=_("所属组织"), queryset=None)
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,20 +32,20 @@ class UserCreateForm(CrispyMixin, forms.Form):
     def clean_phone(self):
         phone = self.cleaned_data["phone"]
         if phone and User.objects.filter(phone=phone).exists():
-            raise forms.ValidationError(_("This mobile number belongs to another account."))
+            raise forms.ValidationError(_("该手机号已被其他账户使用。"))
         return phone
 
     def clean_username(self):
         username = self.cleaned_data["username"]
         if User.objects.filter(username=username).exists():
-            raise forms.ValidationError(_("This user name is already taken."))
+            raise forms.ValidationError(_("该用户名已被使用。"))
         return username
 
 
 class UserImportForm(CrispyMixin, forms.Form):
-    submit_label = _("Import")
+    submit_label = _("导入")
 
     file = forms.FileField(
-        label=_("Account sheet"),
-        help_text=_("An .xlsx or .csv file in the layout of the template, at most 20 MB."),
+        label=_("账户表格"),
+        help_text=_("按模板格式填写的 .xlsx 或 .csv 文件，不超过 20 MB。"),
     )

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from .enums import Industry, Level, OrgKind, Ownership, Role
@@ -22,16 +23,16 @@ class OrganisationManager(MP_NodeManager.from_queryset(OrganisationQuerySet)):
 class Organisation(MP_Node):
     """A union in the five-level network. Level is a kind: a parent only needs a higher level."""
 
-    name = models.CharField(_("name"), max_length=120)
-    code = models.CharField(_("code"), max_length=32, unique=True)
-    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
-    kind = models.CharField(_("kind"), max_length=16, choices=OrgKind.choices, default=OrgKind.REGIONAL)
-    member_count = models.PositiveIntegerField(_("members"), default=0)
-    contact_person = models.CharField(_("contact person"), max_length=60, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    founded_on = models.DateField(_("date founded"), null=True, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    name = models.CharField(_("名称"), max_length=120)
+    code = models.CharField(_("代码"), max_length=32, unique=True)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
+    kind = models.CharField(_("类型"), max_length=16, choices=OrgKind.choices, default=OrgKind.REGIONAL)
+    member_count = models.PositiveIntegerField(_("会员人数"), default=0)
+    contact_person = models.CharField(_("联系人"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -39,8 +40,8 @@ class Organisation(MP_Node):
     objects = OrganisationManager()
 
     class Meta:
-        verbose_name = _("organisation")
-        verbose_name_plural = _("organisations")
+        verbose_name = _("组织")
+        verbose_name_plural = pgettext_lazy("plural", "组织")
         constraints = [
             models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="organisation_level_range"),
         ]
@@ -63,11 +64,11 @@ def check_parent_level(parent, level) -> None:
     """The parent rule: the root is the province; any other parent must be of a higher level."""
     if parent is None:
         if level != Level.PROVINCE:
-            raise ValidationError({"parent": _("Only the province sits at the top of the tree.")})
+            raise ValidationError({"parent": _("只有省总工会位于组织树的顶层。")})
     elif parent.level >= level:
         raise ValidationError(
             {
-                "parent": _("A %(level)s cannot sit under a %(parent_level)s: the parent must be of a higher level.")
+                "parent": _("%(level)s不能隶属于%(parent_level)s：上级组织的层级必须更高。")
                 % {"level": Level(level).label, "parent_level": Level(parent.level).label}
             }
         )
@@ -79,39 +80,39 @@ class EnterpriseQuerySet(models.QuerySet):
 
 
 class Enterprise(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("名称"), max_length=200)
     credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, unique=True, validators=[validate_credit_code]
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
     )
-    industry = models.CharField(_("industry"), max_length=1, choices=Industry.choices)
-    ownership = models.CharField(_("ownership"), max_length=16, choices=Ownership.choices)
-    employees = models.PositiveIntegerField(_("employees"), default=0)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    industry = models.CharField(_("行业"), max_length=1, choices=Industry.choices)
+    ownership = models.CharField(_("经济类型"), max_length=16, choices=Ownership.choices)
+    employees = models.PositiveIntegerField(_("职工人数"), default=0)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
     township = models.ForeignKey(
         Organisation,
-        verbose_name=_("township / street / park"),
+        verbose_name=_("所在乡镇街道"),
         on_delete=models.PROTECT,
         related_name="enterprises_located",
-        help_text=_("The township, street or park union area the enterprise sits in."),
+        help_text=_("企业所在的乡镇、街道或园区。"),
     )
     union = models.ForeignKey(
         Organisation,
-        verbose_name=_("grassroots union"),
+        verbose_name=_("基层工会"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="enterprises",
-        help_text=_("Empty when the enterprise has no union yet."),
+        help_text=_("企业尚未建会时留空。"),
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EnterpriseQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("enterprise")
-        verbose_name_plural = _("enterprises")
+        verbose_name = _("企业")
+        verbose_name_plural = pgettext_lazy("plural", "企业")
         ordering = ["name"]
 
     def __str__(self):
@@ -119,7 +120,7 @@ class Enterprise(models.Model):
 
     def clean(self):
         if self.township_id and self.township.level == Level.GRASSROOTS:
-            raise ValidationError({"township": _("Choose the township, street, park or county it sits in.")})
+            raise ValidationError({"township": _("请选择企业所在的乡镇、街道、园区或县市区。")})
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -134,13 +135,13 @@ class Membership(models.Model):
     """A role a user holds in an organisation; a user may hold several."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships"
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="memberships"
+        Organisation, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="memberships"
     )
-    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
-    is_active = models.BooleanField(_("active"), default=True)
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
+    is_active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -149,12 +150,11 @@ class Membership(models.Model):
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("membership")
-        verbose_name_plural = _("memberships")
+        verbose_name = _("组织角色")
+        verbose_name_plural = pgettext_lazy("plural", "组织角色")
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role"),
         ]
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.organisation}"
-

@@ -22,9 +22,7 @@ class Scope:
 
     def covers(self, path: str) -> bool:
         return (
-            self.everything
-            or any(path.startswith(p) for p in self.subtree_paths)
-            or path in self.own_paths
+            self.everything or any(path.startswith(p) for p in self.subtree_paths) or path in self.own_paths
         )
 
 

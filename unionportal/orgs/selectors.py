@@ -10,9 +10,10 @@ User = get_user_model()
 
 def memberships_of(user):
     return list(
-        Membership.objects.active().filter(user=user).select_related("organisation").order_by(
-            "organisation__path", "role"
-        )
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__path", "role")
     )
 
 

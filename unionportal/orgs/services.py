@@ -17,7 +17,9 @@ User = get_user_model()
 _PASSWORD_ALPHABET = string.ascii_letters + string.digits
 
 
-def organisation_create(*, parent: Organisation | None, instance: Organisation | None = None, **fields) -> Organisation:
+def organisation_create(
+    *, parent: Organisation | None, instance: Organisation | None = None, **fields
+) -> Organisation:
     """Add an organisation under ``parent`` (None for the province), enforcing the parent rule.
 
     Pass field values, or an unsaved ``instance`` (the admin's form instance).
@@ -57,8 +59,15 @@ def can_manage_users_of(actor, organisation: Organisation) -> bool:
 
 
 def user_create_in_subtree(
-    *, actor, organisation: Organisation, role: Role, username: str, name: str = "", phone: str = "",
-    email: str = "", password: str | None = None,
+    *,
+    actor,
+    organisation: Organisation,
+    role: Role,
+    username: str,
+    name: str = "",
+    phone: str = "",
+    email: str = "",
+    password: str | None = None,
 ) -> tuple[User, str]:
     """Create an account with a role in ``organisation``, which must be in the actor's admin subtree.
 
@@ -66,10 +75,14 @@ def user_create_in_subtree(
     Raises PermissionDenied outside the subtree and ValidationError for bad or duplicate fields.
     """
     if not can_manage_users_of(actor, organisation):
-        raise PermissionDenied(_("You can only create accounts inside your own organisation's subtree."))
+        raise PermissionDenied(_("只能在您管辖的组织范围内创建账户。"))
     password = password or generate_password()
     user = User(
-        username=username, name=name, phone=phone or None, email=email, must_change_password=True,
+        username=username,
+        name=name,
+        phone=phone or None,
+        email=email,
+        must_change_password=True,
         created_by=actor,
     )
     user.set_password(password)
@@ -84,11 +97,13 @@ def user_deactivate(*, actor, user) -> None:
     """Deactivate an account; the actor must administer every organisation the user belongs to."""
     memberships = list(user.memberships.select_related("organisation"))
     if user == actor:
-        raise ValidationError(_("You cannot deactivate your own account."))
-    if user.is_superuser or not memberships or not all(
-        can_manage_users_of(actor, m.organisation) for m in memberships
+        raise ValidationError(_("不能停用自己的账户。"))
+    if (
+        user.is_superuser
+        or not memberships
+        or not all(can_manage_users_of(actor, m.organisation) for m in memberships)
     ):
-        raise PermissionDenied(_("This account belongs to organisations outside your subtree."))
+        raise PermissionDenied(_("该账户属于您管辖范围以外的组织。"))
     user.is_active = False
     user.save(update_fields=["is_active"])
 
@@ -96,11 +111,9 @@ def user_deactivate(*, actor, user) -> None:
 def user_reactivate(*, actor, user) -> None:
     memberships = list(user.memberships.select_related("organisation"))
     if not memberships or not all(can_manage_users_of(actor, m.organisation) for m in memberships):
-        raise PermissionDenied(_("This account belongs to organisations outside your subtree."))
+        raise PermissionDenied(_("该账户属于您管辖范围以外的组织。"))
     user.is_active = True
     user.save(update_fields=["is_active"])
-
-
 
 
 class ImportRejected(Exception):
@@ -133,8 +146,14 @@ def _role_from(value: str) -> Role | None:
     for role in Role:
         if value in (role.value, str(role.label)):
             return role
-    labels_zh = {"工会工作人员": Role.STAFF, "组织管理员": Role.ORG_ADMIN, "填报人": Role.SUBMITTER,
-                 "评审专家": Role.EXPERT, "工会干部": Role.CADRE, "职工": Role.WORKER}
+    labels_zh = {
+        "工会工作人员": Role.STAFF,
+        "组织管理员": Role.ORG_ADMIN,
+        "填报人": Role.SUBMITTER,
+        "评审专家": Role.EXPERT,
+        "工会干部": Role.CADRE,
+        "职工": Role.WORKER,
+    }
     return labels_zh.get(value)
 
 
@@ -156,42 +175,46 @@ def users_import(*, actor, rows: list[dict[str, str]]) -> list[tuple[User, str]]
     usernames = [_column(r, "username") for r in rows]
     phones = [normalise_mobile(_column(r, "phone")) for r in rows]
     taken_usernames = set(User.objects.filter(username__in=usernames).values_list("username", flat=True))
-    taken_phones = set(User.objects.filter(phone__in=[p for p in phones if p]).values_list("phone", flat=True))
+    taken_phones = set(
+        User.objects.filter(phone__in=[p for p in phones if p]).values_list("phone", flat=True)
+    )
     seen_usernames: set[str] = set()
     seen_phones: set[str] = set()
     if not rows:
-        raise ImportRejected([_("The file has no data rows.")])
+        raise ImportRejected([_("文件中没有数据行。")])
     for index, row in enumerate(rows, start=2):
         problems = []
         username, phone = _column(row, "username"), normalise_mobile(_column(row, "phone"))
         code, role = _column(row, "org_code"), _role_from(_column(row, "role"))
         if not username:
-            problems.append(_("the user name is missing"))
+            problems.append(_("缺少用户名"))
         elif username in taken_usernames:
-            problems.append(_("the user name “%(v)s” is already taken") % {"v": username})
+            problems.append(_("用户名“%(v)s”已被使用") % {"v": username})
         elif username in seen_usernames:
-            problems.append(_("the user name “%(v)s” appears twice in the file") % {"v": username})
+            problems.append(_("用户名“%(v)s”在文件中重复出现") % {"v": username})
         if phone:
             try:
                 validate_mobile(phone)
             except Exception:
-                problems.append(_("“%(v)s” is not a valid mobile number") % {"v": phone})
+                problems.append(_("“%(v)s”不是有效的手机号") % {"v": phone})
             else:
                 if phone in taken_phones:
-                    problems.append(_("the mobile number %(v)s belongs to another account") % {"v": phone})
+                    problems.append(_("手机号 %(v)s 已被其他账户使用") % {"v": phone})
                 elif phone in seen_phones:
-                    problems.append(_("the mobile number %(v)s appears twice in the file") % {"v": phone})
+                    problems.append(_("手机号 %(v)s 在文件中重复出现") % {"v": phone})
         org = orgs.get(code)
         if not code:
-            problems.append(_("the organisation code is missing"))
+            problems.append(_("缺少组织代码"))
         elif org is None:
-            problems.append(_("no organisation has the code “%(v)s”") % {"v": code})
+            problems.append(_("组织代码“%(v)s”不存在") % {"v": code})
         elif not can_manage_users_of(actor, org):
-            problems.append(_("the organisation “%(v)s” is outside your subtree") % {"v": org.name})
+            problems.append(_("组织“%(v)s”不在您的管辖范围内") % {"v": org.name})
         if role is None:
-            problems.append(_("the role “%(v)s” is unknown") % {"v": _column(row, "role")})
+            problems.append(_("角色“%(v)s”无法识别") % {"v": _column(row, "role")})
         if problems:
-            errors.append(_("Row %(row)d: %(problems)s.") % {"row": index, "problems": "; ".join(problems)})
+            errors.append(
+                _("第 %(row)d 行：%(problems)s。") % {"row": index, "problems": "; ".join(problems)}
+            )
         seen_usernames.add(username)
         if phone:
             seen_phones.add(phone)
@@ -203,7 +226,13 @@ def users_import(*, actor, rows: list[dict[str, str]]) -> list[tuple[User, str]]
         for username, name, phone, email, org, role in prepared:
             created.append(
                 user_create_in_subtree(
-                    actor=actor, organisation=org, role=role, username=username, name=name, phone=phone, email=email
+                    actor=actor,
+                    organisation=org,
+                    role=role,
+                    username=username,
+                    name=name,
+                    phone=phone,
+                    email=email,
                 )
             )
     return created

@@ -14,7 +14,7 @@ def accounts_never_signed_in(user) -> list[Todo]:
         return []
     return [
         Todo(
-            label=_("Accounts in your organisations that have never signed in"),
+            label=_("您管辖范围内从未登录的账户"),
             count=never_signed_in_count(user),
             url=reverse("orgs:users") + "?never=1",
             kind="warning",

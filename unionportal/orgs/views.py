@@ -20,7 +20,7 @@ from .selectors import users_managed_by
 
 def _require_org_admin(request):
     if not has_role(request.user, Role.ORG_ADMIN):
-        raise PermissionDenied(_("Only organisation admins manage accounts."))
+        raise PermissionDenied(_("只有组织管理员可以管理账户。"))
 
 
 @login_required
@@ -45,7 +45,7 @@ def user_create(request):
             form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
         else:
             return render(request, "orgs/accounts_created.html", {"created": [(user, password)]})
-    return render(request, "form_page.html", {"form": form, "title": _("New account")})
+    return render(request, "form_page.html", {"form": form, "title": _("新建账户")})
 
 
 @login_required
@@ -63,7 +63,9 @@ def user_import(request):
             errors = rejected.errors
         else:
             return render(request, "orgs/accounts_created.html", {"created": created})
-    return render(request, "orgs/user_import.html", {"form": form, "errors": errors}, status=400 if errors else 200)
+    return render(
+        request, "orgs/user_import.html", {"form": form, "errors": errors}, status=400 if errors else 200
+    )
 
 
 @login_required
@@ -97,14 +99,17 @@ def user_deactivate(request, pk):
         except (PermissionDenied, ValidationError) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         else:
-            messages.success(request, _("The account %(name)s is deactivated.") % {"name": user.display_name})
+            messages.success(request, _("账户 %(name)s 已停用。") % {"name": user.display_name})
         return redirect("orgs:users")
-    return render(request, "confirm.html", {
-        "title": _("Deactivate account"),
-        "question": _("Deactivate the account %(name)s? It will no longer be able to sign in.")
-        % {"name": user.display_name},
-        "button": _("Deactivate"),
-    })
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": _("停用账户"),
+            "question": _("确定停用账户 %(name)s 吗？停用后将无法登录。") % {"name": user.display_name},
+            "button": _("停用"),
+        },
+    )
 
 
 @login_required
@@ -117,10 +122,14 @@ def user_reactivate(request, pk):
         except PermissionDenied as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("The account %(name)s is active again.") % {"name": user.display_name})
+            messages.success(request, _("账户 %(name)s 已重新启用。") % {"name": user.display_name})
         return redirect("orgs:users")
-    return render(request, "confirm.html", {
-        "title": _("Reactivate account"),
-        "question": _("Reactivate the account %(name)s?") % {"name": user.display_name},
-        "button": _("Reactivate"),
-    })
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": _("启用账户"),
+            "question": _("确定重新启用账户 %(name)s 吗？") % {"name": user.display_name},
+            "button": _("启用"),
+        },
+    )

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class PublicConfig(AppConfig):
     name = "unionportal.public"
     label = "public"
-    verbose_name = _("Public site")
+    verbose_name = _("公开网站")

@@ -1,6 +1,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PublicEntryQuerySet(models.QuerySet):
@@ -17,30 +18,30 @@ class PublicEntry(models.Model):
     """
 
     class Stage(models.TextChoices):
-        NOTICE = "notice", _("On public notice")
-        VOTE = "vote", _("In public evaluation")
-        PUBLISHED = "published", _("Published")
-        REVOKED = "revoked", _("Revoked")
+        NOTICE = "notice", _("公示中")
+        VOTE = "vote", _("社会评议中")
+        PUBLISHED = "published", _("已公布")
+        REVOKED = "revoked", _("已撤销")
 
-    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
-    programme = models.CharField(_("programme"), max_length=80)
-    award = models.CharField(_("award"), max_length=80, db_index=True)
-    name = models.CharField(_("name"), max_length=120)
-    unit = models.CharField(_("unit"), max_length=200, blank=True)
-    region = models.CharField(_("region"), max_length=60, blank=True, db_index=True)
-    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, db_index=True)
-    summary = models.TextField(_("deeds summary"), blank=True)
-    deeds = models.TextField(_("deeds"), blank=True)
-    media_url = models.URLField(_("media link"), blank=True)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    programme = models.CharField(_("项目"), max_length=80)
+    award = models.CharField(_("奖项"), max_length=80, db_index=True)
+    name = models.CharField(_("名称"), max_length=120)
+    unit = models.CharField(_("单位"), max_length=200, blank=True)
+    region = models.CharField(_("地区"), max_length=60, blank=True, db_index=True)
+    stage = models.CharField(_("阶段"), max_length=16, choices=Stage.choices, db_index=True)
+    summary = models.TextField(_("事迹摘要"), blank=True)
+    deeds = models.TextField(_("事迹"), blank=True)
+    media_url = models.URLField(_("媒体链接"), blank=True)
+    published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
     # Which record this row speaks for ("app_label.model:pk"); never shown.
     source = models.CharField(max_length=80, unique=True)
 
     objects = PublicEntryQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("public entry")
-        verbose_name_plural = _("public entries")
+        verbose_name = _("公开信息")
+        verbose_name_plural = pgettext_lazy("plural", "公开信息")
         ordering = ["-year", "award", "name"]
         indexes = [models.Index(fields=["stage", "-year", "award", "name"], name="publicentry_list")]
 

@@ -25,7 +25,9 @@ def honouree_list(request):
         year = None
     award = request.GET.get("award", "")[:80]
     region = request.GET.get("region", "")[:60]
-    page = Paginator(selectors.honourees(year=year, award=award, region=region), 30).get_page(request.GET.get("page"))
+    page = Paginator(selectors.honourees(year=year, award=award, region=region), 30).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "public/honouree_list.html",

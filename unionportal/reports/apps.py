@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "unionportal.reports"
     label = "reports"
-    verbose_name = _("Reports")
+    verbose_name = _("报表")

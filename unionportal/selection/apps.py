@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class SelectionConfig(AppConfig):
     name = "unionportal.selection"
     label = "selection"
-    verbose_name = _("Selection")
+    verbose_name = _("评选")

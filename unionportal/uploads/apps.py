@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class UploadsConfig(AppConfig):
     name = "unionportal.uploads"
     label = "uploads"
-    verbose_name = _("Uploads")
+    verbose_name = _("上传")

@@ -23,7 +23,7 @@ def _decode_csv(raw: bytes) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise SpreadsheetError(_("The CSV file is neither UTF-8 nor GBK text."))
+    raise SpreadsheetError(_("CSV 文件既不是 UTF-8 也不是 GBK 编码。"))
 
 
 def _xlsx_rows(raw: bytes):
@@ -31,17 +31,17 @@ def _xlsx_rows(raw: bytes):
         archive = zipfile.ZipFile(io.BytesIO(raw))
         names = set(archive.namelist())
         if "xl/workbook.xml" not in names:
-            raise SpreadsheetError(_("The file is not an Excel workbook (.xlsx)."))
+            raise SpreadsheetError(_("该文件不是 Excel 工作簿（.xlsx）。"))
         if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
-            raise SpreadsheetError(_("The workbook expands to more than 200 MB; split it into smaller files."))
+            raise SpreadsheetError(_("该工作簿解压后超过 200 MB，请拆分成较小的文件。"))
     except zipfile.BadZipFile as exc:
-        raise SpreadsheetError(_("The file is not an Excel workbook (.xlsx).")) from exc
+        raise SpreadsheetError(_("该文件不是 Excel 工作簿（.xlsx）。")) from exc
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types on damaged files
-        raise SpreadsheetError(_("The workbook could not be read; save it again in Excel and retry.")) from exc
+        raise SpreadsheetError(_("无法读取该工作簿，请用 Excel 另存后重试。")) from exc
     sheet = workbook.worksheets[0]
     for row in sheet.iter_rows(values_only=True):
         yield ["" if cell is None else str(cell).strip() for cell in row]
@@ -56,24 +56,24 @@ def read_table(upload, *, max_rows: int = 20000) -> list[dict[str, str]]:
     """
     raw = upload.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
-        raise SpreadsheetError(_("The file is larger than 20 MB."))
+        raise SpreadsheetError(_("文件超过 20 MB。"))
     if not raw.strip():
-        raise SpreadsheetError(_("The file is empty."))
+        raise SpreadsheetError(_("文件为空。"))
     if raw.startswith(XLSX_MAGIC):
         rows = _xlsx_rows(raw)
     else:
         if b"\x00" in raw[:4096]:
-            raise SpreadsheetError(_("The file is neither an Excel workbook (.xlsx) nor a CSV file."))
+            raise SpreadsheetError(_("该文件既不是 Excel 工作簿（.xlsx）也不是 CSV 文件。"))
         rows = csv.reader(io.StringIO(_decode_csv(raw)))
     rows = iter(rows)
     header = [h.strip() for h in next(rows, [])]
     if not any(header):
-        raise SpreadsheetError(_("The first row must hold the column names."))
+        raise SpreadsheetError(_("第一行须为列名。"))
     table = []
     for values in rows:
         if not any(v.strip() for v in values):
             continue
         if len(table) >= max_rows:
-            raise SpreadsheetError(_("The file has more than %(n)d rows.") % {"n": max_rows})
+            raise SpreadsheetError(_("文件超过 %(n)d 行。") % {"n": max_rows})
         table.append({h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header) if h})
     return table

@@ -15,7 +15,7 @@ def other_language(context):
     if (get_language() or "zh-hans").startswith("zh"):
         code, label = "en", "English"
     else:
-        code, label = "zh-hans", "中文"
+        code, label = "zh-hans", "Chinese"
     return {"code": code, "label": label, "url": translate_url(request.get_full_path(), code)}
 
 

@@ -5,7 +5,7 @@ from unionportal import periodic
 
 
 class Command(BaseCommand):
-    help = "Run every periodic service once (reminders, deadline clocks, sweeps); cron calls it in embedded mode."
+    help = "Run every periodic service once (reminders, deadline clocks, sweeps); for cron in embedded mode."
 
     def handle(self, *args, **options):
         results = periodic.run_all(now=timezone.now())
