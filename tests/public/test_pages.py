@@ -1,0 +1,113 @@
+import pytest
+from django.test import override_settings
+
+from unionportal.public.models import PublicEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def entry(n, **fields):
+    defaults = {
+        "year": 2026,
+        "programme": "五一劳动奖",
+        "award": "五一劳动奖章",
+        "name": f"张{n}",
+        "unit": f"单位{n}",
+        "region": "襄阳市",
+        "stage": PublicEntry.Stage.PUBLISHED,
+        "summary": "事迹摘要",
+        "source": f"test:{n}",
+    }
+    defaults.update(fields)
+    return PublicEntry.objects.create(**defaults)
+
+
+@pytest.mark.parametrize("path", ["/", "/en/", "/honourees/", "/en/honourees/", "/privacy/"])
+def test_public_read_pages_set_no_cookie_and_carry_no_csrf_token(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.cookies == {}
+    assert b"csrfmiddlewaretoken" not in response.content
+
+
+def test_honourees_page_works_with_none_published(client):
+    response = client.get("/honourees/")
+    assert "尚未公布获奖名单。" in response.content.decode()
+
+
+def test_honourees_filter_by_year_award_and_region(client):
+    entry(1)
+    entry(2, year=2025)
+    entry(3, award="工人先锋号")
+    entry(4, region="宜昌市")
+    entry(5, stage=PublicEntry.Stage.NOTICE)
+    entry(6, stage=PublicEntry.Stage.REVOKED)
+
+    def names(query):
+        return [e.name for e in client.get("/honourees/" + query).context["page"].object_list]
+
+    assert sorted(names("")) == ["张1", "张2", "张3", "张4"]
+    assert sorted(names("?year=2026")) == ["张1", "张3", "张4"]
+    assert names("?award=工人先锋号") == ["张3"]
+    assert names("?region=宜昌市") == ["张4"]
+    assert names("?year=notanumber&region=宜昌市") == ["张4"]
+
+
+def test_honourees_list_queries_do_not_grow_with_rows(client, django_assert_max_num_queries):
+    entry(0)
+    with django_assert_max_num_queries(6):
+        client.get("/honourees/")
+    for n in range(1, 40):
+        entry(n)
+    with django_assert_max_num_queries(6):
+        response = client.get("/honourees/?page=2")
+    assert len(response.context["page"].object_list) == 10
+
+
+def test_honouree_page_shows_published_rows_only(client):
+    published = entry(1, deeds="扎根一线二十年")
+    on_notice = entry(2, stage=PublicEntry.Stage.NOTICE)
+    revoked = entry(3, stage=PublicEntry.Stage.REVOKED)
+    response = client.get(f"/honourees/{published.pk}/")
+    assert response.status_code == 200
+    assert "扎根一线二十年" in response.content.decode()
+    assert client.get(f"/honourees/{on_notice.pk}/").status_code == 404
+    assert client.get(f"/honourees/{revoked.pk}/").status_code == 404
+    assert client.get("/honourees/999999/").status_code == 404
+
+
+@override_settings(
+    SITE_OPERATOR="湖北省总工会",
+    SITE_ICP_NUMBER="鄂ICP备12345678号",
+    SITE_PSB_NUMBER="鄂公网安备42010602000001号",
+)
+def test_footer_shows_operator_and_filing_numbers_from_settings(client):
+    html = client.get("/").content.decode()
+    assert "主办单位：湖北省总工会" in html
+    assert '<span id="icp">鄂ICP备12345678号</span>' in html
+    assert "鄂公网安备42010602000001号" in html
+    assert 'href="/privacy/"' in html
+
+
+def test_home_page_shows_the_current_campaign_theme(client):
+    from datetime import date
+
+    from unionportal.campaigns.models import Campaign
+
+    Campaign.objects.create(
+        year=2026,
+        theme="践行新理念，有为新常态，争当主力军",
+        starts_on=date(2026, 3, 1),
+        ends_on=date(2026, 12, 31),
+        is_current=True,
+    )
+    html = client.get("/").content.decode()
+    assert "2026年“五一”系列活动" in html
+    assert '<h1 class="display-6 fw-bold" id="campaign-theme">践行新理念，有为新常态，争当主力军</h1>' in html
+
+
+def test_security_headers_on_public_pages(client):
+    response = client.get("/")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
