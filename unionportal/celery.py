@@ -22,6 +22,7 @@ app.conf.update(
     broker_connection_retry_on_startup=True,
     broker_transport_options={"visibility_timeout": 60 * 60},
     task_default_queue="default",
+    imports=["unionportal.tasks"],
     task_routes={
         "notifications.*": {"queue": "default"},
         "periodic.*": {"queue": "default"},
