@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class AssistanceConfig(AppConfig):
     name = "assistance"
-    verbose_name = _("Assistance ledger")
+    verbose_name = _("帮扶台账")

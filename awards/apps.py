@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class AwardsConfig(AppConfig):
     name = "awards"
-    verbose_name = _("May Day awards")
+    verbose_name = _("五一劳动奖")

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class BargainingConfig(AppConfig):
     name = "bargaining"
-    verbose_name = _("Collective bargaining")
+    verbose_name = _("工资集体协商")

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class CompetitionsConfig(AppConfig):
     name = "competitions"
-    verbose_name = _("Labour competitions")
+    verbose_name = _("劳动竞赛")
