@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "unionportal.accounts.middleware.StaffIdleTimeoutMiddleware",
     "unionportal.accounts.middleware.ForcePasswordChangeMiddleware",
+    "unionportal.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "unionportal.context_processors.site",
+                "unionportal.notifications.context_processors.inbox",
             ],
         },
     },
@@ -165,6 +167,9 @@ AXES_CLIENT_IP_CALLABLE = "unionportal.http.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 
+# Audit events are kept at least this long (personal-data rules ask for six months).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=183)
+
 # Phone one-time codes (unionportal.accounts.phone).
 PHONE_CODE_TTL_SECONDS = 5 * 60
 PHONE_CODE_MAX_ATTEMPTS = 5
@@ -201,6 +206,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@unionportal.local")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Absolute address of the site, for links in e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SMS_BACKEND = env.str("SMS_BACKEND", default="unionportal.notifications.sms.LogSmsBackend")
 SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="湖北省总工会")
 

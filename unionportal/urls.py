@@ -16,6 +16,8 @@ urlpatterns += i18n_patterns(
     path("home/", report_views.home, name="home"),
     path("accounts/", include("unionportal.accounts.urls")),
     path("orgs/", include("unionportal.orgs.urls")),
+    path("inbox/", include("unionportal.notifications.urls")),
+    path("audit/", include("unionportal.audit.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -1,0 +1,72 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Channel(models.TextChoices):
+    INBOX = "inbox", _("站内消息")
+    EMAIL = "email", _("电子邮件")
+    SMS = "sms", _("短信")
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+
+
+class Notification(models.Model):
+    """An outbox row: one message to one recipient on one channel.
+
+    Written in the transaction of the change that causes it; a Celery task delivers it after commit
+    and a periodic sweep delivers whatever is still pending, so nothing is lost while the broker is
+    down. An inbox message is this row itself, shown once delivered.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
+    event = models.CharField(_("事件"), max_length=80)
+    subject = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = pgettext_lazy("plural", "通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="notification_outbox"),
+            models.Index(fields=["recipient", "channel", "status", "read_at"], name="notification_inbox"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} → {self.recipient}: {self.subject}"
+
+
+class Preference(models.Model):
+    """Which channels besides the inbox a user wants."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.BooleanField(_("同时发送电子邮件"), default=True)
+    sms = models.BooleanField(_("同时发送短信"), default=False)
+
+    class Meta:
+        verbose_name = _("通知偏好")
+        verbose_name_plural = pgettext_lazy("plural", "通知偏好")
+
+    def __str__(self):
+        return str(self.user)

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from unionportal.notifications.services import inbox
 from unionportal.orgs.selectors import memberships_of
 
 from .registry import todos_for
@@ -12,5 +13,9 @@ def home(request):
     return render(
         request,
         "reports/home.html",
-        {"memberships": memberships_of(request.user), "todos": todos_for(request.user)},
+        {
+            "memberships": memberships_of(request.user),
+            "todos": todos_for(request.user),
+            "latest_messages": inbox(request.user)[:5],
+        },
     )
