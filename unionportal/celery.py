@@ -22,8 +22,17 @@ app.conf.update(
     broker_connection_retry_on_startup=True,
     # Fail fast when Redis is down: the request goes on and the outbox sweep delivers later.
     broker_connection_timeout=2,
-    broker_transport_options={"visibility_timeout": 60 * 60, "socket_connect_timeout": 2, "socket_timeout": 5},
-    task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5},
+    broker_transport_options={
+        "visibility_timeout": 60 * 60,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    },
+    task_publish_retry_policy={
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+    },
     task_default_queue="default",
     imports=["unionportal.tasks"],
     task_routes={

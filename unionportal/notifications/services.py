@@ -40,7 +40,7 @@ def _channels_for(user, preferences: dict[int, Preference]) -> list[str]:
 
 def queue(message: Message) -> list[Notification]:
     """Write the outbox rows now (inside the caller's transaction) and deliver them after commit."""
-    recipients = [u for u in {u.pk: u for u in message.recipients if u is not None and u.is_active}.values()]
+    recipients = list({u.pk: u for u in message.recipients if u is not None and u.is_active}.values())
     preferences = {p.user_id: p for p in Preference.objects.filter(user__in=recipients)}
     rows = Notification.objects.bulk_create(
         [
