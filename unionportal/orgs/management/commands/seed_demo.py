@@ -78,36 +78,37 @@ class Command(BaseCommand):
                 nodes[row["code"]] = organisation_create(parent=parent, **{f: row[f] for f in field_names})
                 self.stats["organisations created"] += 1
 
-        # 2. Move existing rows whose parent differs from the data (re-reading the tree after each move).
+        # 2. Move rows whose parent differs from the data (a demo tree edited by hand, or changed data).
+        #    The tree is re-read after each move, since a move rewrites paths.
+        nodes, code_by_path = self._tree(codes)
         for row in rows:
             if row["parent"] is None:
                 continue
-            node, parent_code = self._node_and_parent_code(row["code"])
-            if parent_code != row["parent"]:
-                target = Organisation.objects.get(code=row["parent"])
+            node = nodes[row["code"]]
+            if code_by_path.get(node.path[: -Organisation.steplen]) != row["parent"]:
+                target = nodes[row["parent"]]
                 check_parent_level(target, row["level"])
-                node.move(target, pos="sorted-child")
+                Organisation.objects.move(node, target, pos="sorted-child")
                 self.stats["organisations moved"] += 1
+                nodes, code_by_path = self._tree(codes)
 
         # 3. Bring every field to the data's values, on fresh rows now that the tree has its final shape.
-        nodes = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
+        nodes, _paths = self._tree(codes)
         for row in rows:
             node = nodes[row["code"]]
             changed = _changed(node, {f: row[f] for f in field_names})
             if changed:
                 for field in changed:
                     setattr(node, field, row[field])
-                node.full_clean(exclude=_TREE_FIELDS)
+                node.full_clean(exclude=_TREE_FIELDS)  # includes the parent rule
                 node.save(update_fields=[*changed, "updated_at"])
                 self.stats["organisations updated"] += 1
         return nodes
 
-    def _node_and_parent_code(self, code: str) -> tuple[Organisation, str | None]:
-        node = Organisation.objects.get(code=code)
-        if node.depth == 1:
-            return node, None
-        parent_path = node.path[: -Organisation.steplen]
-        return node, Organisation.objects.values_list("code", flat=True).get(path=parent_path)
+    def _tree(self, codes: list[str]) -> tuple[dict[str, Organisation], dict[str, str]]:
+        """Fresh rows of the data's organisations by code, and their codes by path."""
+        nodes = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
+        return nodes, {o.path: o.code for o in nodes.values()}
 
     # --- enterprises ------------------------------------------------------------------------------------
 
