@@ -100,7 +100,12 @@ class Command(BaseCommand):
             if changed:
                 for field in changed:
                     setattr(node, field, row[field])
-                node.full_clean(exclude=_TREE_FIELDS)  # includes the parent rule
+                # full_clean minus the model's clean(): the parent rule is checked on the data's parent.
+                node.clean_fields(exclude=_TREE_FIELDS)
+                node.validate_unique(exclude=_TREE_FIELDS)
+                node.validate_constraints(exclude=_TREE_FIELDS)
+                if row["parent"]:
+                    check_parent_level(nodes[row["parent"]], row["level"])
                 node.save(update_fields=[*changed, "updated_at"])
                 self.stats["organisations updated"] += 1
         return nodes
