@@ -35,7 +35,8 @@ class OrganisationAddForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("level"):
+        # A refused parent choice already has its error; "no parent" would only add a misleading one.
+        if data.get("level") and not self.has_error("parent"):
             check_parent_level(data.get("parent"), data["level"])
         return data
 
@@ -69,7 +70,7 @@ class OrganisationAdmin(ScopedAdmin):
 
     @admin.display(description=_("上级组织"))
     def parent_name(self, obj):
-        parent = obj.get_parent() if obj and obj.pk else None
+        parent = obj.parent_organisation() if obj and obj.pk else None
         return parent.name if parent else "—"
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -17,7 +17,9 @@ class OrganisationQuerySet(MP_NodeQuerySet):
 
 
 class OrganisationManager(MP_NodeManager.from_queryset(OrganisationQuerySet)):
-    pass
+    def get_queryset(self):
+        # Treebeard's get_queryset builds a plain MP_NodeQuerySet, which would drop ``visible_to``.
+        return OrganisationQuerySet(self.model, using=self._db).order_by("path")
 
 
 class Organisation(MP_Node):
@@ -50,8 +52,20 @@ class Organisation(MP_Node):
         return self.name
 
     def clean(self):
-        parent = self.get_parent() if self.pk and self.depth > 1 else getattr(self, "_intended_parent", None)
-        check_parent_level(parent, self.level)
+        if self.pk:
+            parent = self.parent_organisation()
+        elif hasattr(self, "_intended_parent"):
+            parent = self._intended_parent
+        else:
+            # A new node's parent is not a field: organisation_create and the admin add form check it.
+            return
+        check_parent_level(parent, self.level, node=self)
+
+    def parent_organisation(self):
+        """The parent read by path (None for the root); treebeard 7 deprecates ``node.get_parent()``."""
+        if self.depth <= 1:
+            return None
+        return Organisation.objects.get(path=self.path[: -self.steplen])
 
     def ancestors_and_self(self):
         """Ancestors from the root down, then this organisation (one query)."""
@@ -60,10 +74,16 @@ class Organisation(MP_Node):
         ).order_by("depth")
 
 
-def check_parent_level(parent, level) -> None:
-    """The parent rule: the root is the province; any other parent must be of a higher level."""
+def check_parent_level(parent, level, *, node=None) -> None:
+    """The parent rule: the one root is the province; any other parent must be of a higher level.
+
+    ``node`` is the organisation being checked, so that the existing province may still be edited.
+    """
     if parent is None:
-        if level != Level.PROVINCE:
+        other_roots = Organisation.objects.filter(depth=1)
+        if node is not None and node.pk:
+            other_roots = other_roots.exclude(pk=node.pk)
+        if level != Level.PROVINCE or other_roots.exists():
             raise ValidationError({"parent": _("只有省总工会位于组织树的顶层。")})
     elif parent.level >= level:
         raise ValidationError(
