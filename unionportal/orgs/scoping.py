@@ -35,27 +35,32 @@ def _minimal(paths: set[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
+def _membership_rows(user) -> list[tuple[str, str]]:
+    """(role, organisation path) of the user's active memberships: one query per user object."""
+    cache = user.__dict__.setdefault(_CACHE_ATTR, {})
+    if "rows" not in cache:
+        from .models import Membership
+
+        cache["rows"] = list(
+            Membership.objects.active().filter(user=user).values_list("role", "organisation__path")
+        )
+    return cache["rows"]
+
+
 def get_scope(user, roles=None) -> Scope:
-    """The user's scope, computed once per user object (per request)."""
+    """The user's scope, limited to ``roles`` when given; computed from one cached query."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope(False, (), ())
     if user.is_superuser:
         return Scope(True, (), ())
-    cache = user.__dict__.setdefault(_CACHE_ATTR, {})
-    key = frozenset(roles) if roles else None
-    if key not in cache:
-        from .models import Membership
-
-        rows = Membership.objects.active().filter(user=user)
-        if roles:
-            rows = rows.filter(role__in=list(roles))
-        subtree, own = set(), set()
-        for role, path in rows.values_list("role", "organisation__path"):
+    wanted = {str(r) for r in roles} if roles else None
+    subtree, own = set(), set()
+    for role, path in _membership_rows(user):
+        if wanted is None or role in wanted:
             (subtree if role in SUBTREE_ROLES else own).add(path)
-        subtree_paths = _minimal(subtree)
-        own_paths = tuple(sorted(p for p in own if not any(p.startswith(s) for s in subtree_paths)))
-        cache[key] = Scope(False, subtree_paths, own_paths)
-    return cache[key]
+    subtree_paths = _minimal(subtree)
+    own_paths = tuple(sorted(p for p in own if not any(p.startswith(s) for s in subtree_paths)))
+    return Scope(False, subtree_paths, own_paths)
 
 
 def scope_q(user, path_field: str, roles=None) -> Q:
