@@ -3,11 +3,21 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.accounts.forms import CrispyMixin, PhoneField
+from unionportal.uploads.spreadsheets import XLSX_MAGIC
 
 from .enums import Role
 from .selectors import organisations_managed_by
 
 User = get_user_model()
+
+
+class OptionalPhoneField(PhoneField):
+    """A phone that may be left empty (PhoneField would check "" as a mobile number and refuse it)."""
+
+    def clean(self, value):
+        if not (value or "").strip():
+            return ""
+        return super().clean(value)
 
 
 class UserCreateForm(CrispyMixin, forms.Form):
@@ -20,7 +30,7 @@ class UserCreateForm(CrispyMixin, forms.Form):
         help_text=_("只能包含字母、数字和 @ . + - _。"),
     )
     name = forms.CharField(label=_("姓名"), max_length=60)
-    phone = PhoneField(required=False)
+    phone = OptionalPhoneField(required=False)
     email = forms.EmailField(label=_("电子邮箱"), required=False)
     organisation = forms.ModelChoiceField(label=_("所属组织"), queryset=None)
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
@@ -49,3 +59,14 @@ class UserImportForm(CrispyMixin, forms.Form):
         label=_("账户表格"),
         help_text=_("按模板格式填写的 .xlsx 或 .csv 文件，不超过 20 MB。"),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # The reader goes by content and would take a web page saved as .xlsx (a common "export") for
+        # CSV text, then report every row as incomplete; a name that promises a workbook must hold one.
+        if upload.name.lower().endswith(".xlsx"):
+            head = upload.read(len(XLSX_MAGIC))
+            upload.seek(0)
+            if head != XLSX_MAGIC:
+                raise forms.ValidationError(_("该文件不是 Excel 工作簿（.xlsx）。"))
+        return upload

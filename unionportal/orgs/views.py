@@ -63,8 +63,9 @@ def user_import(request):
             errors = rejected.errors
         else:
             return render(request, "orgs/accounts_created.html", {"created": created})
+    refused = bool(errors or form.errors)
     return render(
-        request, "orgs/user_import.html", {"form": form, "errors": errors}, status=400 if errors else 200
+        request, "orgs/user_import.html", {"form": form, "errors": errors}, status=400 if refused else 200
     )
 
 
