@@ -9,15 +9,19 @@ from unionportal.reports import views as report_views
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("ping", health.ping, name="ping"),
+    path("files/", include("unionportal.uploads.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("unionportal.public.urls")),
     path("home/", report_views.home, name="home"),
+    path("coverage/", report_views.coverage_page, name="coverage"),
     path("accounts/", include("unionportal.accounts.urls")),
     path("orgs/", include("unionportal.orgs.urls")),
     path("inbox/", include("unionportal.notifications.urls")),
     path("audit/", include("unionportal.audit.urls")),
+    path("imports/", include("unionportal.imports.urls")),
+    path("campaigns/", include("unionportal.campaigns.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -1,0 +1,103 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from tests.factories import Role, make_tree, make_user
+from unionportal.audit import services as audit
+from unionportal.reports.coverage import coverage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tree():
+    return make_tree()
+
+
+def by_label(rows):
+    return {row.label: (row.unions, row.with_account, row.active) for row in rows}
+
+
+def test_coverage_counts_unions_accounts_and_recent_activity(tree):
+    province_admin = make_user("prov", org=tree["province"], role=Role.STAFF)
+    active = make_user("active", org=tree["grassroots_a"], role=Role.SUBMITTER)
+    active.last_login = timezone.now() - timedelta(days=3)
+    active.save()
+    stale = make_user("stale", org=tree["county_b"], role=Role.STAFF)
+    stale.last_login = timezone.now() - timedelta(days=45)
+    stale.save()
+    # Township b has no account, but an audit event about it this week makes it active.
+    audit.record(actor=province_admin, action="test.touch", obj=tree["township_b"])
+
+    data = coverage(province_admin)
+    assert by_label(data["by_level"]) == {
+        "省级": (1, 1, 0),
+        "市州": (2, 0, 0),
+        "县市区": (2, 1, 0),
+        "乡镇街道": (2, 0, 1),
+        "基层工会": (2, 1, 1),
+    }
+    assert by_label(data["by_city"]) == {"City a": (4, 1, 1), "City b": (4, 1, 1)}
+    total = data["total"]
+    assert (total.unions, total.with_account, total.active) == (9, 3, 2)
+    assert total.account_pct == 33.3
+
+
+def test_coverage_is_scoped_to_the_users_subtree(tree):
+    county_staff = make_user("county", org=tree["county_a"], role=Role.STAFF)
+    data = coverage(county_staff)
+    assert by_label(data["by_level"]) == {"县市区": (1, 1, 0), "乡镇街道": (1, 0, 0), "基层工会": (1, 0, 0)}
+    assert [row.label for row in data["by_city"]] == ["City a"]
+
+
+def test_coverage_queries_do_not_grow_with_the_tree(tree, django_assert_max_num_queries):
+    staff = make_user("prov", org=tree["province"], role=Role.STAFF)
+    with django_assert_max_num_queries(4):
+        coverage(staff)
+    from tests.factories import make_org
+
+    for n in range(20):
+        make_org(tree["township_a"], name=f"extra {n}")
+    staff = type(staff).objects.get(pk=staff.pk)
+    with django_assert_max_num_queries(4):
+        coverage(staff)
+
+
+def test_coverage_page_chart_and_export(client, tree):
+    staff = make_user("prov", org=tree["province"], role=Role.STAFF)
+    client.force_login(staff)
+    html = client.get("/coverage/").content.decode()
+    assert '<div class="fs-3 fw-bold" id="total-unions">9</div>' in html
+    assert 'id="coverage-data" type="application/json"' in html
+    assert "vendor/chartjs/chart.umd.min.js" in html
+
+    response = client.get("/coverage/?format=xlsx")
+    assert response["Content-Disposition"].startswith('attachment; filename="coverage-prov-')
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("五级全覆盖情况", "导出人", "prov")
+    assert ("省级", 1, 1, 100, 1, 100) in rows  # signing in just now made the province active
+
+
+def test_coverage_page_is_for_staff_only(client, tree):
+    client.force_login(make_user("sub", org=tree["grassroots_a"], role=Role.SUBMITTER))
+    assert client.get("/coverage/").status_code == 403
+
+
+def test_home_providers_move_when_records_are_added(client, tree):
+    staff = make_user("county", org=tree["county_a"], role=Role.STAFF)
+    client.force_login(staff)
+
+    def todos():
+        return {t.label: t.count for t in client.get("/home/").context["todos"]}
+
+    assert todos()["尚未开通账户的工会"] == 2  # township a and grassroots a
+    make_user("sub", org=tree["grassroots_a"], role=Role.SUBMITTER)
+    assert todos()["尚未开通账户的工会"] == 1
+
+    assert "近7天查看完整个人信息的记录" not in todos()
+    audit.reveal(actor=staff, obj=tree["grassroots_a"], field="contact_phone", reason="核实联系方式")
+    assert todos()["近7天查看完整个人信息的记录"] == 1
