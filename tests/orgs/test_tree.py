@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from tests.factories import make_org, make_tree
+from tests.factories import Role, make_org, make_tree, make_user
 from unionportal.orgs.enums import Level, OrgKind
 from unionportal.orgs.models import Organisation, check_parent_level
 
@@ -148,3 +148,18 @@ def test_tree_shape_of_make_tree(tree):
         "Township a",
         "Union a",
     ]
+
+
+def test_admin_access_follows_staff_roles():
+    from unionportal.orgs.models import Membership
+    from unionportal.orgs.services import membership_grant, membership_revoke
+
+    tree = make_tree()
+    user = make_user("person", org=tree["grassroots_a"], role=Role.SUBMITTER)
+    assert user.is_staff is False
+    staff = membership_grant(user=user, organisation=tree["county_a"], role=Role.STAFF)
+    assert user.is_staff is True
+    membership_revoke(membership=staff)
+    user.refresh_from_db()
+    assert user.is_staff is False
+    assert Membership.objects.filter(user=user, is_active=True).count() == 1

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from .admin_scoping import ScopedAdmin
 from .models import Enterprise, Membership, Organisation, check_parent_level
 from .selectors import organisations_managed_by
-from .services import can_manage_users_of, membership_grant, organisation_create
+from .services import can_manage_users_of, membership_grant, organisation_create, sync_staff_flag
 
 
 class OrganisationAddForm(forms.ModelForm):
@@ -145,8 +145,19 @@ class MembershipAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
+            sync_staff_flag(obj.user)
         else:
             membership = membership_grant(
                 user=obj.user, organisation=obj.organisation, role=obj.role, actor=request.user
             )
             obj.pk = membership.pk
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        sync_staff_flag(obj.user)
+
+    def delete_queryset(self, request, queryset):
+        users = {m.user for m in queryset.select_related("user")}
+        super().delete_queryset(request, queryset)
+        for user in users:
+            sync_staff_flag(user)

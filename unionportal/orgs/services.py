@@ -42,11 +42,26 @@ def membership_grant(*, user, organisation: Organisation, role: Role, actor=None
     if not created and not membership.is_active:
         membership.is_active = True
         membership.save(update_fields=["is_active"])
-    if role in SUBTREE_ROLES and not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-    forget_scope(user)
+    sync_staff_flag(user)
     return membership
+
+
+def membership_revoke(*, membership: Membership) -> None:
+    """Withdraw a role; losing the last staff role also closes the admin site to the user."""
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    sync_staff_flag(membership.user)
+
+
+def sync_staff_flag(user) -> None:
+    """``is_staff`` (admin site access) follows the roles: set while any staff or org-admin role is active."""
+    forget_scope(user)
+    wanted = user.is_superuser or Membership.objects.filter(
+        user=user, is_active=True, role__in=list(SUBTREE_ROLES)
+    ).exists()
+    if user.is_staff != wanted:
+        user.is_staff = wanted
+        user.save(update_fields=["is_staff"])
 
 
 def generate_password() -> str:
