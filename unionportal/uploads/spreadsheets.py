@@ -1,14 +1,21 @@
-"""Reading uploaded tables (xlsx or CSV), checked by content, with bounded size and rows."""
+"""Reading uploaded tables (xlsx or CSV), checked by content, with bounded size and rows.
+
+``sniff_table`` decides what a file is and refuses what is not a table; ``check_upload`` (services)
+and ``read_table`` both go through it, so an import and a stored attachment accept the same files.
+"""
 
 import csv
 import io
 import zipfile
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-MAX_BYTES = 20 * 1024 * 1024
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
+from . import limits
+
 XLSX_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the legacy .xls (and encrypted Office files)
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK
 
 
 class SpreadsheetError(Exception):
@@ -17,25 +24,66 @@ class SpreadsheetError(Exception):
         self.message = message
 
 
-def _decode_csv(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
+@dataclass(frozen=True)
+class TableFormat:
+    format: str  # "XLSX" or "CSV"
+    encoding: str = ""  # CSV only: the encoding the text decoded with
+
+
+def _not_a_table() -> SpreadsheetError:
+    return SpreadsheetError(_("该文件既不是 Excel 工作簿（.xlsx）也不是 CSV 文件。"))
+
+
+def _decode_csv(raw: bytes) -> tuple[str, str]:
+    for encoding in CSV_ENCODINGS:
         try:
-            return raw.decode(encoding)
+            return raw.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
     raise SpreadsheetError(_("CSV 文件既不是 UTF-8 也不是 GBK 编码。"))
 
 
-def _xlsx_rows(raw: bytes):
+def inspect_xlsx(raw: bytes) -> None:
+    """Refuse a zip that is not a plain workbook, or that would inflate beyond the limit.
+
+    Only the zip's central directory is read: nothing is inflated here. The declared sizes are binding,
+    because ``zipfile`` stops every member at its declared size (a member that lies fails its CRC), so
+    whoever reads the workbook later reads at most what was checked.
+    """
+    # Counted before zipfile parses the directory: millions of entries would cost memory by themselves.
+    if raw.count(b"PK\x01\x02") > limits.MAX_ZIP_MEMBERS:
+        raise SpreadsheetError(_("该文件不是 Excel 工作簿（.xlsx）。"))
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
-        names = set(archive.namelist())
-        if "xl/workbook.xml" not in names:
-            raise SpreadsheetError(_("该文件不是 Excel 工作簿（.xlsx）。"))
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
-            raise SpreadsheetError(_("该工作簿解压后超过 200 MB，请拆分成较小的文件。"))
-    except zipfile.BadZipFile as exc:
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
         raise SpreadsheetError(_("该文件不是 Excel 工作簿（.xlsx）。")) from exc
+    names = {info.filename for info in infos}
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        raise SpreadsheetError(_("该文件不是 Excel 工作簿（.xlsx）。"))
+    inflated, limit = sum(info.file_size for info in infos), limits.max_uncompressed()
+    if inflated > limit:
+        raise SpreadsheetError(
+            _("该工作簿解压后为 %(actual)s，超过 %(limit)s 的上限，请拆分成较小的文件。")
+            % {"actual": limits.format_size(inflated), "limit": limits.format_size(limit)}
+        )
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise SpreadsheetError(_("该工作簿含有宏，请另存为不含宏的 Excel 工作簿（.xlsx）后再上传。"))
+
+
+def sniff_table(raw: bytes) -> TableFormat:
+    """What the bytes are: an xlsx workbook or CSV text (by content, never by name)."""
+    if raw.startswith(XLSX_MAGIC):
+        inspect_xlsx(raw)
+        return TableFormat("XLSX")
+    if raw.startswith(OLE2_MAGIC):
+        raise SpreadsheetError(_("这是旧版 Excel 文件（.xls）或加密的文件，请另存为 .xlsx 后再上传。"))
+    if b"\x00" in raw:
+        raise _not_a_table()
+    return TableFormat("CSV", _decode_csv(raw)[1])
+
+
+def _xlsx_rows(raw: bytes):
     from openpyxl import load_workbook
 
     try:
@@ -54,17 +102,17 @@ def read_table(upload, *, max_rows: int = 20000) -> list[dict[str, str]]:
     The type is decided by the content, not the name: a zip with a workbook part is xlsx; text is CSV.
     Raises SpreadsheetError with a message for the user.
     """
-    raw = upload.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise SpreadsheetError(_("文件超过 20 MB。"))
+    limit = limits.max_bytes("sheet")
+    raw = upload.read(limit + 1)
+    if len(raw) > limit:
+        raise SpreadsheetError(_("文件超过 %(limit)s。") % {"limit": limits.format_size(limit)})
     if not raw.strip():
         raise SpreadsheetError(_("文件为空。"))
-    if raw.startswith(XLSX_MAGIC):
+    table_format = sniff_table(raw)
+    if table_format.format == "XLSX":
         rows = _xlsx_rows(raw)
     else:
-        if b"\x00" in raw[:4096]:
-            raise SpreadsheetError(_("该文件既不是 Excel 工作簿（.xlsx）也不是 CSV 文件。"))
-        rows = csv.reader(io.StringIO(_decode_csv(raw)))
+        rows = csv.reader(io.StringIO(raw.decode(table_format.encoding)))
     rows = iter(rows)
     header = [h.strip() for h in next(rows, [])]
     if not any(header):
