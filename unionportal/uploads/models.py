@@ -11,6 +11,8 @@ from django.utils.translation import pgettext_lazy
 
 from unionportal.orgs.scoping import scope_q
 
+UPLOADS_DIR = "uploads"
+
 
 def stored_file_path(instance, filename: str) -> str:
     """A random storage name that keeps only the extension: the user's file name never reaches the disk.
@@ -18,7 +20,7 @@ def stored_file_path(instance, filename: str) -> str:
     The token is not the primary key, so knowing a file's URL tells nothing about where it is stored.
     """
     extension = posixpath.splitext(filename)[1].lower()
-    return f"uploads/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+    return f"{UPLOADS_DIR}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
 
 
 class StoredFileQuerySet(models.QuerySet):

@@ -13,14 +13,16 @@ import re
 import unicodedata
 import warnings
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from . import limits
-from .models import StoredFile
+from .models import UPLOADS_DIR, StoredFile
 from .spreadsheets import SpreadsheetError, sniff_table
 
 Kind = StoredFile.Kind
@@ -38,6 +40,7 @@ CSV = ("csv", "text/csv", {"csv", "txt"})
 THUMBNAIL_SIZE = 400
 JPEG_QUALITY = WEBP_QUALITY = 85
 MAX_NAME_LENGTH = 200
+ORPHAN_GRACE = timedelta(hours=24)
 
 _EXECUTABLE_MAGIC = (
     b"\x7fELF",  # Linux
@@ -84,14 +87,15 @@ def check_upload(file, *, kind: str) -> CheckedUpload:
 
     Raises UploadRejected. The file is left at position 0 for whoever reads it next.
     """
-    checked, image = _inspect(file, kind=kind)
+    checked, _raw, image = _inspect(file, kind=kind)
     if image is not None:
         image.close()
     return checked
 
 
-def _inspect(file, *, kind: str) -> tuple[CheckedUpload, Image.Image | None]:
-    """``check_upload``, also handing back the decoded image so that storing does not decode twice."""
+def _inspect(file, *, kind: str) -> tuple[CheckedUpload, bytes, Image.Image | None]:
+    """``check_upload``, also handing back the bytes checked and the decoded image, so that storing keeps
+    exactly what was checked and does not decode twice."""
     kind = Kind(kind)
     raw, size = _read(file, kind)
     if not raw.strip():
@@ -126,7 +130,7 @@ def _inspect(file, *, kind: str) -> tuple[CheckedUpload, Image.Image | None]:
         original_name=clean_name(getattr(file, "name", ""), extension=extension, aliases=aliases),
         **found,
     )
-    return checked, image
+    return checked, raw, image
 
 
 def _read(file, kind) -> tuple[bytes, int]:
@@ -246,7 +250,7 @@ def upload_store(*, file, kind: str, actor, organisation=None, public: bool = Fa
     uploader sees the file (staff of that organisation's ancestors); ``public`` lets everyone see it.
     Raises UploadRejected, having written nothing.
     """
-    checked, image = _inspect(file, kind=kind)
+    checked, payload, image = _inspect(file, kind=kind)
     thumbnail = b""
     width = height = None
     if image is not None:
@@ -254,10 +258,6 @@ def upload_store(*, file, kind: str, actor, organisation=None, public: bool = Fa
             payload, thumbnail, width, height = _reencode(image)
         finally:
             image.close()
-    else:
-        file.seek(0)
-        payload = file.read(checked.size + 1)
-        file.seek(0)
     stored = StoredFile(
         kind=checked.kind,
         original_name=checked.original_name,
@@ -357,3 +357,30 @@ def stored_file_delete(*, stored_file: StoredFile) -> None:
     """Delete the row now and its files once the transaction commits (a rollback keeps both)."""
     stored_file.delete()
     transaction.on_commit(lambda: _delete_files(stored_file))
+
+
+def stored_files_purge_orphans(*, now, older_than: timedelta = ORPHAN_GRACE) -> list[str]:
+    """Delete stored files that no StoredFile row refers to; returns their names.
+
+    They are left behind when the transaction around ``upload_store`` rolls back (Django has no
+    on-rollback hook). Only files older than ``older_than`` go, so an upload still in flight is kept.
+    """
+    storage = storages["default"]
+    referenced = set(StoredFile.objects.values_list("file", flat=True))
+    referenced |= set(StoredFile.objects.exclude(thumbnail="").values_list("thumbnail", flat=True))
+    purged = []
+    for name in _walk(storage, UPLOADS_DIR):
+        if name not in referenced and storage.get_modified_time(name) < now - older_than:
+            storage.delete(name)
+            purged.append(name)
+    return purged
+
+
+def _walk(storage, directory: str):
+    if not storage.exists(directory):
+        return
+    subdirectories, names = storage.listdir(directory)
+    for name in names:
+        yield f"{directory}/{name}"
+    for subdirectory in subdirectories:
+        yield from _walk(storage, f"{directory}/{subdirectory}")
