@@ -2,10 +2,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .validators import normalise_mobile, validate_mobile
+from .validators import MOBILE_RE, normalise_mobile, validate_mobile
 
 
 class CrispyMixin:
@@ -23,6 +23,17 @@ class LoginForm(CrispyMixin, auth_forms.AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("用户名或手机号")
+
+    def clean_username(self):
+        # django-axes counts failures per name given to authenticate(). A mobile number can be typed in
+        # endless ways ("+86 138…", "138-…") or instead of the user name; give them all the account's
+        # user name so that one account has one failure count and the lockout cannot be sidestepped.
+        username = self.cleaned_data["username"]
+        phone = normalise_mobile(username)
+        if MOBILE_RE.match(phone):
+            user = get_user_model().objects.filter(phone=phone).first()
+            return user.get_username() if user is not None else phone
+        return username
 
 
 class PasswordChangeForm(CrispyMixin, auth_forms.PasswordChangeForm):

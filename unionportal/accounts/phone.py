@@ -34,11 +34,15 @@ def _hash(phone: str, purpose: str, code: str) -> str:
     return hmac.new(key, f"{phone}:{purpose}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def phone_code_send(*, phone: str, purpose: str, client_ip: str | None, now=None) -> PhoneCode:
+def phone_code_send(
+    *, phone: str, purpose: str, client_ip: str | None, now=None, deliver: bool = True
+) -> PhoneCode:
     """Create a code for ``phone`` and send it by SMS.
 
     Raises PhoneCodeError when the number is invalid or a rate limit (per number: one a minute and
     a few an hour; per address: a few dozen an hour) is reached. Nothing is stored then.
+    With ``deliver=False`` the code is stored and counted but not sent: a caller that must not reveal
+    whether a number has an account treats the numbers without one that way.
     """
     now = now or timezone.now()
     phone = normalise_mobile(phone)
@@ -78,7 +82,8 @@ def phone_code_send(*, phone: str, purpose: str, client_ip: str | None, now=None
             "code": code,
             "minutes": minutes,
         }
-        transaction.on_commit(lambda: send_sms(phone, message))
+        if deliver:
+            transaction.on_commit(lambda: send_sms(phone, message))
     return record
 
 

@@ -3,7 +3,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only and no trailing newline: "\d" and "$" would accept full-width digits and "\n".
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}\Z")
 
 
 def normalise_mobile(value: str) -> str:

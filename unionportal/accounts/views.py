@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 
 from unionportal.http import client_ip
@@ -34,7 +35,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = forms.PasswordChangeForm
     template_name = "form_page.html"
     success_url = reverse_lazy("home")
-    extra_context = {"title": _("修改密码")}
+    extra_context = {"title": gettext_lazy("修改密码")}
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -57,8 +58,8 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/message.html"
     extra_context = {
-        "title": _("请查收邮件"),
-        "message": _("如该邮箱已绑定账户，设置新密码的链接已发送至该邮箱。"),
+        "title": gettext_lazy("请查收邮件"),
+        "message": gettext_lazy("如该邮箱已绑定账户，设置新密码的链接已发送至该邮箱。"),
     }
 
 
@@ -75,8 +76,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/message.html"
     extra_context = {
-        "title": _("密码已设置"),
-        "message": _("新密码已设置，现在可以用新密码登录。"),
+        "title": gettext_lazy("密码已设置"),
+        "message": gettext_lazy("新密码已设置，现在可以用新密码登录。"),
         "show_login": True,
     }
 
@@ -87,10 +88,14 @@ def sms_reset_request(request):
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
         try:
-            if User.objects.filter(phone=phone, is_active=True).exists():
-                phone_code_send(
-                    phone=phone, purpose=PhoneCode.Purpose.PASSWORD_RESET, client_ip=client_ip(request)
-                )
+            # Unknown numbers get a code too, stored but never sent, so that the rate limits answer
+            # alike for every number and cannot tell which ones have an account.
+            phone_code_send(
+                phone=phone,
+                purpose=PhoneCode.Purpose.PASSWORD_RESET,
+                client_ip=client_ip(request),
+                deliver=User.objects.filter(phone=phone, is_active=True).exists(),
+            )
         except PhoneCodeError as error:
             form.add_error(None, error.message)
         else:
@@ -109,20 +114,27 @@ def sms_reset_confirm(request):
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
         user = User.objects.filter(phone=phone, is_active=True).first()
-        try:
-            with transaction.atomic():
+        refusal = None
+        with transaction.atomic():
+            # The error is caught inside the block: leaving it by an exception would roll back the
+            # wrong attempt phone_code_verify counts, and codes could then be guessed without limit.
+            try:
                 phone_code_verify(
                     phone=phone, purpose=PhoneCode.Purpose.PASSWORD_RESET, code=form.cleaned_data["code"]
                 )
-                if user is None:  # a code can only exist for a known number, but stay safe
-                    raise PhoneCodeError(_("该号码尚未申请验证码，请先获取验证码。"))
-                user.set_password(form.cleaned_data["new_password1"])
-                user.must_change_password = False
-                if user.phone_verified_at is None:
-                    user.phone_verified_at = timezone.now()
-                user.save()
-        except PhoneCodeError as error:
-            form.add_error("code", error.message)
+            except PhoneCodeError as error:
+                refusal = error.message
+            else:
+                if user is None:  # the code of an unknown number is never sent, but stay safe
+                    refusal = _("该号码尚未申请验证码，请先获取验证码。")
+                else:
+                    user.set_password(form.cleaned_data["new_password1"])
+                    user.must_change_password = False
+                    if user.phone_verified_at is None:
+                        user.phone_verified_at = timezone.now()
+                    user.save()
+        if refusal is not None:
+            form.add_error("code", refusal)
         else:
             request.session.pop(_SMS_RESET_PHONE, None)
             if request.user.is_authenticated and request.user == user:
