@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tests.factories import make_enterprise, make_tree, make_user
 from unionportal.orgs.enums import Level, OrgKind, Role
-from unionportal.orgs.models import Enterprise, Organisation
+from unionportal.orgs.models import Enterprise, Membership, Organisation
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db
@@ -346,3 +346,59 @@ def test_anonymous_is_sent_to_the_admin_login(world, client):
 
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('admin:login')}?next={url}"
+
+
+# --- memberships ---------------------------------------------------------------------------------------
+
+
+def autocomplete(client, model_name, field_name, term=""):
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "orgs", "model_name": model_name, "field_name": field_name, "term": term},
+    )
+    assert response.status_code == 200
+    return [row["text"] for row in response.json()["results"]]
+
+
+def test_membership_autocomplete_offers_only_the_subtree(world, login):
+    client = login("admin_ka")
+
+    assert autocomplete(client, "membership", "organisation") == ["County a", "Township a", "Union a"]
+    assert sorted(autocomplete(client, "membership", "user")) == ["admin_ka", "staff_ka", "submitter_ga"]
+
+
+def test_org_admin_grants_a_role_in_the_subtree(world, login):
+    response = login("admin_ka").post(
+        reverse("admin:orgs_membership_add"),
+        {
+            "user": world.user["submitter_ga"],
+            "organisation": world.org["township_a"],
+            "role": Role.CADRE,
+            "is_active": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    membership = Membership.objects.get(user_id=world.user["submitter_ga"], role=Role.CADRE)
+    assert (membership.organisation_id, membership.created_by_id) == (
+        world.org["township_a"],
+        world.user["admin_ka"],
+    )
+
+
+def test_granting_a_role_outside_the_subtree_is_refused(world, login):
+    before = Membership.objects.count()
+
+    response = login("admin_ka").post(
+        reverse("admin:orgs_membership_add"),
+        {
+            "user": world.user["submitter_ga"],
+            "organisation": world.org["grassroots_b"],
+            "role": Role.SUBMITTER,
+            "is_active": "on",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["organisation"] == [INVALID_CHOICE]
+    assert Membership.objects.count() == before
