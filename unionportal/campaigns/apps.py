@@ -6,3 +6,16 @@ class CampaignsConfig(AppConfig):
     name = "unionportal.campaigns"
     label = "campaigns"
     verbose_name = _("活动")
+
+    def ready(self):
+        from unionportal import demo, periodic
+        from unionportal.reports.registry import register_todo_provider
+
+        from .demo import seed_campaign_demo
+        from .services import milestone_reminders
+        from .todos import activity_reports_todo, milestones_todo
+
+        periodic.register("campaigns.reminders")(milestone_reminders)
+        register_todo_provider("campaigns.milestones", milestones_todo)
+        register_todo_provider("campaigns.activity_reports", activity_reports_todo)
+        demo.register("campaigns", seed_campaign_demo)
