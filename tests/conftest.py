@@ -1,7 +1,9 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.test.utils import override_settings
+from django.utils import translation
 
 from unionportal.notifications.sms import LocMemSmsBackend
 
@@ -47,3 +49,15 @@ def _clean_outboxes():
 @pytest.fixture
 def sms_outbox():
     return LocMemSmsBackend.outbox
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Start and end each test in the default language.
+
+    The test client leaves the last request's language active in the thread, so after a request under
+    /en/ a bare ``reverse()`` would build /en/ URLs for the next test.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "unionportal.notifications",
     "unionportal.audit",
     "unionportal.uploads",
+    "unionportal.imports",
     "unionportal.reports",
     # the domain apps
     "awards",
@@ -165,6 +166,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "unionportal.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "unionportal.http.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "unionportal.accounts.backends.axes_username"
 AXES_VERBOSE = False
 
 # Audit events are kept at least this long (personal-data rules ask for six months).
@@ -216,6 +218,14 @@ SITE_OPERATOR = env.str("SITE_OPERATOR", default="湖北省总工会")
 SITE_ICP_NUMBER = env.str("SITE_ICP_NUMBER", default="")
 SITE_PSB_NUMBER = env.str("SITE_PSB_NUMBER", default="")
 SITE_CONTACT_PHONE = env.str("SITE_CONTACT_PHONE", default="027-12351")
+
+# Uploads (unionportal.uploads): bytes per kind, decoded pixels per image, inflated bytes per workbook.
+UPLOAD_MAX_BYTES = {"image": 10 * 1024 * 1024, "pdf": 20 * 1024 * 1024, "sheet": 20 * 1024 * 1024}
+UPLOAD_MAX_PIXELS = 40_000_000
+UPLOAD_MAX_UNCOMPRESSED = 100 * 1024 * 1024
+# Django refuses request bodies above this before any view runs (the proxy should cap them too).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

@@ -2,10 +2,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .validators import MOBILE_RE, normalise_mobile, validate_mobile
+from .backends import canonical_username
+from .validators import normalise_mobile, validate_mobile
 
 
 class CrispyMixin:
@@ -28,12 +29,7 @@ class LoginForm(CrispyMixin, auth_forms.AuthenticationForm):
         # django-axes counts failures per name given to authenticate(). A mobile number can be typed in
         # endless ways ("+86 138…", "138-…") or instead of the user name; give them all the account's
         # user name so that one account has one failure count and the lockout cannot be sidestepped.
-        username = self.cleaned_data["username"]
-        phone = normalise_mobile(username)
-        if MOBILE_RE.match(phone):
-            user = get_user_model().objects.filter(phone=phone).first()
-            return user.get_username() if user is not None else phone
-        return username
+        return canonical_username(self.cleaned_data["username"])
 
 
 class PasswordChangeForm(CrispyMixin, auth_forms.PasswordChangeForm):
@@ -56,7 +52,8 @@ class PhoneField(forms.CharField):
 
     def clean(self, value):
         value = normalise_mobile(super().clean(value))
-        validate_mobile(value)
+        if value:  # empty is fine when the field is optional; super() already enforced required
+            validate_mobile(value)
         return value
 
 

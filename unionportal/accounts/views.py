@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from unionportal.http import client_ip
 
 from . import forms
+from .backends import axes_username
 from .models import PhoneCode
 from .phone import PhoneCodeError, phone_code_send, phone_code_verify
 
@@ -144,9 +145,10 @@ def sms_reset_confirm(request):
     return render(request, "form_page.html", {"form": form, "title": _("通过短信验证码重置密码")})
 
 
-def locked_out(request, credentials=None, *args, **kwargs):
-    """django-axes lockout answer: says when the account can be tried again from this address."""
-    username = (credentials or {}).get(settings.AXES_USERNAME_FORM_FIELD) or request.POST.get("username", "")
+def locked_out(request, original_response=None, credentials=None, *args, **kwargs):
+    """django-axes lockout answer (called with request, original response, credentials): says when the
+    account can be tried again from this address."""
+    username = axes_username(request, credentials)
     attempt = (
         AccessAttempt.objects.filter(username=username, ip_address=client_ip(request))
         .order_by("-attempt_time")

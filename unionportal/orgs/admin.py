@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .admin_scoping import ScopedAdmin
 from .models import Enterprise, Membership, Organisation, check_parent_level
-from .selectors import organisations_managed_by
+from .selectors import organisations_managed_by, users_managed_by
 from .services import can_manage_users_of, membership_grant, organisation_create, sync_staff_flag
 
 
@@ -141,6 +141,12 @@ class MembershipAdmin(ScopedAdmin):
         form = super().get_form(request, obj, **kwargs)
         form.actor = request.user
         return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user" and not request.user.is_superuser:
+            # Roles go to accounts already in the admin's subtree; new people come in through /orgs/users/.
+            kwargs["queryset"] = users_managed_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -11,15 +11,6 @@ from .selectors import organisations_managed_by
 User = get_user_model()
 
 
-class OptionalPhoneField(PhoneField):
-    """A phone that may be left empty (PhoneField would check "" as a mobile number and refuse it)."""
-
-    def clean(self, value):
-        if not (value or "").strip():
-            return ""
-        return super().clean(value)
-
-
 class UserCreateForm(CrispyMixin, forms.Form):
     submit_label = _("创建账户")
 
@@ -30,7 +21,7 @@ class UserCreateForm(CrispyMixin, forms.Form):
         help_text=_("只能包含字母、数字和 @ . + - _。"),
     )
     name = forms.CharField(label=_("姓名"), max_length=60)
-    phone = OptionalPhoneField(required=False)
+    phone = PhoneField(required=False)
     email = forms.EmailField(label=_("电子邮箱"), required=False)
     organisation = forms.ModelChoiceField(label=_("所属组织"), queryset=None)
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)

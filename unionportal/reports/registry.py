@@ -47,8 +47,11 @@ def register_report_section(name: str, section: Callable[..., ReportSection | No
 def todos_for(user) -> list[Todo]:
     """Every provider's items for ``user`` with a non-zero count, in registration order."""
     items: list[Todo] = []
-    for provider in _todo_providers.values():
-        items.extend(todo for todo in provider(user) if todo.count)
+    for name, provider in _todo_providers.items():
+        try:
+            items.extend(todo for todo in provider(user) if todo.count)
+        except Exception:  # one broken provider must not take everyone's home page down
+            logger.exception("to-do provider %s failed", name)
     return items
 
 
