@@ -111,3 +111,24 @@ def test_security_headers_on_public_pages(client):
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_anonymous_public_pages_come_from_the_cache_until_content_changes(client, django_assert_num_queries):
+    entry(1)
+    assert "张1" in client.get("/honourees/").content.decode()
+    with django_assert_num_queries(0):
+        response = client.get("/honourees/")
+    assert "张1" in response.content.decode()
+    assert "public" in response["Cache-Control"]
+
+    entry(2)  # publishing invalidates every cached public page
+    assert "张2" in client.get("/honourees/").content.decode()
+
+
+def test_signed_in_visitors_are_never_served_a_cached_page(client):
+    from tests.factories import make_user
+
+    client.get("/")  # fills the anonymous cache
+    client.force_login(make_user("visitor", name="王五"))
+    html = client.get("/").content.decode()
+    assert "王五" in html and "退出" in html

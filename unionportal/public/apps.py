@@ -6,3 +6,6 @@ class PublicConfig(AppConfig):
     name = "unionportal.public"
     label = "public"
     verbose_name = _("公开网站")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the cache invalidation)

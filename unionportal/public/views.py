@@ -4,9 +4,11 @@ from django.shortcuts import get_object_or_404, render
 from unionportal.campaigns.selectors import current_campaign
 
 from . import selectors
+from .cache import public_page
 from .models import PublicEntry
 
 
+@public_page
 def index(request):
     return render(
         request,
@@ -18,6 +20,7 @@ def index(request):
     )
 
 
+@public_page
 def honouree_list(request):
     try:
         year = int(request.GET.get("year") or 0) or None
@@ -39,10 +42,12 @@ def honouree_list(request):
     )
 
 
+@public_page
 def honouree_detail(request, pk: int):
     entry = get_object_or_404(PublicEntry.objects.published(), pk=pk)
     return render(request, "public/honouree_detail.html", {"entry": entry})
 
 
+@public_page
 def privacy(request):
     return render(request, "public/privacy.html")

@@ -1,0 +1,13 @@
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from unionportal.campaigns.models import Campaign
+
+from .cache import invalidate
+from .models import PublicEntry
+
+
+@receiver([post_save, post_delete], sender=PublicEntry)
+@receiver([post_save, post_delete], sender=Campaign)
+def public_content_changed(**kwargs):
+    invalidate()
