@@ -52,7 +52,8 @@ def public_page(view):
             response = HttpResponse(content, content_type=content_type)
         else:
             response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False):
+            storable = response.status_code == 200 and not response.cookies
+            if storable and not getattr(response, "streaming", False):
                 cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
         patch_cache_control(response, public=True, max_age=60)
         return response
