@@ -1,0 +1,383 @@
+"""Import jobs (upload → preview → confirm → all-or-nothing import) and exports of registered resources.
+
+Callers: the views in this app, the ``imports.run`` task and the periodic sweep. Errors a user can fix
+are ``ImportFileError`` (the file as a whole), ``ValidationError`` (confirming or revealing) and the
+preview rows; ``PermissionDenied`` when the user may not import or export that resource.
+"""
+
+import io
+import logging
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from unionportal.audit import services as audit
+from unionportal.orgs.enums import SUBTREE_ROLES
+from unionportal.orgs.scoping import get_scope
+from unionportal.uploads.spreadsheets import SpreadsheetError, read_table
+
+from .enums import JobStatus, RowStatus
+from .files import CSV_TYPE, FOOTER_MARKER, XLSX_TYPE, ExportInfo, write_csv, write_xlsx
+from .models import ImportJob
+from .registry import get_registered
+from .resources import ImportRejected, missing_columns_message
+from .selectors import access_job
+
+logger = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+# Files up to this many rows are previewed within the upload request; longer ones by the task.
+INLINE_PREVIEW_ROWS = 1000
+# The task's own time limit (seconds): above the project default, for tree imports row by row.
+TASK_SOFT_TIME_LIMIT = 30 * 60
+# The sweep re-queues a job whose task never started, or died (it cannot run past its hard limit).
+STALE_PENDING = timedelta(minutes=2)
+STALE_RUNNING = timedelta(seconds=TASK_SOFT_TIME_LIMIT + 5 * 60)
+MAX_ATTEMPTS = 3
+IMPORT_ACTION = "imports.import"
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported (unreadable, empty, columns missing)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# --- progress --------------------------------------------------------------------------------------
+
+
+def _progress_key(job_id: int) -> str:
+    return f"imports:job:{job_id}:processed"
+
+
+def job_progress_save(*, job_id: int, processed: int) -> None:
+    """Record how many rows a running job has processed.
+
+    The import itself runs in one transaction, so the count also goes to the shared cache (Redis in
+    production), which the status endpoint reads; outside a transaction it is written to the row too.
+    """
+    cache.set(_progress_key(job_id), processed, timeout=6 * 3600)
+    if not connection.in_atomic_block:
+        ImportJob.objects.filter(pk=job_id).update(processed=processed)
+
+
+def job_progress(job: ImportJob) -> int:
+    if job.status != JobStatus.RUNNING:
+        return job.processed if job.status != JobStatus.DONE else job.total
+    return max(job.processed, cache.get(_progress_key(job.pk)) or 0)
+
+
+# --- reading the upload ----------------------------------------------------------------------------
+
+
+def read_rows(content: bytes, *, max_rows: int) -> tuple[list[str], list[list[str]]]:
+    """The header and data rows of an uploaded xlsx or CSV file, checked by content."""
+    try:
+        table = read_table(io.BytesIO(content), max_rows=max_rows)
+    except SpreadsheetError as error:
+        raise ImportFileError(error.message) from error
+    if not table:
+        raise ImportFileError(_("文件中没有数据行。"))
+    headers = list(table[0].keys())
+    rows = [[record.get(h, "") for h in headers] for record in table]
+    # An exported CSV ends with a line saying who exported it; importing the same file drops it.
+    while rows and str(rows[-1][0]).startswith(FOOTER_MARKER) and not any(str(v) for v in rows[-1][1:]):
+        rows.pop()
+    if not rows:
+        raise ImportFileError(_("文件中没有数据行。"))
+    return headers, rows
+
+
+def actor_org_path(user) -> str:
+    """The top of the user's subtree: audit events about their imports and exports are scoped there."""
+    scope = get_scope(user, roles=SUBTREE_ROLES)
+    return min(scope.subtree_paths, key=len) if scope.subtree_paths else ""
+
+
+# --- jobs --------------------------------------------------------------------------------------------
+
+
+def job_create(*, actor, key: str, upload, language: str = "zh-hans") -> ImportJob:
+    """Store an upload as a job and preview it (inline when short, else by the task).
+
+    Raises KeyError for an unknown resource, PermissionDenied, or ImportFileError for a file that
+    cannot be read or lacks columns (no job is created then).
+    """
+    registered = get_registered(key)
+    if not registered.resource_class.can_import(actor):
+        raise PermissionDenied(_("您没有导入该数据的权限。"))
+    content = upload.read(MAX_FILE_BYTES + 1)
+    if len(content) > MAX_FILE_BYTES:
+        raise ImportFileError(_("文件超过 20 MB。"))
+    headers, rows = read_rows(content, max_rows=registered.resource_class.max_rows)
+    missing = registered.resource(actor).missing_columns(headers)
+    if missing:
+        raise ImportFileError(missing_columns_message(missing))
+    job = ImportJob.objects.create(
+        resource_key=key,
+        file_name=(getattr(upload, "name", "") or "upload")[:200],
+        content=content,
+        actor=actor,
+        language=language or "zh-hans",
+        total=len(rows),
+    )
+    if len(rows) <= INLINE_PREVIEW_ROWS:
+        _preview(job, headers, rows)
+        job.refresh_from_db()
+    else:
+        transaction.on_commit(lambda: enqueue(job.pk))
+    return job
+
+
+def _preview(job: ImportJob, headers, rows) -> None:
+    registered = get_registered(job.resource_key)
+    with translation.override(job.language):
+        resource = registered.resource(job.actor)
+        outcome = resource.run(
+            headers,
+            rows,
+            dry_run=True,
+            on_progress=lambda n: job_progress_save(job_id=job.pk, processed=n),
+        )
+    fields = {
+        "status": JobStatus.PREVIEWED,
+        "processed": len(rows),
+        "error_count": outcome.error_count,
+        "preview": outcome.as_preview(),
+    }
+    if outcome.has_errors:
+        # Nothing can be imported from this file; it need not be kept.
+        fields["content"] = b""
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def job_can_confirm(job: ImportJob) -> bool:
+    return job.status == JobStatus.PREVIEWED and not job.error_count and not job.preview.get("file_errors")
+
+
+def job_confirm(*, actor, job_id: int) -> ImportJob:
+    """Start the real import of a previewed job without errors; only its uploader may.
+
+    Raises Http404 for another user's job and ValidationError when it cannot be confirmed.
+    """
+    job = access_job(actor, job_id)
+    if job.status != JobStatus.PREVIEWED:
+        raise ValidationError(_("该导入已确认或已结束。"))
+    if not job_can_confirm(job):
+        raise ValidationError(_("文件中有错误，不能导入。请修改后重新上传。"))
+    updated = ImportJob.objects.filter(pk=job.pk, status=JobStatus.PREVIEWED).update(
+        status=JobStatus.RUNNING, confirmed_at=timezone.now(), started_at=None, processed=0
+    )
+    if not updated:  # a concurrent confirmation won
+        raise ValidationError(_("该导入已确认或已结束。"))
+    cache.set(_progress_key(job.pk), 0, timeout=6 * 3600)
+    transaction.on_commit(lambda: enqueue(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def enqueue(job_id: int) -> None:
+    """Hand the job to the bulk queue; when the broker is down the periodic sweep re-queues it."""
+    from .tasks import run
+
+    try:
+        run.delay(job_id=job_id)
+    except Exception:  # broker unreachable
+        logger.warning("could not enqueue import job %s; the sweep will retry", job_id, exc_info=True)
+
+
+def job_run(*, job_id: int) -> str:
+    """The task's work: preview a pending job, or import a confirmed one. Safe to run twice."""
+    job = ImportJob.objects.select_related("actor").filter(pk=job_id).first()
+    if job is None:
+        return "missing"
+    if job.status == JobStatus.PENDING or (job.status == JobStatus.RUNNING and job.confirmed_at is None):
+        return _run_preview(job)
+    if job.status == JobStatus.RUNNING:
+        return _run_import(job)
+    return "nothing to do"
+
+
+def _start(job: ImportJob, **extra) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(started_at=timezone.now(), attempts=F("attempts") + 1, **extra)
+
+
+def _fail(job: ImportJob, message: str, **extra) -> None:
+    ImportJob.objects.filter(pk=job.pk, status__in=[JobStatus.PENDING, JobStatus.RUNNING]).update(
+        status=JobStatus.FAILED, error_message=message, finished_at=timezone.now(), content=b"", **extra
+    )
+
+
+def _run_preview(job: ImportJob) -> str:
+    _start(job, status=JobStatus.RUNNING)
+    registered = get_registered(job.resource_key)
+    with translation.override(job.language):
+        try:
+            headers, rows = read_rows(bytes(job.content), max_rows=registered.resource_class.max_rows)
+            _preview(job, headers, rows)
+        except ImportFileError as error:
+            _fail(job, error.message)
+            return "failed"
+        except Exception:
+            logger.exception("previewing import job %s failed", job.pk)
+            _fail(job, _("校验文件时发生系统错误。请稍后重试或联系管理员。"))
+            return "failed"
+    return "previewed"
+
+
+def _run_import(job: ImportJob) -> str:
+    _start(job)
+    registered = get_registered(job.resource_key)
+    with translation.override(job.language):
+        try:
+            headers, rows = read_rows(bytes(job.content), max_rows=registered.resource_class.max_rows)
+            with transaction.atomic():
+                locked = (
+                    ImportJob.objects.select_for_update()
+                    .filter(pk=job.pk, status=JobStatus.RUNNING)
+                    .values_list("pk", flat=True)
+                    .first()
+                )
+                if locked is None:
+                    return "nothing to do"  # another run finished it
+                resource = registered.resource(job.actor)
+                outcome = resource.run(
+                    headers,
+                    rows,
+                    dry_run=False,
+                    on_progress=lambda n: job_progress_save(job_id=job.pk, processed=n),
+                )
+                created, updated = outcome.counts[RowStatus.NEW], outcome.counts[RowStatus.CHANGED]
+                audit.record(
+                    actor=job.actor,
+                    action=IMPORT_ACTION,
+                    comment=_("%(label)s：新增 %(created)d 条，更新 %(updated)d 条（%(file)s）")
+                    % {
+                        "label": registered.label,
+                        "created": created,
+                        "updated": updated,
+                        "file": job.file_name,
+                    },
+                    changes={
+                        "resource": job.resource_key,
+                        "job": job.pk,
+                        "created": created,
+                        "updated": updated,
+                    },
+                    org_path=actor_org_path(job.actor),
+                )
+                ImportJob.objects.filter(pk=job.pk).update(
+                    status=JobStatus.DONE,
+                    processed=len(rows),
+                    created_count=created,
+                    updated_count=updated,
+                    finished_at=timezone.now(),
+                    content=b"",
+                )
+        except ImportRejected as rejected:
+            outcome = rejected.outcome
+            _fail(
+                job,
+                _("数据在预览之后发生了变化，以下各行无法导入；未导入任何数据。"),
+                preview=outcome.as_preview(),
+                error_count=outcome.error_count,
+            )
+            return "rejected"
+        except ImportFileError as error:
+            _fail(job, error.message)
+            return "failed"
+        except Exception:
+            logger.exception("import job %s failed", job.pk)
+            _fail(job, _("导入时发生系统错误，未导入任何数据。请稍后重试或联系管理员。"))
+            return "failed"
+    cache.set(_progress_key(job.pk), len(rows), timeout=6 * 3600)
+    return "done"
+
+
+def requeue_stale(*, now) -> int:
+    """Periodic: re-queue jobs whose task never ran or died; give up after a few attempts."""
+    stale = ImportJob.objects.defer("content", "preview").filter(
+        Q(status=JobStatus.PENDING, created_at__lt=now - STALE_PENDING)
+        | Q(status=JobStatus.RUNNING, started_at__lt=now - STALE_RUNNING)
+        | Q(status=JobStatus.RUNNING, started_at__isnull=True, confirmed_at__lt=now - STALE_PENDING)
+    )
+    count = 0
+    for job in stale:
+        if job.attempts >= MAX_ATTEMPTS:
+            _fail(job, _("多次尝试仍未完成，未导入任何数据。请重新上传。"))
+            continue
+        enqueue(job.pk)
+        count += 1
+    return count
+
+
+def awaiting_confirmation_todos(user):
+    """Home-page provider: the user's previewed imports without errors, waiting for confirmation."""
+    from unionportal.reports.registry import Todo
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    count = ImportJob.objects.owned_by(user).filter(status=JobStatus.PREVIEWED, error_count=0).count()
+    return [Todo(label=_("待确认的导入"), count=count, url=reverse("imports:index"))]
+
+
+# --- exports -----------------------------------------------------------------------------------------
+
+
+def check_reveal_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len("".join(reason.split())) < 4:
+        raise ValidationError(_("请说明查看完整信息的理由（至少 4 个字）。"))
+    return reason
+
+
+def export_file(
+    *, actor, key: str, fmt: str, reveal: bool = False, reason: str = ""
+) -> tuple[str, str, bytes]:
+    """The rows of ``key`` the actor may see, as (filename, content type, bytes).
+
+    Personal fields are masked unless ``reveal``; revealing needs a reason and writes one audit event
+    naming the fields and the row count. Raises KeyError (unknown resource or format),
+    PermissionDenied, or ValidationError (reason missing).
+    """
+    registered = get_registered(key)
+    if fmt not in EXPORT_FORMATS:
+        raise KeyError(fmt)
+    if not registered.resource_class.can_export(actor):
+        raise PermissionDenied(_("您没有导出该数据的权限。"))
+    resource = registered.resource(actor, reveal=bool(reveal))
+    revealing = bool(reveal and resource.masked_fields)
+    if revealing:
+        reason = check_reveal_reason(reason)
+    dataset = resource.export(resource.export_queryset())
+    info = ExportInfo(
+        key=key,
+        label=str(registered.label),
+        user_label=f"{getattr(actor, 'display_name', '') or actor.get_username()}（{actor.get_username()}）",
+        username=actor.get_username(),
+        at=timezone.now(),
+        rows=len(dataset),
+        masked_columns=resource.masked_columns(),
+        revealed=revealing,
+        reason=reason if revealing else "",
+    )
+    if revealing:
+        audit.record(
+            actor=actor,
+            action=audit.REVEAL_ACTION,
+            comment=reason,
+            changes={"export": key, "format": fmt, "fields": resource.masked_columns(), "rows": len(dataset)},
+            org_path=actor_org_path(actor),
+        )
+    writer = write_xlsx if fmt == "xlsx" else write_csv
+    content = writer(dataset.headers, dataset, info)
+    return info.filename(fmt), XLSX_TYPE if fmt == "xlsx" else CSV_TYPE, content
