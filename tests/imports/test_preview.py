@@ -263,3 +263,66 @@ def test_xlsx_template_upload_reads_typed_cells(tree, county_staff, client):
         actor=county_staff, key="orgs.organisation", upload=SimpleUploadedFile("t.xlsx", buffer.getvalue())
     )
     assert job.preview["counts"]["new"] == 1, job.preview
+
+
+def test_an_oversized_file_is_refused(tree, county_staff, settings):
+    settings.UPLOAD_MAX_BYTES = {"sheet": 100}
+    upload = csv_upload(ENTERPRISE_HEADERS, [enterprise_row(n, tree["township_a"]) for n in range(5)])
+    with pytest.raises(services.ImportFileError) as refused:
+        services.job_create(actor=county_staff, key="orgs.enterprise", upload=upload)
+    assert refused.value.message == "文件超过 100 B。"
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_enterprise_import_queries_do_not_grow_with_rows(tree, county_staff, dry_run):
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from unionportal.imports.registry import get_registered
+
+    existing = [make_enterprise(tree["township_a"], None) for _ in range(3)]
+    counts = []
+    for size in (10, 200):
+        rows = [
+            enterprise_row(size * 1000 + n, tree["township_a"], tree["grassroots_a"]) for n in range(size)
+        ]
+        # a few updates too, so that existing rows are looked up
+        rows += [
+            enterprise_row(n, tree["township_a"], 统一社会信用代码=e.credit_code, 职工人数=str(size))
+            for n, e in enumerate(existing)
+        ]
+        user = type(county_staff).objects.get(pk=county_staff.pk)  # its scope is not cached yet
+        resource = get_registered("orgs.enterprise").resource(user)
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            outcome = resource.run(ENTERPRISE_HEADERS, rows, dry_run=dry_run)
+        assert outcome.counts["new"] == size and outcome.counts["changed"] == 3, (
+            outcome.counts,
+            outcome.errors,
+        )
+        counts.append(len(queries))
+    if dry_run:
+        assert counts[0] == counts[1], counts
+    else:
+        # No query per row; SQLite caps the parameters of one statement, so Django splits the bulk
+        # INSERT into batches of a few dozen rows there (one batch per 1,000 rows on PostgreSQL).
+        assert counts[1] - counts[0] <= 190 // 50, counts
+
+
+def test_org_preview_queries_do_not_grow_with_rows(tree, county_staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from unionportal.imports.registry import get_registered
+
+    counts = []
+    for size in (10, 200):
+        # half the rows hang under a parent defined earlier in the same file
+        rows = [org_row(f"S{size}-{n}", "乡镇", 4, tree["county_a"].code) for n in range(size // 2)]
+        rows += [org_row(f"S{size}-{n}-g", "基层", 5, f"S{size}-{n}") for n in range(size // 2)]
+        user = type(county_staff).objects.get(pk=county_staff.pk)
+        resource = get_registered("orgs.organisation").resource(user)
+        with CaptureQueriesContext(connection) as queries:
+            outcome = resource.run(ORG_HEADERS, rows, dry_run=True)
+        assert outcome.counts["new"] == size, outcome.errors
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.accounts.forms import CrispyMixin
+from unionportal.uploads import limits
 
 from .services import check_reveal_reason
 
@@ -9,10 +10,13 @@ from .services import check_reveal_reason
 class UploadForm(CrispyMixin, forms.Form):
     submit_label = _("上传并预览")
 
-    file = forms.FileField(
-        label=_("数据文件"),
-        help_text=_("按模板填写的 .xlsx 或 .csv 文件，不超过 20 MB、20000 行。上传后先预览，确认后才导入。"),
-    )
+    file = forms.FileField(label=_("数据文件"))
+
+    def __init__(self, *args, max_rows: int = 20000, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "按模板填写的 .xlsx 或 .csv 文件，不超过 %(size)s、%(rows)d 行。上传后先预览，确认后才导入。"
+        ) % {"size": limits.format_size(limits.max_bytes("sheet")), "rows": max_rows}
 
 
 class ExportForm(CrispyMixin, forms.Form):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from unionportal.audit import services as audit
 from unionportal.orgs.enums import SUBTREE_ROLES
 from unionportal.orgs.scoping import get_scope
+from unionportal.uploads import limits
 from unionportal.uploads.spreadsheets import SpreadsheetError, read_table
 
 from .enums import JobStatus, RowStatus
@@ -31,7 +32,6 @@ from .selectors import access_job
 
 logger = logging.getLogger(__name__)
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
 # Files up to this many rows are previewed within the upload request; longer ones by the task.
 INLINE_PREVIEW_ROWS = 1000
 # The task's own time limit (seconds): above the project default, for tree imports row by row.
@@ -115,9 +115,10 @@ def job_create(*, actor, key: str, upload, language: str = "zh-hans") -> ImportJ
     registered = get_registered(key)
     if not registered.resource_class.can_import(actor):
         raise PermissionDenied(_("您没有导入该数据的权限。"))
-    content = upload.read(MAX_FILE_BYTES + 1)
-    if len(content) > MAX_FILE_BYTES:
-        raise ImportFileError(_("文件超过 20 MB。"))
+    limit = limits.max_bytes("sheet")
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise ImportFileError(_("文件超过 %(limit)s。") % {"limit": limits.format_size(limit)})
     headers, rows = read_rows(content, max_rows=registered.resource_class.max_rows)
     missing = registered.resource(actor).missing_columns(headers)
     if missing:
@@ -175,7 +176,7 @@ def job_confirm(*, actor, job_id: int) -> ImportJob:
     if not job_can_confirm(job):
         raise ValidationError(_("文件中有错误，不能导入。请修改后重新上传。"))
     updated = ImportJob.objects.filter(pk=job.pk, status=JobStatus.PREVIEWED).update(
-        status=JobStatus.RUNNING, confirmed_at=timezone.now(), started_at=None, processed=0
+        status=JobStatus.RUNNING, confirmed_at=timezone.now(), started_at=None, processed=0, attempts=0
     )
     if not updated:  # a concurrent confirmation won
         raise ValidationError(_("该导入已确认或已结束。"))

@@ -74,7 +74,7 @@ def index(request):
 @login_required
 def upload(request, key):
     entry = _for_import(request, key)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, max_rows=entry.resource_class.max_rows)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -86,8 +86,6 @@ class OrganisationResource(ScopedResource):
         )
         import_id_fields = ("code",)
         force_init_instance = True
-        # Each node goes through organisation_create (treebeard computes its path), not bulk_create.
-        use_bulk = False
 
     def prepare(self, dataset):
         super().prepare(dataset)
@@ -147,8 +145,17 @@ class OrganisationResource(ScopedResource):
                 row=self._sheet_row, ok=not errors, instance=instance, anchor=self._anchor
             )
 
-    def do_instance_save(self, instance, is_create):
-        organisation_create(parent=instance._import_parent, instance=instance)
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        # Each batched node goes through organisation_create, in file order (a parent before the rows
+        # under it), because treebeard computes its path; batching only spares a savepoint per row.
+        try:
+            if not dry_run:
+                for node in self.create_instances:
+                    organisation_create(parent=node._import_parent, instance=node)
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.create_instances.clear()
 
     def export_queryset(self):
         steplen = Organisation.steplen
