@@ -11,6 +11,27 @@ A subclass declares its columns as ``Field``s with Chinese column names and the 
 * ``unique_fields``: fields unique across the table, checked against the file and the database in
   bulk instead of one query per row.
 
+A sketch (the real ones are in unionportal/orgs/resources.py)::
+
+    class HouseholdResource(ScopedResource):
+        name = Field(attribute="name", column_name="户主姓名", widget=TextWidget())
+        id_number = Field(attribute="id_number", column_name="身份证号", widget=TextWidget())
+        union = Field(attribute="union", column_name="基层工会代码", widget=OrgCodeWidget())
+        masked_fields = {"id_number": mask_id_number}
+        org_code_columns = ("基层工会代码",)
+        unique_fields = ("id_number",)
+
+        class Meta:
+            model = Household                 # its manager needs visible_to(user)
+            fields = ("name", "id_number", "union")
+            import_id_fields = ("id_number",)  # a known value updates, a new one adds
+
+        def row_orgs(self, instance, row):
+            return [("union", instance.union if instance.union_id else None)]
+
+    # in the app's AppConfig.ready():
+    register_resource("assistance.household", HouseholdResource, _("困难职工家庭"))
+
 The import runs the fast path the library's maintainers measured (``use_bulk``, ``skip_diff``, lookups
 fetched once, ``force_init_instance`` where rows are always new) while still calling ``full_clean`` on
 every row. ``run()`` imports a table in chunks: with ``dry_run=True`` it writes nothing and returns the
