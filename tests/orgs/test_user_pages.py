@@ -599,3 +599,14 @@ def test_filled_template_imports(world, admin_client):
         response = post_import(admin_client, SimpleUploadedFile("filled.xlsx", buffer.getvalue()))
 
     assert_three_imported(world, response)
+
+
+def test_an_import_with_a_blank_row_names_the_rows_as_the_user_sees_them(world, admin_client):
+    sheet = "用户名,姓名,手机号,邮箱,组织代码,角色\nok_one,甲,,,{code},填报人\n\nbad_two,乙,,,NOPE,填报人\n"
+    upload = SimpleUploadedFile("accounts.csv", sheet.format(code=world.code["grassroots_a"]).encode())
+    response = admin_client.post("/orgs/users/import/", {"file": upload})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "第 3 行：缺少用户名" in html
+    assert "第 4 行：组织代码“NOPE”不存在" in html
+    assert not User.objects.filter(username="ok_one").exists()

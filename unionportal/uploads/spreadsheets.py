@@ -117,10 +117,16 @@ def read_table(upload, *, max_rows: int = 20000) -> list[dict[str, str]]:
     header = [h.strip() for h in next(rows, [])]
     if not any(header):
         raise SpreadsheetError(_("第一行须为列名。"))
+    # Blank rows inside the data are kept (a consumer reports them as incomplete) so that the n-th dict
+    # is always spreadsheet row n + 1 and error messages name the row the user sees; trailing ones go.
     table = []
+    blank_run = 0
     for values in rows:
         if not any(v.strip() for v in values):
+            blank_run += 1
             continue
+        table.extend({h: "" for h in header if h} for _i in range(blank_run))
+        blank_run = 0
         if len(table) >= max_rows:
             raise SpreadsheetError(_("文件超过 %(n)d 行。") % {"n": max_rows})
         table.append({h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header) if h})
