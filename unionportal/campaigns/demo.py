@@ -5,7 +5,7 @@ Idempotent: milestones by title, completions by (milestone, organisation), repor
 an existing report is left as it is.
 """
 
-# ruff: noqa: E501 - Chinese text
+
 
 from datetime import date
 

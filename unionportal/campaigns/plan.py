@@ -5,7 +5,7 @@ only by part of a month is due on the last day of that part. The award programme
 dates in the plan: their intake windows belong to the programmes.
 """
 
-# ruff: noqa: E501 - Chinese text
+
 
 from datetime import date
 

@@ -1,20 +1,11 @@
 """Masking personal fields and neutralising spreadsheet formulas in everything we export."""
 
-from unionportal.accounts.validators import mask_mobile
+from unionportal.accounts.validators import mask_id_number, mask_mobile
 
 __all__ = ["FORMULA_TRIGGERS", "mask_id_number", "mask_mobile", "neutralise"]
 
 # A cell starting with one of these may be run as a formula by Excel, WPS or LibreOffice (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def mask_id_number(value: str | None) -> str:
-    """110***********001X: an ID number as lists and exports show it."""
-    if not value:
-        return ""
-    if len(value) < 8:
-        return "*" * len(value)
-    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
 
 
 def neutralise(value):

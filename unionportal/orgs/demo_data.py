@@ -14,7 +14,7 @@ Rows are listed parents first. Credit codes are built from the registering count
 organisation code, with the GB 32100 check digit computed here, so they are valid and never change.
 """
 
-# ruff: noqa: E501 - data tables of Chinese names (two columns per character), kept one row to a line or two.
+
 
 from datetime import date
 from typing import NamedTuple
