@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class AssistanceConfig(AppConfig):
     name = "assistance"
     verbose_name = _("帮扶台账")
+
+    def ready(self):
+        from unionportal import periodic
+        from unionportal.reports.registry import register_todo_provider
+
+        from . import reminders
+        from .todos import assistance_todos
+
+        periodic.register("assistance.verification_reminders")(reminders.verification_reminders)
+        periodic.register("assistance.plan_follow_up_reminders")(reminders.plan_follow_up_reminders)
+        periodic.register("assistance.yearly_reviews")(reminders.yearly_reviews)
+        register_todo_provider("assistance.todos", assistance_todos)

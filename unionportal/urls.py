@@ -21,6 +21,8 @@ urlpatterns += i18n_patterns(
     path("audit/", include("unionportal.audit.urls")),
     path("imports/", include("unionportal.imports.urls")),
     path("campaigns/", include("unionportal.campaigns.urls")),
+    # The domain apps (this file and settings are the one place that wires them in).
+    path("assistance/", include("assistance.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

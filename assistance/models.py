@@ -1,0 +1,338 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from unionportal.accounts.validators import mask_id_number, mask_mobile, validate_id_number, validate_mobile
+from unionportal.orgs.models import Enterprise, Organisation
+from unionportal.orgs.scoping import scope_q
+
+from .enums import (
+    ACTIVE_STATES,
+    Category,
+    FundSource,
+    Gender,
+    Health,
+    HouseholdState,
+    JobStatus,
+    MeasureForm,
+    MeasureType,
+    Relation,
+    Schooling,
+)
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Threshold(models.Model):
+    """A county's (or, as a default for what lies below, a city's or the province's) hardship lines."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("地区工会"),
+        on_delete=models.CASCADE,
+        related_name="assistance_threshold",
+    )
+    dibao_line = models.DecimalField(
+        _("低保线（元/人·月）"),
+        **MONEY,
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("10000"))],
+    )
+    relative_factor = models.DecimalField(
+        _("相对困难系数 k"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("2"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("5"))],
+        help_text=_("人均月收入低于 k × 低保线且有致困原因的，为相对困难。"),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("困难认定标准")
+        verbose_name_plural = pgettext_lazy("plural", "困难认定标准")
+        constraints = [
+            models.CheckConstraint(condition=Q(dibao_line__gt=0), name="threshold_line_positive"),
+            models.CheckConstraint(condition=Q(relative_factor__gte=1), name="threshold_factor_at_least_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation}: {self.dibao_line} × {self.relative_factor}"
+
+
+class DriveEnterpriseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from django.db.models import Exists, OuterRef
+
+        return (
+            self.filter(
+                scope_q(user, "enterprise__township__path")
+                | scope_q(user, "enterprise__union__path")
+                | Q(
+                    Exists(
+                        DriveEnterprise.cadres.through.objects.filter(
+                            driveenterprise_id=OuterRef("pk"), user=user
+                        )
+                    )
+                )
+            )
+            if user.is_authenticated
+            else self.none()
+        )
+
+
+class DriveEnterprise(models.Model):
+    """An enterprise in the "10,000 cadres into 10,000 enterprises" drive, with the cadres paired to it."""
+
+    enterprise = models.OneToOneField(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="assistance_drive"
+    )
+    capacity_cutting = models.BooleanField(_("去产能企业"), default=False)
+    responsible_cadre = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("责任干部"), on_delete=models.PROTECT, related_name="+"
+    )
+    cadres = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("结对干部"),
+        related_name="assistance_enterprises",
+        blank=True,
+    )
+    joined_on = models.DateField(_("纳入日期"), auto_now_add=True)
+
+    objects = DriveEnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("帮扶企业")
+        verbose_name_plural = pgettext_lazy("plural", "帮扶企业")
+        ordering = ["enterprise__name"]
+
+    def __str__(self):
+        return str(self.enterprise)
+
+
+class Visit(models.Model):
+    """A cadre's visit to an enterprise (and the households met there), logged on a phone."""
+
+    cadre = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("走访干部"), on_delete=models.PROTECT)
+    drive_enterprise = models.ForeignKey(
+        DriveEnterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="visits"
+    )
+    visited_on = models.DateField(_("走访日期"))
+    households_met = models.PositiveSmallIntegerField(
+        _("走访户数"), default=0, validators=[MaxValueValidator(500)]
+    )
+    findings = models.TextField(_("走访情况"))
+    follow_up_needed = models.BooleanField(_("需要跟进"), default=False)
+    follow_up = models.CharField(_("跟进事项"), max_length=300, blank=True)
+    photos = models.ManyToManyField(
+        "uploads.StoredFile", verbose_name=_("照片"), blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("走访记录")
+        verbose_name_plural = pgettext_lazy("plural", "走访记录")
+        ordering = ["-visited_on", "-id"]
+
+    def __str__(self):
+        return f"{self.visited_on} {self.drive_enterprise}"
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff: their subtree. Cadres: the households of the enterprises they are paired with."""
+        if not user.is_authenticated:
+            return self.none()
+        paired = DriveEnterprise.objects.filter(Q(cadres=user) | Q(responsible_cadre=user)).values(
+            "enterprise_id"
+        )
+        from unionportal.orgs.enums import SUBTREE_ROLES
+
+        return self.filter(
+            scope_q(user, "organisation__path", roles=SUBTREE_ROLES) | Q(enterprise_id__in=paired)
+        )
+
+
+class Household(models.Model):
+    """A hardship household file (建档立卡): the worker, the family, income, causes, category, state."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("所在企业"), on_delete=models.PROTECT)
+    # The union responsible for the file (the enterprise's union, else its township); scopes the record.
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("责任工会"), on_delete=models.PROTECT, related_name="+"
+    )
+    worker_name = models.CharField(_("职工姓名"), max_length=60)
+    id_number = models.CharField(_("身份证号"), max_length=18, validators=[validate_id_number])
+    gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices)
+    phone = models.CharField(_("手机号"), max_length=11, blank=True, validators=[validate_mobile])
+    job_status = models.CharField(_("就业状态"), max_length=16, choices=JobStatus.choices)
+    worker_income = models.DecimalField(
+        _("职工本人月收入（元）"), **MONEY, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
+    )
+    per_capita_income = models.DecimalField(_("家庭人均月收入（元）"), **MONEY, default=Decimal("0"))
+    causes = models.JSONField(_("致困原因"), default=list, blank=True)
+    sudden_cause_on = models.DateField(
+        _("突发致困日期"), null=True, blank=True, help_text=_("意外事故、重大疾病或灾害发生的日期。")
+    )
+    category = models.CharField(_("困难类别"), max_length=10, choices=Category.choices)
+    category_explanation = models.TextField(_("认定依据"), blank=True)
+    state = models.CharField(
+        _("状态"), max_length=12, choices=HouseholdState.choices, default=HouseholdState.APPLIED
+    )
+    cadre = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("责任干部"), on_delete=models.PROTECT, related_name="+"
+    )
+    applied_on = models.DateField(_("申请日期"))
+    verify_due_on = models.DateField(_("入户核实期限"))
+    verify_reminded_on = models.DateField(null=True, blank=True, editable=False)
+    filed_on = models.DateField(_("建档日期"), null=True, blank=True)
+    closed_reason = models.CharField(_("脱困/退档原因"), max_length=300, blank=True)
+    last_reviewed_on = models.DateField(_("最近年度复核"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("困难职工家庭")
+        verbose_name_plural = pgettext_lazy("plural", "困难职工家庭")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=Q(state__in=[str(s) for s in ACTIVE_STATES]),
+                name="one_active_file_per_worker",
+                violation_error_message=_("该职工已有一份在档的困难职工档案，不能重复建档。"),
+            ),
+            models.CheckConstraint(condition=Q(worker_income__gte=0), name="household_income_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "state"], name="household_org_state"),
+            models.Index(fields=["enterprise", "state"], name="household_enterprise_state"),
+        ]
+
+    def __str__(self):
+        return f"{self.worker_name}（{self.masked_id_number}）"
+
+    def audit_org_path(self) -> str:
+        return self.organisation.path
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_mobile(self.phone)
+
+    def cause_labels(self) -> list[str]:
+        from .enums import Cause
+
+        labels = dict(Cause.choices)
+        return [str(labels.get(c, c)) for c in self.causes]
+
+
+class HouseholdMember(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("姓名"), max_length=60)
+    relation = models.CharField(_("与职工关系"), max_length=12, choices=Relation.choices)
+    age = models.PositiveSmallIntegerField(_("年龄"), validators=[MaxValueValidator(120)])
+    health = models.CharField(_("健康状况"), max_length=10, choices=Health.choices, default=Health.HEALTHY)
+    schooling = models.CharField(
+        _("就学情况"), max_length=10, choices=Schooling.choices, default=Schooling.NONE
+    )
+    monthly_income = models.DecimalField(
+        _("月收入（元）"), **MONEY, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
+    )
+
+    class Meta:
+        verbose_name = _("家庭成员")
+        verbose_name_plural = pgettext_lazy("plural", "家庭成员")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(monthly_income__gte=0), name="member_income_not_negative")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Measure(models.Model):
+    """Help given to a household (因户施策)."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="measures")
+    type = models.CharField(_("帮扶类型"), max_length=12, choices=MeasureType.choices)
+    form = models.CharField(_("形式"), max_length=8, choices=MeasureForm.choices)
+    amount = models.DecimalField(
+        _("金额/折合金额（元）"),
+        **MONEY,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("200000"))],
+    )
+    given_on = models.DateField(_("帮扶日期"))
+    fund_source = models.CharField(_("资金来源"), max_length=12, choices=FundSource.choices)
+    giver = models.CharField(_("帮扶单位/人"), max_length=120)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("帮扶措施")
+        verbose_name_plural = pgettext_lazy("plural", "帮扶措施")
+        ordering = ["-given_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0, amount__lte=200000), name="measure_amount_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} {self.amount}"
+
+
+class PlanItem(models.Model):
+    """One step of a household's assistance plan, with a follow-up date that reminds the cadre."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="plan_items")
+    action = models.CharField(_("帮扶计划"), max_length=300)
+    follow_up_on = models.DateField(_("跟进日期"))
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    reminded_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("帮扶计划")
+        verbose_name_plural = pgettext_lazy("plural", "帮扶计划")
+        ordering = ["follow_up_on", "id"]
+
+    def __str__(self):
+        return self.action
+
+
+class YearlyReview(models.Model):
+    """The yearly review of a filed household: its cadre confirms or changes the category."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="reviews")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    requested_on = models.DateField(_("发起日期"))
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    category_before = models.CharField(max_length=10, choices=Category.choices)
+    category_after = models.CharField(max_length=10, choices=Category.choices, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("年度复核")
+        verbose_name_plural = pgettext_lazy("plural", "年度复核")
+        constraints = [models.UniqueConstraint(fields=["household", "year"], name="one_review_per_year")]
+
+    def __str__(self):
+        return f"{self.household} {self.year}"

@@ -1,0 +1,53 @@
+"""Reads of the assistance ledger, always scoped: staff see their subtree, cadres their enterprises."""
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from unionportal.orgs.models import Enterprise
+
+from .models import DriveEnterprise, Household, Threshold, Visit
+
+
+def households_for(user):
+    return Household.objects.visible_to(user)
+
+
+def access_household(user, pk, *, for_update: bool = False) -> Household:
+    """The household if ``user`` may see it, else Http404 (a guessed URL tells nothing)."""
+    rows = households_for(user)
+    if for_update:
+        rows = rows.select_for_update(of=("self",))
+    return get_object_or_404(rows.select_related("organisation", "enterprise"), pk=pk)
+
+
+def enterprises_for_filing(user):
+    """Enterprises a user may file households for: drive enterprises they see (paired, or in their subtree)."""
+    return Enterprise.objects.filter(pk__in=DriveEnterprise.objects.visible_to(user).values("enterprise_id"))
+
+
+def cadre_enterprises(user):
+    return (
+        DriveEnterprise.objects.filter(Q(cadres=user) | Q(responsible_cadre=user))
+        .distinct()
+        .select_related("enterprise")
+    )
+
+
+def visits_for(user):
+    return Visit.objects.filter(drive_enterprise__in=DriveEnterprise.objects.visible_to(user)).select_related(
+        "drive_enterprise__enterprise", "cadre"
+    )
+
+
+def threshold_for(organisation) -> Threshold | None:
+    """The hardship lines that apply to ``organisation``: its own, else the nearest ancestor's."""
+    prefixes = [
+        organisation.path[:i]
+        for i in range(organisation.steplen, len(organisation.path) + 1, organisation.steplen)
+    ]
+    return (
+        Threshold.objects.filter(organisation__path__in=prefixes)
+        .select_related("organisation")
+        .order_by("-organisation__depth")
+        .first()
+    )

@@ -1,0 +1,135 @@
+"""The identification path of a hardship household, one table of edges for the shared transition service.
+
+    applied ─verify→ verified ─appraise→ appraised ─notice→ noticed ─file→ filed ─(first measure)→ assisted
+       └──────────────┴─────────────────┴──────────────reject→ rejected          filed/assisted ─→ escaped | exited
+
+Verifying at home is the responsible cadre's (or staff's) step; the democratic appraisal and the notice
+in the workplace are the household's union's; filing, rejecting, escape and exit are for staff of the
+responsible union or above, with a reason where the outcome closes the file.
+"""
+
+from django.utils.translation import gettext as _
+
+from unionportal.audit.transitions import Edge, Workflow
+from unionportal.notifications.services import Message
+from unionportal.orgs.enums import Role
+from unionportal.orgs.scoping import get_scope
+
+from .enums import Category
+from .enums import HouseholdState as S
+from .models import Household
+from .selectors import access_household
+
+WORKFLOW_NAME = "assistance.household"
+
+
+def is_staff_over(actor, household: Household) -> bool:
+    scope = get_scope(actor, [Role.STAFF])
+    return scope.everything or any(household.organisation.path.startswith(p) for p in scope.subtree_paths)
+
+
+def is_cadre_or_staff(actor, household: Household) -> bool:
+    return household.cadre_id == actor.pk or is_staff_over(actor, household)
+
+
+def qualifies(household: Household, actor) -> str | None:
+    if household.category == Category.NONE:
+        return _("该家庭按现行标准不符合建档条件，不能建档：%(why)s") % {
+            "why": household.category_explanation
+        }
+    return None
+
+
+def tell_cadre(subject: str):
+    def notify(household: Household, actor, comment: str):
+        body = comment or ""
+        return [
+            Message(
+                recipients=(household.cadre,),
+                event=f"{WORKFLOW_NAME}.changed",
+                subject=subject % {"name": household.worker_name},
+                body=body,
+                url=f"/assistance/households/{household.pk}/",
+            )
+        ]
+
+    return notify
+
+
+HOUSEHOLD_WORKFLOW = Workflow(
+    name=WORKFLOW_NAME,
+    model=Household,
+    access=access_household,
+    edges=[
+        Edge(S.APPLIED, S.VERIFIED, allowed=is_cadre_or_staff),
+        Edge(S.VERIFIED, S.APPRAISED, allowed=is_staff_over),
+        Edge(S.APPRAISED, S.NOTICED, allowed=is_staff_over),
+        Edge(
+            S.NOTICED,
+            S.FILED,
+            allowed=is_staff_over,
+            guards=(qualifies,),
+            notify=tell_cadre("%(name)s 家已建档立卡"),
+        ),
+        Edge(S.FILED, S.ASSISTED, allowed=is_cadre_or_staff),
+        Edge(S.FILED, S.ESCAPED, allowed=is_staff_over, needs_comment=True),
+        Edge(
+            S.ASSISTED,
+            S.ESCAPED,
+            allowed=is_staff_over,
+            needs_comment=True,
+            notify=tell_cadre("%(name)s 家已脱困"),
+        ),
+        Edge(
+            S.FILED,
+            S.EXITED,
+            allowed=is_staff_over,
+            needs_comment=True,
+            notify=tell_cadre("%(name)s 家已退档"),
+        ),
+        Edge(
+            S.ASSISTED,
+            S.EXITED,
+            allowed=is_staff_over,
+            needs_comment=True,
+            notify=tell_cadre("%(name)s 家已退档"),
+        ),
+        *[
+            Edge(
+                source,
+                S.REJECTED,
+                allowed=is_staff_over,
+                needs_comment=True,
+                notify=tell_cadre("%(name)s 家不予建档"),
+            )
+            for source in (S.APPLIED, S.VERIFIED, S.APPRAISED, S.NOTICED)
+        ],
+    ],
+)
+
+
+def household_transition(
+    *, actor, household_id: int, to: str, comment: str = "", expected_from: str | None = None
+):
+    """Move a household along its path; filing stamps the date, closing keeps the reason."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from unionportal.audit.transitions import transition
+
+    with transaction.atomic():
+        household = transition(
+            workflow=HOUSEHOLD_WORKFLOW,
+            pk=household_id,
+            to=to,
+            actor=actor,
+            comment=comment,
+            expected_from=expected_from,
+        )
+        if to == S.FILED:
+            household.filed_on = timezone.localdate()
+            household.save(update_fields=["filed_on"])
+        elif to in (S.ESCAPED, S.EXITED, S.REJECTED):
+            household.closed_reason = comment[:300]
+            household.save(update_fields=["closed_reason"])
+    return household
