@@ -7,7 +7,7 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("帮扶台账")
 
     def ready(self):
-        from unionportal import periodic
+        from unionportal import demo, periodic
         from unionportal.reports.registry import register_todo_provider
 
         from . import reminders
@@ -17,3 +17,7 @@ class AssistanceConfig(AppConfig):
         periodic.register("assistance.plan_follow_up_reminders")(reminders.plan_follow_up_reminders)
         periodic.register("assistance.yearly_reviews")(reminders.yearly_reviews)
         register_todo_provider("assistance.todos", assistance_todos)
+
+        from .demo import seed_assistance_demo
+
+        demo.register("assistance", seed_assistance_demo)
