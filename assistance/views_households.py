@@ -1,0 +1,478 @@
+"""Household pages of the ledger: list, file, record, edit, moves along the path, measures, plan, review.
+
+Thin: each view parses input, calls one selector or service and renders. Every view fetches the
+household through ``access_household`` first, so a record outside the user's scope answers 404 whatever
+is posted. ID numbers and phones are masked on every page; revealing one is a logged action."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from unionportal.audit.models import AuditEvent
+from unionportal.audit.services import REVEAL_ACTION, reveal
+from unionportal.audit.transitions import TransitionError
+from unionportal.orgs.models import Enterprise
+
+from . import services, workflows
+from .enums import ACTIVE_STATES, FILED_STATES, Category, HouseholdState
+from .forms import (
+    HouseholdFilterForm,
+    HouseholdForm,
+    MeasureForm,
+    MemberFormSet,
+    PlanItemForm,
+    RevealForm,
+    TransitionForm,
+    YearlyReviewForm,
+    add_service_errors,
+    member_formset_helper,
+    member_initial,
+)
+from .models import Household, PlanItem, YearlyReview
+from .selectors import access_household, enterprises_for_filing, households_for
+
+PAGE_SIZE = 25
+MEMBERS_PREFIX = "members"
+HISTORY_LIMIT = 100
+
+# The button on the record for each move along the path.
+MOVE_LABELS = {
+    HouseholdState.VERIFIED: gettext_lazy("入户核实完成"),
+    HouseholdState.APPRAISED: gettext_lazy("民主评议通过"),
+    HouseholdState.NOTICED: gettext_lazy("单位公示完成"),
+    HouseholdState.FILED: gettext_lazy("建档立卡"),
+    HouseholdState.ASSISTED: gettext_lazy("转入帮扶"),
+    HouseholdState.ESCAPED: gettext_lazy("认定脱困"),
+    HouseholdState.EXITED: gettext_lazy("退档"),
+    HouseholdState.REJECTED: gettext_lazy("不予建档"),
+}
+CLOSING_MOVES = {HouseholdState.ESCAPED, HouseholdState.EXITED, HouseholdState.REJECTED}
+
+ACTION_LABELS = {
+    "assistance.household.create": gettext_lazy("提交建档申请"),
+    "assistance.household.update": gettext_lazy("修改档案"),
+    f"{workflows.WORKFLOW_NAME}.transition": gettext_lazy("状态变更"),
+    "assistance.measure.add": gettext_lazy("登记帮扶措施"),
+    "assistance.plan.add": gettext_lazy("添加帮扶计划"),
+    "assistance.plan.done": gettext_lazy("完成帮扶计划"),
+    REVEAL_ACTION: gettext_lazy("查看完整信息"),
+}
+REVEAL_FIELD_LABELS = {"id_number": gettext_lazy("身份证号"), "phone": gettext_lazy("手机号")}
+
+
+# --- list -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def household_list(request):
+    """The households the user may see, filtered; ID numbers and phones masked. Constant query count."""
+    user = request.user
+    visible = households_for(user)
+    enterprises = Enterprise.objects.filter(pk__in=visible.values("enterprise_id")).order_by("name")
+    form = HouseholdFilterForm(request.GET or None, enterprises=enterprises)
+    rows = visible.select_related("enterprise", "cadre").annotate(
+        capacity_cutting=F("enterprise__assistance_drive__capacity_cutting")
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            rows = rows.filter(worker_name__icontains=data["q"].strip())
+        if data["state"]:
+            rows = rows.filter(state=data["state"])
+        if data["category"]:
+            rows = rows.filter(category=data["category"])
+        if data["enterprise"]:
+            rows = rows.filter(enterprise_id=data["enterprise"])
+        if data["capacity_cutting"] == "1":
+            rows = rows.filter(enterprise__assistance_drive__capacity_cutting=True)
+        elif data["capacity_cutting"] == "0":
+            rows = rows.exclude(enterprise__assistance_drive__capacity_cutting=True)
+    page = Paginator(rows.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assistance/household_list.html",
+        {"form": form, "page": page, "can_file": enterprises_for_filing(user).exists()},
+    )
+
+
+# --- filing and editing ---------------------------------------------------------------------------------
+
+
+def _render_form(request, form, formset, *, title, household=None):
+    return render(
+        request,
+        "assistance/household_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "member_helper": member_formset_helper(),
+            "title": title,
+            "household": household,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_create(request):
+    """File a household (state "applied") for an enterprise the user covers; the category is derived."""
+    if not enterprises_for_filing(request.user).exists():
+        raise PermissionDenied(_("您没有可以建档的帮扶企业。"))
+    data = request.POST if request.method == "POST" else None
+    form = HouseholdForm(data, user=request.user)
+    formset = MemberFormSet(data, prefix=MEMBERS_PREFIX)
+    if data is not None and all([form.is_valid(), formset.is_valid()]):
+        try:
+            household = services.household_create(
+                actor=request.user,
+                enterprise=form.cleaned_data["enterprise"],
+                members=formset.members(),
+                claimed_category=form.cleaned_data["claimed_category"],
+                **form.service_fields(),
+            )
+        except PermissionDenied as error:
+            form.add_error("enterprise", str(error) or _("该企业不在您的帮扶范围内。"))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("已提交 %(name)s 家的建档申请：%(category)s。请在 %(due)s 前入户核实。")
+                % {
+                    "name": household.worker_name,
+                    "category": household.get_category_display(),
+                    "due": household.verify_due_on.isoformat(),
+                },
+            )
+            return redirect("assistance:household", pk=household.pk)
+    return _render_form(request, form, formset, title=_("困难职工建档"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_edit(request, pk):
+    """Edit an open file and its members; the category is derived again (services.household_update)."""
+    household = access_household(request.user, pk)
+    if household.state not in ACTIVE_STATES:
+        messages.error(request, _("已脱困或已退档的档案不能再修改。"))
+        return redirect("assistance:household", pk=household.pk)
+    data = request.POST if request.method == "POST" else None
+    form = HouseholdForm(data, user=request.user, household=household)
+    formset = MemberFormSet(data, prefix=MEMBERS_PREFIX, initial=member_initial(household))
+    if data is not None and all([form.is_valid(), formset.is_valid()]):
+        try:
+            services.household_update(
+                actor=request.user,
+                household=household,
+                members=formset.members(),
+                claimed_category=form.cleaned_data["claimed_category"],
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("档案已保存：%(category)s。") % {"category": household.get_category_display()},
+            )
+            return redirect("assistance:household", pk=household.pk)
+    return _render_form(
+        request,
+        form,
+        formset,
+        title=_("修改档案：%(name)s") % {"name": household.worker_name},
+        household=household,
+    )
+
+
+# --- the record -----------------------------------------------------------------------------------------
+
+
+def _history(household: Household) -> list[dict]:
+    events = AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Household), object_id=str(household.pk)
+    ).order_by("-at", "-id")[:HISTORY_LIMIT]
+    label = workflows.HOUSEHOLD_WORKFLOW.label
+    rows = []
+    for event in events:
+        comment = event.comment
+        if event.action == REVEAL_ACTION:
+            field = REVEAL_FIELD_LABELS.get(event.changes.get("field"), event.changes.get("field", ""))
+            comment = _("%(field)s；理由：%(reason)s") % {"field": field, "reason": event.comment}
+        rows.append(
+            {
+                "at": event.at,
+                "actor": event.actor_label,
+                "action": ACTION_LABELS.get(event.action, event.action),
+                "from_state": label(event.from_state) if event.from_state else "",
+                "to_state": label(event.to_state) if event.to_state else "",
+                "comment": comment,
+            }
+        )
+    return rows
+
+
+def _open_review(household: Household) -> YearlyReview | None:
+    return YearlyReview.objects.filter(household=household, done_on__isnull=True).order_by("-year").first()
+
+
+def _moves(household: Household, user) -> list[dict]:
+    moves = []
+    for edge in workflows.HOUSEHOLD_WORKFLOW.available(household, user):
+        # A filed household becomes "assisted" by recording its first measure (the form on this page),
+        # so a bare button that claims help was given without any is not offered.
+        if edge.target == HouseholdState.ASSISTED:
+            continue
+        moves.append(
+            {
+                "to": edge.target,
+                "label": MOVE_LABELS.get(edge.target, workflows.HOUSEHOLD_WORKFLOW.label(edge.target)),
+                "needs_comment": edge.needs_comment,
+                "closing": edge.target in CLOSING_MOVES,
+            }
+        )
+    return moves
+
+
+def _render_detail(request, household: Household, *, reveal_form=None, revealed=None):
+    user = request.user
+    reveal_form = reveal_form or RevealForm()
+    reveal_form.helper.form_action = reverse("assistance:household_reveal", args=[household.pk])
+    measure_form = MeasureForm()
+    measure_form.helper.form_action = reverse("assistance:measure_create", args=[household.pk])
+    plan_form = PlanItemForm()
+    plan_form.helper.form_action = reverse("assistance:plan_item_create", args=[household.pk])
+    review = _open_review(household) if household.state in FILED_STATES else None
+    can_review = review is not None and workflows.is_cadre_or_staff(user, household)
+    return render(
+        request,
+        "assistance/household_detail.html",
+        {
+            "household": household,
+            "members": list(household.members.all()),
+            "measures": list(household.measures.select_related("recorded_by")),
+            "plan_items": list(household.plan_items.all()),
+            "today": timezone.localdate(),
+            "history": _history(household),
+            "moves": _moves(household, user),
+            "can_edit": household.state in ACTIVE_STATES,
+            "can_add_measure": household.state in FILED_STATES,
+            "can_plan": household.state in ACTIVE_STATES,
+            "measure_form": measure_form,
+            "plan_form": plan_form,
+            "review": review if can_review else None,
+            "reveal_form": reveal_form,
+            "revealed": revealed,
+            "is_none": household.category == Category.NONE,
+        },
+    )
+
+
+@login_required
+def household_detail(request, pk):
+    household = access_household(request.user, pk)
+    return _render_detail(request, household)
+
+
+@never_cache
+@login_required
+@require_POST
+def household_reveal(request, pk):
+    """Show the full ID number or phone once, on this response only, and log who saw it and why."""
+    household = access_household(request.user, pk)
+    form = RevealForm(request.POST)
+    if form.is_valid():
+        field = form.cleaned_data["field"]
+        try:
+            value = reveal(actor=request.user, obj=household, field=field, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error("reason", error)
+        else:
+            revealed = {"field": field, "label": REVEAL_FIELD_LABELS[field], "value": value or "—"}
+            return _render_detail(request, household, revealed=revealed)
+    return _render_detail(request, household, reveal_form=form)
+
+
+@login_required
+@require_POST
+def household_transition(request, pk):
+    """One move along the path; refused moves come back as a message on the record, never a 500."""
+    household = access_household(request.user, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        if form.has_error("comment"):
+            messages.error(request, _("理由不能超过 300 个字。"))
+        else:
+            messages.error(request, _("操作无效，请刷新页面后再试。"))
+        return redirect("assistance:household", pk=household.pk)
+    to = form.cleaned_data["to"]
+    try:
+        household = workflows.household_transition(
+            actor=request.user,
+            household_id=household.pk,
+            to=to,
+            comment=form.cleaned_data["comment"],
+            expected_from=form.cleaned_data["expected_from"] or None,
+        )
+    except TransitionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s 家：%(state)s。")
+            % {"name": household.worker_name, "state": household.get_state_display()},
+        )
+    return redirect("assistance:household", pk=household.pk)
+
+
+# --- measures, plan, yearly review ----------------------------------------------------------------------
+
+
+def _record_url(household: Household, anchor: str) -> str:
+    return reverse("assistance:household", args=[household.pk]) + f"#{anchor}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_create(request, pk):
+    """Record help given to a filed household; the first one moves it to "assisted"."""
+    household = access_household(request.user, pk)
+    form = MeasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_add(actor=request.user, household=household, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except TransitionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已登记帮扶措施。"))
+            return redirect(_record_url(household, "measures"))
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": _("登记帮扶措施"),
+            "intro": _("%(name)s 家（%(state)s）")
+            % {"name": household.worker_name, "state": household.get_state_display()},
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_item_create(request, pk):
+    household = access_household(request.user, pk)
+    form = PlanItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_item_add(
+                actor=request.user,
+                household=household,
+                action=form.cleaned_data["action"],
+                follow_up_on=form.cleaned_data["follow_up_on"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("已添加帮扶计划，到期将提醒责任干部。"))
+            return redirect(_record_url(household, "plan"))
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": _("添加帮扶计划"),
+            "intro": _("%(name)s 家") % {"name": household.worker_name},
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_item_done(request, pk, item_pk):
+    household = access_household(request.user, pk)
+    item = get_object_or_404(PlanItem, pk=item_pk, household=household)
+    with transaction.atomic():
+        # Compare-and-set: a second click (or a second person) does not record it twice.
+        locked = PlanItem.objects.select_for_update().get(pk=item.pk)
+        if locked.done_on is not None:
+            messages.info(request, _("该帮扶计划已于 %(date)s 完成。") % {"date": locked.done_on.isoformat()})
+        else:
+            services.plan_item_done(actor=request.user, item=locked)
+            messages.success(request, _("已标记完成：%(action)s") % {"action": locked.action})
+    return redirect(_record_url(household, "plan"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def yearly_review(request, pk):
+    """The cadre confirms or changes the category of a filed household for this year's open review.
+
+    The category is derived again from the current thresholds through services.household_update; a
+    chosen category that contradicts it is refused with the explanation."""
+    household = access_household(request.user, pk)
+    review = _open_review(household) if household.state in FILED_STATES else None
+    if review is None:
+        messages.info(request, _("该家庭目前没有待完成的年度复核。"))
+        return redirect("assistance:household", pk=household.pk)
+    if not workflows.is_cadre_or_staff(request.user, household):
+        raise PermissionDenied(_("年度复核由责任干部或上级工会工作人员完成。"))
+    try:
+        now = services.categorise(
+            organisation=household.organisation,
+            per_capita=household.per_capita_income,
+            causes=household.causes,
+            sudden_cause_on=household.sudden_cause_on,
+        )
+    except ValidationError:
+        now = None
+    form = YearlyReviewForm(
+        request.POST or None, initial={"category": now.category if now else household.category}
+    )
+    if request.method == "POST" and form.is_valid():
+        today = timezone.localdate()
+        try:
+            with transaction.atomic():
+                locked = YearlyReview.objects.select_for_update().get(pk=review.pk)
+                if locked.done_on is not None:
+                    raise ValidationError(_("本年度复核已由他人完成，请刷新页面。"))
+                services.household_update(
+                    actor=request.user,
+                    household=household,
+                    claimed_category=form.cleaned_data["category"],
+                    last_reviewed_on=today,
+                )
+                locked.done_on = today
+                locked.category_after = household.category
+                locked.reviewed_by = request.user
+                locked.save(update_fields=["done_on", "category_after", "reviewed_by"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("已完成 %(year)d 年度复核：%(category)s。")
+                % {"year": review.year, "category": household.get_category_display()},
+            )
+            return redirect("assistance:household", pk=household.pk)
+    intro = _("%(name)s 家，%(year)d 年度复核。复核前类别：%(before)s。") % {
+        "name": household.worker_name,
+        "year": review.year,
+        "before": review.get_category_before_display(),
+    }
+    if now is not None:
+        intro += " " + _("按当前标准：%(why)s") % {"why": now.explanation}
+    return render(request, "form_page.html", {"form": form, "title": _("年度复核"), "intro": intro})
