@@ -21,3 +21,9 @@ class AssistanceConfig(AppConfig):
         from .demo import seed_assistance_demo
 
         demo.register("assistance", seed_assistance_demo)
+
+        from unionportal.imports.registry import register_resource
+
+        from .resources import HouseholdResource
+
+        register_resource("assistance.household", HouseholdResource, _("困难职工家庭"))

@@ -67,12 +67,16 @@ class Threshold(models.Model):
 
 class DriveEnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user):
+        """Staff: their subtree. Cadres: the enterprises they are paired with or responsible for."""
         from django.db.models import Exists, OuterRef
+
+        from unionportal.orgs.enums import SUBTREE_ROLES
 
         return (
             self.filter(
-                scope_q(user, "enterprise__township__path")
-                | scope_q(user, "enterprise__union__path")
+                scope_q(user, "enterprise__township__path", roles=SUBTREE_ROLES)
+                | scope_q(user, "enterprise__union__path", roles=SUBTREE_ROLES)
+                | Q(responsible_cadre=user)
                 | Q(
                     Exists(
                         DriveEnterprise.cadres.through.objects.filter(

@@ -1,0 +1,399 @@
+"""Cadre-side pages of the ledger: the dashboard, the visit log and the hardship lines (低保线 and k).
+
+Thin: each view parses input, calls one selector or service and renders. Records outside the user's
+scope answer 404; pages meant for cadres and staff answer 403 to everyone else.
+
+``threshold_set`` and ``households_recategorise`` are the one write path for thresholds (this page and
+the admin both call them); they belong in services.py and live here only while that file is owned by
+another change.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from unionportal.audit import services as audit
+from unionportal.audit.services import field_changes
+from unionportal.orgs.enums import SUBTREE_ROLES, Level, OrgKind, Role
+from unionportal.orgs.models import Organisation
+from unionportal.orgs.scoping import get_scope, has_role, scope_q
+from unionportal.uploads.services import UploadRejected
+
+from . import selectors, services
+from .enums import ACTIVE_STATES, Category, HouseholdState
+from .forms_cadre import ThresholdForm, VisitFilterForm, VisitForm
+from .models import DriveEnterprise, Household, Threshold, Visit
+
+VISITS_PER_PAGE = 20
+THRESHOLDS_PER_PAGE = 50
+RECENT_VISITS = 5
+CENTS = Decimal("0.01")
+# Above this many enterprises the visit filter asks for a name instead of offering a list.
+ENTERPRISE_SELECT_LIMIT = 200
+
+
+# --- who may use these pages ---------------------------------------------------------------------------
+
+
+def is_ledger_staff(user) -> bool:
+    return has_role(user, *SUBTREE_ROLES)
+
+
+def is_ledger_cadre(user) -> bool:
+    """A cadre: the cadre role, or paired with a drive enterprise (staff may be paired too)."""
+    return has_role(user, Role.CADRE) or selectors.cadre_enterprises(user).exists()
+
+
+def _require_ledger_user(user) -> tuple[bool, bool]:
+    staff, cadre = is_ledger_staff(user), is_ledger_cadre(user)
+    if not (staff or cadre):
+        raise PermissionDenied(_("帮扶台账只对工会干部和工会工作人员开放。"))
+    return staff, cadre
+
+
+def threshold_organisations(user):
+    """Organisations whose lines ``user`` may set: regional unions down to county level in their subtree
+    (and any organisation there that already has lines of its own)."""
+    return Organisation.objects.filter(
+        scope_q(user, "path", roles=SUBTREE_ROLES),
+        Q(kind=OrgKind.REGIONAL) | Q(assistance_threshold__isnull=False),
+        level__lte=Level.COUNTY,
+    ).order_by("path")
+
+
+# --- thresholds: the write path -------------------------------------------------------------------------
+
+
+@dataclass
+class Recategorised:
+    checked: int = 0
+    changed: list[tuple[Household, str, str]] = field(default_factory=list)  # (household, before, after)
+    failed: list[tuple[Household, str]] = field(default_factory=list)  # (household, why)
+
+
+def households_recategorise(*, actor, organisation) -> Recategorised:
+    """Derive again, through ``services.household_update``, the category of every open household that
+    ``organisation``'s lines govern (its subtree, less the parts that have lines of their own).
+
+    Each household is locked and updated on its own, so one that can no longer be saved (e.g. data that
+    has stopped validating) is reported in ``failed`` and does not undo the others.
+    """
+    households = Household.objects.filter(
+        organisation__path__startswith=organisation.path, state__in=ACTIVE_STATES
+    )
+    nearer = (
+        Threshold.objects.filter(organisation__path__startswith=organisation.path)
+        .exclude(organisation=organisation)
+        .values_list("organisation__path", flat=True)
+    )
+    for path in nearer:
+        households = households.exclude(organisation__path__startswith=path)
+    result = Recategorised()
+    for pk in households.order_by("pk").values_list("pk", flat=True):
+        household = None
+        try:
+            with transaction.atomic():
+                household = (
+                    Household.objects.select_for_update(of=("self",))
+                    .select_related("organisation")
+                    .filter(pk=pk, state__in=ACTIVE_STATES)
+                    .first()
+                )
+                if household is None:  # closed meanwhile
+                    continue
+                result.checked += 1
+                before = household.category
+                services.household_update(actor=actor, household=household)
+                if household.category != before:
+                    audit.record(
+                        actor=actor,
+                        action="assistance.household.recategorise",
+                        obj=household,
+                        changes={"category": [before, household.category]},
+                        comment=household.category_explanation,
+                    )
+                    result.changed.append((household, before, household.category))
+        except ValidationError as error:
+            result.failed.append((household, "；".join(error.messages)))
+    return result
+
+
+def threshold_set(
+    *, actor, organisation, dibao_line, relative_factor
+) -> tuple[Threshold, Recategorised | None]:
+    """Set ``organisation``'s 低保 line and factor k, audited, then re-derive the categories they govern.
+
+    Callers: staff of a union above or at ``organisation`` (the threshold page and the admin). Raises
+    PermissionDenied outside the actor's subtree and ValidationError for values out of range. Returns
+    the threshold and what re-categorising found (None when nothing changed).
+    """
+    scope = get_scope(actor, SUBTREE_ROLES)
+    if not (scope.everything or any(organisation.path.startswith(p) for p in scope.subtree_paths)):
+        raise PermissionDenied(_("只能设定您管辖范围内地区的困难认定标准。"))
+    with transaction.atomic():
+        threshold = Threshold.objects.select_for_update().filter(organisation=organisation).first()
+        if threshold is None:
+            threshold, before = Threshold(organisation=organisation), {}
+        else:
+            before = {"dibao_line": threshold.dibao_line, "relative_factor": threshold.relative_factor}
+        # As stored (two decimals), so that the audit shows "1100.00" and an unchanged value is unchanged.
+        threshold.dibao_line = Decimal(dibao_line).quantize(CENTS)
+        threshold.relative_factor = Decimal(relative_factor).quantize(CENTS)
+        threshold.updated_by = actor
+        threshold.full_clean()
+        after = {"dibao_line": threshold.dibao_line, "relative_factor": threshold.relative_factor}
+        changes = field_changes(before, after)
+        if before and not changes:
+            return threshold, None
+        threshold.save()
+        audit.record(actor=actor, action="assistance.threshold.change", obj=threshold, changes=changes)
+    return threshold, households_recategorise(actor=actor, organisation=organisation)
+
+
+# --- dashboard ------------------------------------------------------------------------------------------
+
+
+def _state_counts(households) -> list[tuple[str, str, int]]:
+    counts = dict(households.values_list("state").annotate(n=Count("pk")).order_by())
+    return [(s.value, s.label, counts.get(s.value, 0)) for s in HouseholdState]
+
+
+def _category_state_table(households) -> dict:
+    """Households by category and state in one aggregate query, with row and column totals."""
+    cells = {
+        (category, state): n
+        for category, state, n in households.values_list("category", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    states = list(HouseholdState)
+    rows = []
+    for category in Category:
+        counts = [(s, cells.get((category.value, s.value), 0)) for s in states]
+        rows.append({"category": category, "cells": counts, "total": sum(n for _s, n in counts)})
+    totals = [(s, sum(row["cells"][i][1] for row in rows)) for i, s in enumerate(states)]
+    return {"states": states, "rows": rows, "totals": totals, "total": sum(n for _s, n in totals)}
+
+
+@login_required
+def dashboard(request):
+    """Cadres: their enterprises, their households by state, recent visits. Staff: their subtree's counts."""
+    user = request.user
+    staff, cadre = _require_ledger_user(user)
+    context = {"is_staff": staff, "is_cadre": cadre}
+    if cadre:
+        last_visit = Visit.objects.filter(drive_enterprise=OuterRef("pk")).order_by("-visited_on")
+        enterprises = list(
+            selectors.cadre_enterprises(user)
+            .annotate(last_visited_on=Subquery(last_visit.values("visited_on")[:1]))
+            .order_by("-capacity_cutting", "enterprise__name")
+        )
+        enterprise_ids = [d.enterprise_id for d in enterprises]
+        context.update(
+            enterprises=enterprises,
+            cadre_states=_state_counts(
+                selectors.households_for(user).filter(enterprise_id__in=enterprise_ids)
+            ),
+            recent_visits=list(
+                selectors.visits_for(user)
+                .filter(drive_enterprise__in=[d.pk for d in enterprises])
+                .annotate(photo_count=Count("photos"))
+                .order_by("-visited_on", "-id")[:RECENT_VISITS]
+            ),
+        )
+    if staff:
+        since = timezone.localdate() - timedelta(days=30)
+        drives = DriveEnterprise.objects.visible_to(user)
+        context.update(
+            table=_category_state_table(selectors.households_for(user)),
+            drive_counts=drives.aggregate(
+                total=Count("pk"), capacity_cutting=Count("pk", filter=Q(capacity_cutting=True))
+            ),
+            visit_counts=selectors.visits_for(user).aggregate(
+                recent=Count("pk", filter=Q(visited_on__gte=since)),
+                follow_up=Count("pk", filter=Q(follow_up_needed=True, visited_on__gte=since)),
+            ),
+        )
+    return render(request, "assistance/cadre_dashboard.html", context)
+
+
+# --- visits ---------------------------------------------------------------------------------------------
+
+
+def _add_service_error(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for key, messages_ in error.message_dict.items():
+            for message in messages_:
+                form.add_error(key if key in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_create(request):
+    """A cadre logs a visit to one of their enterprises, with up to nine photos."""
+    enterprises = list(selectors.cadre_enterprises(request.user).order_by("enterprise__name"))
+    if not enterprises:
+        raise PermissionDenied(_("您还没有结对帮扶的企业，不能登记走访。请联系所在县级工会结对。"))
+    queryset = DriveEnterprise.objects.filter(pk__in=[d.pk for d in enterprises]).select_related("enterprise")
+    initial = {}
+    chosen = request.GET.get("enterprise", "")
+    if chosen.isdigit() and int(chosen) in {d.pk for d in enterprises}:
+        initial["drive_enterprise"] = int(chosen)
+    form = VisitForm(request.POST or None, request.FILES or None, enterprises=queryset, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = services.visit_log(
+                actor=request.user,
+                drive_enterprise=form.cleaned_data["drive_enterprise"],
+                photos=form.cleaned_data["photos"],
+                **form.service_fields(),
+            )
+        except PermissionDenied as error:
+            form.add_error("drive_enterprise", str(error))
+        except UploadRejected as error:
+            form.add_error("photos", error.message)
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("走访记录已保存。"))
+            return redirect("assistance:visit", pk=visit.pk)
+    return render(request, "assistance/visit_form.html", {"form": form})
+
+
+@login_required
+def visit_list(request):
+    """Visits the user may see (their enterprises, or their subtree), newest first, by enterprise."""
+    _staff, cadre = _require_ledger_user(request.user)
+    # Meta.ordering does not apply to a query with GROUP BY: order explicitly.
+    visits = (
+        selectors.visits_for(request.user)
+        .annotate(photo_count=Count("photos"))
+        .order_by("-visited_on", "-id")
+    )
+    enterprises = DriveEnterprise.objects.visible_to(request.user).select_related("enterprise")
+    many = enterprises.count() > ENTERPRISE_SELECT_LIMIT
+    filters = VisitFilterForm(request.GET or None, enterprises=enterprises, by_name=many)
+    if filters.is_valid():
+        if filters.cleaned_data.get("enterprise"):
+            visits = visits.filter(drive_enterprise=filters.cleaned_data["enterprise"])
+        if filters.cleaned_data.get("q"):
+            visits = visits.filter(drive_enterprise__enterprise__name__icontains=filters.cleaned_data["q"])
+    page = Paginator(visits, VISITS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assistance/visit_list.html",
+        {"page": page, "filters": filters, "can_log": cadre},
+    )
+
+
+@login_required
+def visit_detail(request, pk):
+    visit = get_object_or_404(selectors.visits_for(request.user), pk=pk)
+    return render(
+        request, "assistance/visit_detail.html", {"visit": visit, "photos": list(visit.photos.all())}
+    )
+
+
+# --- thresholds -----------------------------------------------------------------------------------------
+
+
+def _with_thresholds(organisations) -> list:
+    """Each organisation with its own lines (``own``) and the lines in force (``effective``): its own,
+    else its nearest ancestor's; one query for the whole page."""
+    organisations = list(organisations)
+    prefixes = {
+        org.path[:i] for org in organisations for i in range(org.steplen, len(org.path) + 1, org.steplen)
+    }
+    by_path = {
+        t.organisation.path: t
+        for t in Threshold.objects.filter(organisation__path__in=prefixes).select_related(
+            "organisation", "updated_by"
+        )
+    }
+    for org in organisations:
+        org.own = by_path.get(org.path)
+        org.effective = next(
+            (by_path[org.path[:i]] for i in range(len(org.path), 0, -org.steplen) if org.path[:i] in by_path),
+            None,
+        )
+        org.relative_limit = (
+            (org.effective.dibao_line * org.effective.relative_factor).quantize(CENTS)
+            if org.effective
+            else None
+        )
+    return organisations
+
+
+@login_required
+def threshold_list(request):
+    """Staff: the 低保 line and k of each county, city and the province in their subtree."""
+    if not is_ledger_staff(request.user):
+        raise PermissionDenied(_("只有工会工作人员可以查看和设定困难认定标准。"))
+    page = Paginator(threshold_organisations(request.user), THRESHOLDS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = _with_thresholds(page.object_list)
+    return render(request, "assistance/threshold_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def threshold_edit(request, org_pk):
+    organisation = get_object_or_404(threshold_organisations(request.user), pk=org_pk)
+    (organisation,) = _with_thresholds([organisation])
+    effective = organisation.effective
+    instance = Threshold(organisation=organisation)
+    if effective is not None:
+        instance.dibao_line, instance.relative_factor = effective.dibao_line, effective.relative_factor
+    if organisation.own is not None:
+        instance.pk = organisation.own.pk  # the unique check on the organisation must not count itself
+    form = ThresholdForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _threshold, result = threshold_set(
+                actor=request.user,
+                organisation=organisation,
+                dibao_line=form.cleaned_data["dibao_line"],
+                relative_factor=form.cleaned_data["relative_factor"],
+            )
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            report_recategorised(request, organisation, result)
+            return redirect(reverse("assistance:thresholds"))
+    return render(
+        request,
+        "assistance/threshold_form.html",
+        {"form": form, "organisation": organisation, "effective": effective},
+    )
+
+
+def report_recategorised(request, organisation, result: Recategorised | None) -> None:
+    if result is None:
+        messages.info(request, _("%(org)s的标准没有变化。") % {"org": organisation.name})
+        return
+    messages.success(
+        request,
+        _("%(org)s的困难认定标准已保存：重新认定在档家庭 %(checked)d 户，其中 %(changed)d 户类别发生变化。")
+        % {"org": organisation.name, "checked": result.checked, "changed": len(result.changed)},
+    )
+    for household, why in result.failed:
+        messages.warning(
+            request,
+            _("%(household)s 未能重新认定：%(why)s") % {"household": household, "why": why},
+        )
