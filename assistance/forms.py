@@ -1,6 +1,7 @@
 """Forms of the household pages. They parse and check input; the services decide (category rule,
 one active file, scope) and their messages are put back on the field they concern."""
 
+from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
@@ -82,7 +83,9 @@ class HouseholdForm(forms.Form):
     causes = forms.MultipleChoiceField(
         label=_("致困原因"), choices=Cause.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    sudden_cause_on = _model_field("sudden_cause_on", widget=forms.DateInput(attrs=DATE_WIDGET))
+    sudden_cause_on = _model_field(
+        "sudden_cause_on", widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
+    )
     claimed_category = forms.ChoiceField(
         label=_("干部认定的困难类别"),
         required=False,
@@ -121,6 +124,9 @@ class HouseholdForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            *(InlineCheckboxes(name) if name == "causes" else name for name in self.fields)
+        )
 
     @staticmethod
     def _enterprises(user):
@@ -186,6 +192,7 @@ MemberFormSet = forms.formset_factory(
     formset=BaseMemberFormSet,
     extra=2,
     can_delete=True,
+    can_delete_extra=False,  # an empty new row is simply not saved
     max_num=20,
     validate_max=True,
 )
@@ -268,7 +275,7 @@ class MeasureForm(CrispyMixin, forms.ModelForm):
         model = Measure
         fields = ["type", "form", "amount", "given_on", "fund_source", "giver", "note"]
         widgets = {
-            "given_on": forms.DateInput(attrs=DATE_WIDGET),
+            "given_on": forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
             "amount": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
         }
 
@@ -292,7 +299,7 @@ class PlanItemForm(CrispyMixin, forms.ModelForm):
     class Meta:
         model = PlanItem
         fields = ["action", "follow_up_on"]
-        widgets = {"follow_up_on": forms.DateInput(attrs=DATE_WIDGET)}
+        widgets = {"follow_up_on": forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

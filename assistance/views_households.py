@@ -255,6 +255,7 @@ def _render_detail(request, household: Household, *, reveal_form=None, revealed=
     plan_form.helper.form_action = reverse("assistance:plan_item_create", args=[household.pk])
     review = _open_review(household) if household.state in FILED_STATES else None
     can_review = review is not None and workflows.is_cadre_or_staff(user, household)
+    moves = _moves(household, user)
     return render(
         request,
         "assistance/household_detail.html",
@@ -265,7 +266,9 @@ def _render_detail(request, household: Household, *, reveal_form=None, revealed=
             "plan_items": list(household.plan_items.all()),
             "today": timezone.localdate(),
             "history": _history(household),
-            "moves": _moves(household, user),
+            "moves": moves,
+            "plain_moves": [m for m in moves if not m["needs_comment"]],
+            "reason_moves": [m for m in moves if m["needs_comment"]],
             "can_edit": household.state in ACTIVE_STATES,
             "can_add_measure": household.state in FILED_STATES,
             "can_plan": household.state in ACTIVE_STATES,
