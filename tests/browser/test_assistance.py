@@ -34,7 +34,7 @@ def jpeg(tmp_path):
 def test_cadre_on_a_phone_then_county_sees_it_and_others_do_not(
     browser, phone_page, page, live_server, artifacts, tmp_path
 ):
-    world = ledger()
+    ledger()  # county a with a paired cadre (cadre_a), staff_a, staff_b and submitter_b
     base = live_server.url
     cadre = phone_page
 
