@@ -171,20 +171,23 @@ def _state_counts(households) -> list[tuple[str, str, int]]:
 
 
 def _category_state_table(households) -> dict:
-    """Households by category and state in one aggregate query, with row and column totals."""
+    """Households by state (rows) and category (columns) in one aggregate query, with totals.
+
+    States run down and the four categories across, so that the table fits a phone without stacking.
+    """
     cells = {
         (category, state): n
         for category, state, n in households.values_list("category", "state")
         .annotate(n=Count("pk"))
         .order_by()
     }
-    states = list(HouseholdState)
+    categories = list(Category)
     rows = []
-    for category in Category:
-        counts = [(s, cells.get((category.value, s.value), 0)) for s in states]
-        rows.append({"category": category, "cells": counts, "total": sum(n for _s, n in counts)})
-    totals = [(s, sum(row["cells"][i][1] for row in rows)) for i, s in enumerate(states)]
-    return {"states": states, "rows": rows, "totals": totals, "total": sum(n for _s, n in totals)}
+    for state in HouseholdState:
+        counts = [(c, cells.get((c.value, state.value), 0)) for c in categories]
+        rows.append({"state": state, "cells": counts, "total": sum(n for _c, n in counts)})
+    totals = [(c, sum(row["cells"][i][1] for row in rows)) for i, c in enumerate(categories)]
+    return {"categories": categories, "rows": rows, "totals": totals, "total": sum(n for _c, n in totals)}
 
 
 @login_required
@@ -348,6 +351,10 @@ def threshold_list(request):
         request.GET.get("page")
     )
     page.object_list = _with_thresholds(page.object_list)
+    top = min((org.depth for org in page.object_list), default=0)
+    for org in page.object_list:
+        # Indented under the top of the user's subtree, like the organisation admin's tree.
+        org.indent = "\u3000" * (org.depth - top)
     return render(request, "assistance/threshold_list.html", {"page": page})
 
 

@@ -265,7 +265,7 @@ def test_the_staff_dashboard_counts_the_subtree_by_category_and_state(
     with django_assert_max_num_queries(8):
         response = client.get("/assistance/")
     table = response.context["table"]
-    cells = {(row["category"].value, s.value): n for row in table["rows"] for s, n in row["cells"]}
+    cells = {(c.value, row["state"].value): n for row in table["rows"] for c, n in row["cells"]}
     assert cells[("deep", "applied")] == 2
     assert cells[("relative", "applied")] == 1
     assert table["total"] == 3
