@@ -8,6 +8,7 @@ in the workplace are the household's union's; filing, rejecting, escape and exit
 responsible union or above, with a reason where the outcome closes the file.
 """
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from unionportal.audit.transitions import Edge, Workflow
@@ -28,8 +29,19 @@ def is_staff_over(actor, household: Household) -> bool:
     return scope.everything or any(household.organisation.path.startswith(p) for p in scope.subtree_paths)
 
 
+def is_paired_cadre(actor, household: Household) -> bool:
+    """The household's responsible cadre or any cadre paired with its enterprise."""
+    from .models import DriveEnterprise
+
+    if household.cadre_id == actor.pk:
+        return True
+    return DriveEnterprise.objects.filter(enterprise_id=household.enterprise_id).filter(
+        Q(responsible_cadre=actor) | Q(cadres=actor)
+    ).exists()
+
+
 def is_cadre_or_staff(actor, household: Household) -> bool:
-    return household.cadre_id == actor.pk or is_staff_over(actor, household)
+    return is_paired_cadre(actor, household) or is_staff_over(actor, household)
 
 
 def qualifies(household: Household, actor) -> str | None:

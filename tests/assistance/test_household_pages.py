@@ -554,7 +554,7 @@ def test_yearly_review_confirms_or_changes_the_category(world, as_user):
     assert response.context["review"] is None
 
 
-def test_only_the_cadre_or_staff_may_review(world, as_user):
+def test_paired_cadres_and_staff_may_review_others_get_404(world, as_user):
     household = walk_to_filed(world, file(world))
     today = timezone.localdate()
     YearlyReview.objects.create(
@@ -563,6 +563,8 @@ def test_only_the_cadre_or_staff_may_review(world, as_user):
     from tests.factories import Role, make_user
 
     paired = make_user("paired", org=world.tree["county_a"], role=Role.CADRE)
-    world.drive.cadres.add(paired)  # sees the household, but is not its responsible cadre
-    assert as_user(paired).get(url("yearly_review", household)).status_code == 403
+    world.drive.cadres.add(paired)  # paired with the enterprise, though not the household's responsible cadre
+    unpaired = make_user("unpaired", org=world.tree["county_a"], role=Role.CADRE)
+    assert as_user(paired).get(url("yearly_review", household)).status_code == 200
     assert as_user(world.staff_a).get(url("yearly_review", household)).status_code == 200
+    assert as_user(unpaired).get(url("yearly_review", household)).status_code == 404

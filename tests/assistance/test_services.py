@@ -222,3 +222,21 @@ def test_reminders_are_sent_once(world):
     assert yearly_reviews(now=next_year) == 0
     subjects = set(Notification.objects.filter(recipient=world.cadre).values_list("subject", flat=True))
     assert "帮扶计划到期：职工1 家——联系医保报销" in subjects
+
+
+def test_any_paired_cadre_may_verify_and_record_measures(world):
+    from tests.factories import Role, make_user
+
+    helper = make_user("helper_cadre", org=world.tree["county_a"], role=Role.CADRE)
+    world.drive.cadres.add(helper)
+    household = file(world)
+    household_transition(actor=helper, household_id=household.pk, to="verified")
+    for to in ("appraised", "noticed", "filed"):
+        household_transition(actor=world.staff_a, household_id=household.pk, to=to)
+    household.refresh_from_db()
+    services.measure_add(
+        actor=helper, household=household, type="living", form="cash", amount=Decimal("500"),
+        given_on=timezone.localdate(), fund_source="union", giver="工会",
+    )
+    household.refresh_from_db()
+    assert household.state == HouseholdState.ASSISTED
