@@ -1,7 +1,7 @@
 """Admin for the hardship lines, the drive's enterprises with their cadres, and (read-only) visits.
 
 Imported by assistance/admin.py. Every list is scoped like the pages (404 outside the user's subtree);
-thresholds are written through ``views_cadre.threshold_set`` so that a change is audited and the open
+thresholds are written through ``services.threshold_set`` so that a change is audited and the open
 households it governs are categorised again. The model permissions for these three models are added
 here (django-rules autodiscovers only assistance/rules.py, which must not add them too).
 """
@@ -21,7 +21,9 @@ from unionportal.orgs.rules import is_union_staff
 from unionportal.orgs.scoping import scope_q
 
 from .models import DriveEnterprise, Threshold, Visit
-from .views_cadre import report_recategorised, threshold_organisations, threshold_set
+from .selectors import threshold_organisations
+from .services import threshold_set
+from .views_cadre import report_recategorised
 
 User = get_user_model()
 

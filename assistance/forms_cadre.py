@@ -1,6 +1,6 @@
 """Forms of the cadre pages: the visit log (phone first), the visit filter and the hardship lines.
 
-They parse and check input; ``services.visit_log`` and ``views_cadre.threshold_set`` decide."""
+They parse and check input; ``services.visit_log`` and ``services.threshold_set`` decide."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit

@@ -3,7 +3,9 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from unionportal.orgs.models import Enterprise
+from unionportal.orgs.enums import SUBTREE_ROLES, Level, OrgKind
+from unionportal.orgs.models import Enterprise, Organisation
+from unionportal.orgs.scoping import scope_q
 
 from .models import DriveEnterprise, Household, Threshold, Visit
 
@@ -51,3 +53,13 @@ def threshold_for(organisation) -> Threshold | None:
         .order_by("-organisation__depth")
         .first()
     )
+
+
+def threshold_organisations(user):
+    """Organisations whose lines ``user`` may set: regional unions down to county level in their subtree
+    (and any organisation there that already has lines of its own)."""
+    return Organisation.objects.filter(
+        scope_q(user, "path", roles=SUBTREE_ROLES),
+        Q(kind=OrgKind.REGIONAL) | Q(assistance_threshold__isnull=False),
+        level__lte=Level.COUNTY,
+    ).order_by("path")

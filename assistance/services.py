@@ -1,6 +1,6 @@
 """Writes of the assistance ledger. Every path in (form, admin, import) goes through these."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from unionportal.audit import services as audit
 from unionportal.audit.services import field_changes
 from unionportal.campaigns.workdays import add_working_days
+from unionportal.orgs.enums import SUBTREE_ROLES
+from unionportal.orgs.scoping import get_scope
 
 from .enums import ACTIVE_STATES, SUDDEN_CAUSES, Category, HouseholdState
-from .models import DriveEnterprise, Household, HouseholdMember, Measure, PlanItem, Visit
+from .models import DriveEnterprise, Household, HouseholdMember, Measure, PlanItem, Threshold, Visit
 from .selectors import enterprises_for_filing, threshold_for
 
 VERIFY_WORKING_DAYS = 5
@@ -283,3 +285,95 @@ def visit_log(*, actor, drive_enterprise: DriveEnterprise, photos=(), **fields) 
         stored = [upload_store(file=f, kind="image", actor=actor, organisation=organisation) for f in photos]
         visit.photos.set(stored)
     return visit
+
+
+CENTS = Decimal("0.01")
+
+
+# --- thresholds: the write path -------------------------------------------------------------------------
+
+
+@dataclass
+class Recategorised:
+    checked: int = 0
+    changed: list[tuple[Household, str, str]] = field(default_factory=list)  # (household, before, after)
+    failed: list[tuple[Household, str]] = field(default_factory=list)  # (household, why)
+
+
+def households_recategorise(*, actor, organisation) -> Recategorised:
+    """Derive again, through ``services.household_update``, the category of every open household that
+    ``organisation``'s lines govern (its subtree, less the parts that have lines of their own).
+
+    Each household is locked and updated on its own, so one that can no longer be saved (e.g. data that
+    has stopped validating) is reported in ``failed`` and does not undo the others.
+    """
+    households = Household.objects.filter(
+        organisation__path__startswith=organisation.path, state__in=ACTIVE_STATES
+    )
+    nearer = (
+        Threshold.objects.filter(organisation__path__startswith=organisation.path)
+        .exclude(organisation=organisation)
+        .values_list("organisation__path", flat=True)
+    )
+    for path in nearer:
+        households = households.exclude(organisation__path__startswith=path)
+    result = Recategorised()
+    for pk in households.order_by("pk").values_list("pk", flat=True):
+        household = None
+        try:
+            with transaction.atomic():
+                household = (
+                    Household.objects.select_for_update(of=("self",))
+                    .select_related("organisation")
+                    .filter(pk=pk, state__in=ACTIVE_STATES)
+                    .first()
+                )
+                if household is None:  # closed meanwhile
+                    continue
+                result.checked += 1
+                before = household.category
+                household_update(actor=actor, household=household)
+                if household.category != before:
+                    audit.record(
+                        actor=actor,
+                        action="assistance.household.recategorise",
+                        obj=household,
+                        changes={"category": [before, household.category]},
+                        comment=household.category_explanation,
+                    )
+                    result.changed.append((household, before, household.category))
+        except ValidationError as error:
+            result.failed.append((household, "；".join(error.messages)))
+    return result
+
+
+def threshold_set(
+    *, actor, organisation, dibao_line, relative_factor
+) -> tuple[Threshold, Recategorised | None]:
+    """Set ``organisation``'s 低保 line and factor k, audited, then re-derive the categories they govern.
+
+    Callers: staff of a union above or at ``organisation`` (the threshold page and the admin). Raises
+    PermissionDenied outside the actor's subtree and ValidationError for values out of range. Returns
+    the threshold and what re-categorising found (None when nothing changed).
+    """
+    scope = get_scope(actor, SUBTREE_ROLES)
+    if not (scope.everything or any(organisation.path.startswith(p) for p in scope.subtree_paths)):
+        raise PermissionDenied(_("只能设定您管辖范围内地区的困难认定标准。"))
+    with transaction.atomic():
+        threshold = Threshold.objects.select_for_update().filter(organisation=organisation).first()
+        if threshold is None:
+            threshold, before = Threshold(organisation=organisation), {}
+        else:
+            before = {"dibao_line": threshold.dibao_line, "relative_factor": threshold.relative_factor}
+        # As stored (two decimals), so that the audit shows "1100.00" and an unchanged value is unchanged.
+        threshold.dibao_line = Decimal(dibao_line).quantize(CENTS)
+        threshold.relative_factor = Decimal(relative_factor).quantize(CENTS)
+        threshold.updated_by = actor
+        threshold.full_clean()
+        after = {"dibao_line": threshold.dibao_line, "relative_factor": threshold.relative_factor}
+        changes = field_changes(before, after)
+        if before and not changes:
+            return threshold, None
+        threshold.save()
+        audit.record(actor=actor, action="assistance.threshold.change", obj=threshold, changes=changes)
+    return threshold, households_recategorise(actor=actor, organisation=organisation)

@@ -3,12 +3,11 @@
 Thin: each view parses input, calls one selector or service and renders. Records outside the user's
 scope answer 404; pages meant for cadres and staff answer 403 to everyone else.
 
-``threshold_set`` and ``households_recategorise`` are the one write path for thresholds (this page and
+``services.threshold_set`` and ``services.households_recategorise`` are the one write path for thresholds (this page and
 the admin both call them); they belong in services.py and live here only while that file is owned by
 another change.
 """
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
@@ -16,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,17 +22,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from unionportal.audit import services as audit
-from unionportal.audit.services import field_changes
-from unionportal.orgs.enums import SUBTREE_ROLES, Level, OrgKind, Role
-from unionportal.orgs.models import Organisation
-from unionportal.orgs.scoping import get_scope, has_role, scope_q
+from unionportal.orgs.enums import SUBTREE_ROLES, Role
+from unionportal.orgs.scoping import has_role
 from unionportal.uploads.services import UploadRejected
 
 from . import selectors, services
-from .enums import ACTIVE_STATES, Category, HouseholdState
+from .enums import Category, HouseholdState
 from .forms_cadre import ThresholdForm, VisitFilterForm, VisitForm
-from .models import DriveEnterprise, Household, Threshold, Visit
+from .models import DriveEnterprise, Threshold, Visit
 
 VISITS_PER_PAGE = 20
 THRESHOLDS_PER_PAGE = 50
@@ -61,105 +56,6 @@ def _require_ledger_user(user) -> tuple[bool, bool]:
     if not (staff or cadre):
         raise PermissionDenied(_("帮扶台账只对工会干部和工会工作人员开放。"))
     return staff, cadre
-
-
-def threshold_organisations(user):
-    """Organisations whose lines ``user`` may set: regional unions down to county level in their subtree
-    (and any organisation there that already has lines of its own)."""
-    return Organisation.objects.filter(
-        scope_q(user, "path", roles=SUBTREE_ROLES),
-        Q(kind=OrgKind.REGIONAL) | Q(assistance_threshold__isnull=False),
-        level__lte=Level.COUNTY,
-    ).order_by("path")
-
-
-# --- thresholds: the write path -------------------------------------------------------------------------
-
-
-@dataclass
-class Recategorised:
-    checked: int = 0
-    changed: list[tuple[Household, str, str]] = field(default_factory=list)  # (household, before, after)
-    failed: list[tuple[Household, str]] = field(default_factory=list)  # (household, why)
-
-
-def households_recategorise(*, actor, organisation) -> Recategorised:
-    """Derive again, through ``services.household_update``, the category of every open household that
-    ``organisation``'s lines govern (its subtree, less the parts that have lines of their own).
-
-    Each household is locked and updated on its own, so one that can no longer be saved (e.g. data that
-    has stopped validating) is reported in ``failed`` and does not undo the others.
-    """
-    households = Household.objects.filter(
-        organisation__path__startswith=organisation.path, state__in=ACTIVE_STATES
-    )
-    nearer = (
-        Threshold.objects.filter(organisation__path__startswith=organisation.path)
-        .exclude(organisation=organisation)
-        .values_list("organisation__path", flat=True)
-    )
-    for path in nearer:
-        households = households.exclude(organisation__path__startswith=path)
-    result = Recategorised()
-    for pk in households.order_by("pk").values_list("pk", flat=True):
-        household = None
-        try:
-            with transaction.atomic():
-                household = (
-                    Household.objects.select_for_update(of=("self",))
-                    .select_related("organisation")
-                    .filter(pk=pk, state__in=ACTIVE_STATES)
-                    .first()
-                )
-                if household is None:  # closed meanwhile
-                    continue
-                result.checked += 1
-                before = household.category
-                services.household_update(actor=actor, household=household)
-                if household.category != before:
-                    audit.record(
-                        actor=actor,
-                        action="assistance.household.recategorise",
-                        obj=household,
-                        changes={"category": [before, household.category]},
-                        comment=household.category_explanation,
-                    )
-                    result.changed.append((household, before, household.category))
-        except ValidationError as error:
-            result.failed.append((household, "；".join(error.messages)))
-    return result
-
-
-def threshold_set(
-    *, actor, organisation, dibao_line, relative_factor
-) -> tuple[Threshold, Recategorised | None]:
-    """Set ``organisation``'s 低保 line and factor k, audited, then re-derive the categories they govern.
-
-    Callers: staff of a union above or at ``organisation`` (the threshold page and the admin). Raises
-    PermissionDenied outside the actor's subtree and ValidationError for values out of range. Returns
-    the threshold and what re-categorising found (None when nothing changed).
-    """
-    scope = get_scope(actor, SUBTREE_ROLES)
-    if not (scope.everything or any(organisation.path.startswith(p) for p in scope.subtree_paths)):
-        raise PermissionDenied(_("只能设定您管辖范围内地区的困难认定标准。"))
-    with transaction.atomic():
-        threshold = Threshold.objects.select_for_update().filter(organisation=organisation).first()
-        if threshold is None:
-            threshold, before = Threshold(organisation=organisation), {}
-        else:
-            before = {"dibao_line": threshold.dibao_line, "relative_factor": threshold.relative_factor}
-        # As stored (two decimals), so that the audit shows "1100.00" and an unchanged value is unchanged.
-        threshold.dibao_line = Decimal(dibao_line).quantize(CENTS)
-        threshold.relative_factor = Decimal(relative_factor).quantize(CENTS)
-        threshold.updated_by = actor
-        threshold.full_clean()
-        after = {"dibao_line": threshold.dibao_line, "relative_factor": threshold.relative_factor}
-        changes = field_changes(before, after)
-        if before and not changes:
-            return threshold, None
-        threshold.save()
-        audit.record(actor=actor, action="assistance.threshold.change", obj=threshold, changes=changes)
-    return threshold, households_recategorise(actor=actor, organisation=organisation)
 
 
 # --- dashboard ------------------------------------------------------------------------------------------
@@ -347,7 +243,7 @@ def threshold_list(request):
     """Staff: the 低保 line and k of each county, city and the province in their subtree."""
     if not is_ledger_staff(request.user):
         raise PermissionDenied(_("只有工会工作人员可以查看和设定困难认定标准。"))
-    page = Paginator(threshold_organisations(request.user), THRESHOLDS_PER_PAGE).get_page(
+    page = Paginator(selectors.threshold_organisations(request.user), THRESHOLDS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     page.object_list = _with_thresholds(page.object_list)
@@ -361,7 +257,7 @@ def threshold_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def threshold_edit(request, org_pk):
-    organisation = get_object_or_404(threshold_organisations(request.user), pk=org_pk)
+    organisation = get_object_or_404(selectors.threshold_organisations(request.user), pk=org_pk)
     (organisation,) = _with_thresholds([organisation])
     effective = organisation.effective
     instance = Threshold(organisation=organisation)
@@ -372,7 +268,7 @@ def threshold_edit(request, org_pk):
     form = ThresholdForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            _threshold, result = threshold_set(
+            _threshold, result = services.threshold_set(
                 actor=request.user,
                 organisation=organisation,
                 dibao_line=form.cleaned_data["dibao_line"],
@@ -390,7 +286,7 @@ def threshold_edit(request, org_pk):
     )
 
 
-def report_recategorised(request, organisation, result: Recategorised | None) -> None:
+def report_recategorised(request, organisation, result: services.Recategorised | None) -> None:
     if result is None:
         messages.info(request, _("%(org)s的标准没有变化。") % {"org": organisation.name})
         return

@@ -35,9 +35,11 @@ def is_paired_cadre(actor, household: Household) -> bool:
 
     if household.cadre_id == actor.pk:
         return True
-    return DriveEnterprise.objects.filter(enterprise_id=household.enterprise_id).filter(
-        Q(responsible_cadre=actor) | Q(cadres=actor)
-    ).exists()
+    return (
+        DriveEnterprise.objects.filter(enterprise_id=household.enterprise_id)
+        .filter(Q(responsible_cadre=actor) | Q(cadres=actor))
+        .exists()
+    )
 
 
 def is_cadre_or_staff(actor, household: Household) -> bool:

@@ -14,7 +14,7 @@ import assistance.admin_cadre  # noqa: F401 - registers the admin even before as
 from assistance import services
 from assistance.enums import Category, HouseholdState
 from assistance.models import Household, Threshold, Visit
-from assistance.views_cadre import threshold_set
+from assistance.services import threshold_set
 from assistance.workflows import household_transition
 from tests.assistance.factories import household_fields, ledger
 from tests.factories import Role, make_user

@@ -235,8 +235,14 @@ def test_any_paired_cadre_may_verify_and_record_measures(world):
         household_transition(actor=world.staff_a, household_id=household.pk, to=to)
     household.refresh_from_db()
     services.measure_add(
-        actor=helper, household=household, type="living", form="cash", amount=Decimal("500"),
-        given_on=timezone.localdate(), fund_source="union", giver="工会",
+        actor=helper,
+        household=household,
+        type="living",
+        form="cash",
+        amount=Decimal("500"),
+        given_on=timezone.localdate(),
+        fund_source="union",
+        giver="工会",
     )
     household.refresh_from_db()
     assert household.state == HouseholdState.ASSISTED
