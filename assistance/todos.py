@@ -1,6 +1,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from unionportal.orgs.enums import SUBTREE_ROLES
+from unionportal.orgs.scoping import has_role
 from unionportal.reports.registry import Todo
 
 from .enums import HouseholdState
@@ -15,7 +17,16 @@ def assistance_todos(user) -> list[Todo]:
     from django.utils import timezone
 
     today = timezone.localdate()
+    staff_steps = []
+    if has_role(user, *SUBTREE_ROLES):
+        waiting = households.filter(
+            state__in=[HouseholdState.VERIFIED, HouseholdState.APPRAISED, HouseholdState.NOTICED]
+        ).count()
+        staff_steps.append(
+            Todo(_("待评议、公示或建档的困难家庭"), waiting, reverse("assistance:households"), "warning")
+        )
     return [
+        *staff_steps,
         Todo(
             _("待入户核实的困难家庭"),
             mine.filter(state=HouseholdState.APPLIED).count(),

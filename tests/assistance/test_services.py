@@ -246,3 +246,14 @@ def test_any_paired_cadre_may_verify_and_record_measures(world):
     )
     household.refresh_from_db()
     assert household.state == HouseholdState.ASSISTED
+
+
+def test_home_shows_staff_the_households_waiting_for_their_step(world, client):
+    household = file(world)
+    household_transition(actor=world.cadre, household_id=household.pk, to="verified")
+    client.force_login(world.staff_a)
+    todos = {t.label: t.count for t in client.get("/home/").context["todos"]}
+    assert todos["待评议、公示或建档的困难家庭"] == 1
+    client.force_login(world.cadre)
+    todos = {t.label: t.count for t in client.get("/home/").context["todos"]}
+    assert "待评议、公示或建档的困难家庭" not in todos
