@@ -19,10 +19,13 @@ def skip_unless_ci(reason: str):
 
 @pytest.fixture(scope="session", autouse=True)
 def _test_settings(worker_id):
-    # Each xdist worker gets its own cache/broker key prefix so parallel runs never share keys.
-    from django.conf import settings
-
+    # Each xdist worker gets its own cache: its own key prefix, and on Redis its own database number, so
+    # that cache.clear() (FLUSHDB on Redis) in one worker never wipes another's keys or the broker's queues.
     caches = {name: {**conf, "KEY_PREFIX": f"test-{worker_id}"} for name, conf in settings.CACHES.items()}
+    for conf in caches.values():
+        if conf["BACKEND"].endswith("RedisCache"):
+            index = int(worker_id[2:]) if worker_id.startswith("gw") else 0
+            conf["LOCATION"] = _redis_db(conf["LOCATION"], 10 + index)
     with override_settings(
         CACHES=caches,
         SMS_BACKEND="unionportal.notifications.sms.LocMemSmsBackend",
@@ -34,6 +37,14 @@ def _test_settings(worker_id):
         },
     ):
         yield
+
+
+def _redis_db(url: str, db: int) -> str:
+    """The same Redis server with another database number."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{db}"))
 
 
 @pytest.fixture(autouse=True)
