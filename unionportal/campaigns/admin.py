@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from unionportal.orgs.admin_scoping import ScopedAdmin
+from unionportal.orgs.admin_scoping import ReadOnlyAdminMixin, ScopedAdmin
 
 from .models import ActivityReport, CalendarDay, Campaign, Milestone, MilestoneCompletion
 
@@ -61,7 +61,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(MilestoneCompletion)
-class MilestoneCompletionAdmin(ScopedAdmin):
+class MilestoneCompletionAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     """Read-only: completions are recorded on the milestone pages (with an audit event)."""
 
     scope_path = "organisation__path"
@@ -70,21 +70,9 @@ class MilestoneCompletionAdmin(ScopedAdmin):
     search_fields = ["milestone__title", "organisation__name"]
     list_select_related = ["milestone", "organisation", "done_by"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in MilestoneCompletion._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ActivityReport)
-class ActivityReportAdmin(ScopedAdmin):
+class ActivityReportAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     """Read-only: reports change only through their pages and the transition service."""
 
     scope_path = "organisation__path"
@@ -93,15 +81,3 @@ class ActivityReportAdmin(ScopedAdmin):
     search_fields = ["title", "organisation__name"]
     list_select_related = ["organisation"]
     exclude = ["photos"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in ActivityReport._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

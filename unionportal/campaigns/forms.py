@@ -1,21 +1,11 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from unionportal.accounts.forms import CrispyMixin
 from unionportal.uploads.forms import CheckedMultipleFileField
 
 from .models import ActivityReport
 from .services import MAX_PHOTOS
-
-
-class CrispyMixin:
-    submit_label = _("提交")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label))
 
 
 class ActivityReportForm(CrispyMixin, forms.ModelForm):

@@ -29,3 +29,29 @@ class ScopedAdmin(admin.ModelAdmin):
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django redirects to the changelist with a message; out-of-scope records must look absent.
         raise Http404
+
+
+class ReadOnlyAdminMixin:
+    """For records that change only through their pages and services: the admin shows, never edits."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SuperuserOnlyAdminMixin:
+    """Platform records (audit, outbox) that only superusers open in the admin; staff use the scoped pages."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
