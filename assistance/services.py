@@ -40,6 +40,9 @@ def per_capita_income(worker_income: Decimal, member_incomes: list[Decimal]) -> 
     return (total / people).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+_LOOK_UP = object()
+
+
 def categorise(
     *,
     organisation,
@@ -47,15 +50,20 @@ def categorise(
     causes: list[str],
     sudden_cause_on: date | None,
     today: date | None = None,
+    threshold=_LOOK_UP,
 ) -> Assessment:
     """The category a household qualifies for under its county's thresholds, explained in words.
 
     Deep hardship: per-capita income below the 低保 line. Accident-caused: a sudden cause (accident,
     major illness, disaster) within the last 12 months, whatever the income. Relative: below k × the
     line with a listed cause. Otherwise the household does not qualify.
+
+    ``threshold`` is the Threshold governing ``organisation`` (None when there is none), for a caller
+    that fetched them once for many households (the bulk import); by default it is looked up here.
     """
     today = today or timezone.localdate()
-    threshold = threshold_for(organisation)
+    if threshold is _LOOK_UP:
+        threshold = threshold_for(organisation)
     if threshold is None:
         raise ValidationError(_("所在地区尚未设定低保线，请联系上级工会设定困难认定标准。"))
     line, k = threshold.dibao_line, threshold.relative_factor

@@ -1,0 +1,1065 @@
+"""Bulk import of hardship households with their members: one xlsx workbook with two sheets (家庭, 成员)
+or two CSV files, previewed with row-numbered errors, then written all or nothing.
+
+Every row passes the checks of the household form and ``services.household_create`` — the same
+validators (``validate_id_number``, ``validate_mobile``), the same scope (``enterprises_for_filing``),
+``services.per_capita_income``, ``services.categorise`` and ``services.check_claimed_category`` — but
+the lookups are fetched once per file (enterprises by credit code, thresholds, active files by ID
+number in chunks), so 100,000 households validate in seconds. The write is one transaction: COPY on
+PostgreSQL (ids drawn from the household sequence first, so members need no read-back), bulk_create
+elsewhere, and one summary audit event for the whole import rather than one per household.
+
+The job itself is a shared ``ImportJob`` (resource key ``KEY``) run by the ``imports.assistance_households``
+task, with its progress in the shared cache like the one-table imports.
+"""
+
+import csv
+import io
+import json
+import logging
+import struct
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from unionportal.accounts.validators import (
+    gender_from_id,
+    mask_id_number,
+    normalise_id_number,
+    normalise_mobile,
+    validate_id_number,
+    validate_mobile,
+)
+from unionportal.audit import services as audit
+from unionportal.campaigns.workdays import add_working_days
+from unionportal.imports import services as imports
+from unionportal.imports.enums import JobStatus
+from unionportal.imports.models import ImportJob
+from unionportal.imports.selectors import access_job as access_any_job
+from unionportal.imports.widgets import ChoiceWidget, DateWidget
+from unionportal.orgs.models import Enterprise
+from unionportal.uploads import limits
+from unionportal.uploads.spreadsheets import SpreadsheetError, sniff_table
+
+from . import services
+from .enums import Category, Gender, Health, HouseholdState, Relation, Schooling
+from .enums import JobStatus as WorkStatus
+from .models import DriveEnterprise, Household, HouseholdMember, Threshold
+from .resources import CausesWidget, EnterpriseCodeWidget, HouseholdResource, MoneyWidget, _example_id, _text
+from .selectors import enterprises_for_filing
+
+logger = logging.getLogger(__name__)
+
+KEY = "assistance.household_members"
+IMPORT_ACTION = "assistance.household.import"
+HOUSEHOLD_SHEET = "家庭"
+MEMBER_SHEET = "成员"
+MAX_HOUSEHOLDS = 200_000
+MAX_MEMBERS = 20  # per household, as the form's member formset
+MAX_ERRORS_KEPT = 1000
+PREVIEW_HOUSEHOLDS = 50
+WRITE_BATCH = 2000
+ID_CHUNK = 5000
+PROGRESS_EVERY = 2000
+# Uploads up to this size are previewed within the request; larger ones by the task.
+INLINE_PREVIEW_BYTES = 256 * 1024
+_CSV_PAIR_MAGIC = b"UPHM1\n"  # how a stored job holds two CSV files in one content field
+
+# Columns: (key, header, required)
+HOUSEHOLD_COLUMNS = [
+    ("enterprise", "企业信用代码", True),
+    ("worker_name", "职工姓名", True),
+    ("id_number", "身份证号", True),
+    ("gender", "性别", False),
+    ("phone", "手机号", False),
+    ("job_status", "就业状态", True),
+    ("worker_income", "本人月收入", False),
+    ("causes", "致困原因", False),
+    ("sudden_cause_on", "突发致困日期", False),
+    ("category", "困难类别", False),
+]
+MEMBER_COLUMNS = [
+    ("worker_id", "职工身份证号", True),
+    ("name", "姓名", True),
+    ("relation", "与职工关系", True),
+    ("age", "年龄", True),
+    ("health", "健康状况", False),
+    ("schooling", "就学情况", False),
+    ("monthly_income", "月收入", False),
+]
+HOUSEHOLD_EXAMPLE = [
+    "91420684MA4F1234X3",
+    "张三",
+    _example_id(),
+    "男",
+    "13800000000",
+    "去产能分流安置",
+    "1200",
+    "重病、子女就学",
+    "",
+    "",
+]
+MEMBER_EXAMPLE = [_example_id(), "李四", "配偶", "45", "重大疾病", "不在学", "0"]
+
+_GENDER = ChoiceWidget(Gender)
+_WORK_STATUS = ChoiceWidget(WorkStatus)
+_CATEGORY = ChoiceWidget(Category)
+_RELATION = ChoiceWidget(Relation)
+_HEALTH = ChoiceWidget(Health, default=Health.HEALTHY)
+_SCHOOLING = ChoiceWidget(Schooling, default=Schooling.NONE)
+_MONEY = MoneyWidget()
+_CAUSES = CausesWidget()
+_DATE = DateWidget()
+
+
+class ImportFileError(imports.ImportFileError):
+    """The upload as a whole cannot be imported (not a table, a sheet or columns missing)."""
+
+
+def sheet_label(sheet: str) -> str:
+    return _("家庭表") if sheet == HOUSEHOLD_SHEET else _("成员表")
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str  # HOUSEHOLD_SHEET or MEMBER_SHEET
+    row: int  # the spreadsheet row (the header is row 1)
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return _("%(sheet)s第 %(row)d 行，%(column)s：%(message)s") % {
+                "sheet": sheet_label(self.sheet),
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("%(sheet)s第 %(row)d 行：%(message)s") % {
+            "sheet": sheet_label(self.sheet),
+            "row": self.row,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Sheet:
+    name: str  # HOUSEHOLD_SHEET or MEMBER_SHEET
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # (spreadsheet row, cells), blank rows left out
+
+
+class PreparedHousehold:
+    """A household row that passed every check, with what household_create would derive."""
+
+    __slots__ = ("assessment", "cadre_id", "members", "organisation", "row", "values")
+
+    def __init__(self, row, values):
+        self.row = row
+        self.values = values
+        self.members: list[dict] = []
+        self.organisation = None
+        self.assessment = None
+        self.cadre_id = None
+
+
+@dataclass
+class Report:
+    households: list[PreparedHousehold] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    household_rows: int = 0
+    member_rows: int = 0
+    member_count: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error_messages(self, limit: int = MAX_ERRORS_KEPT) -> list[str]:
+        ordered = sorted(self.errors, key=lambda e: (e.sheet != HOUSEHOLD_SHEET, e.row))
+        return [str(e) for e in ordered[:limit]]
+
+    def category_counts(self) -> dict[str, int]:
+        counts = {str(c): 0 for c in Category}
+        for h in self.households:
+            if h.assessment is not None:
+                counts[str(h.assessment.category)] += 1
+        return counts
+
+    def as_preview(self, *, file_format: str) -> dict:
+        labels = dict(Category.choices)
+        return {
+            "format": file_format,
+            "counts": {
+                "households": self.household_rows,
+                "members": self.member_rows,
+                "errors": len(self.errors),
+                "categories": {str(labels[k]): v for k, v in self.category_counts().items() if v},
+            },
+            "errors": self.error_messages(),
+            "file_errors": [],
+            "truncated": len(self.errors) > MAX_ERRORS_KEPT,
+            # Personal data stays masked in what is kept on the job.
+            "rows": [
+                {
+                    "row": h.row,
+                    "worker": h.values["worker_name"],
+                    "id_number": mask_id_number(h.values["id_number"]),
+                    "members": len(h.members),
+                    "category": str(labels[h.assessment.category]) if h.assessment else "",
+                }
+                for h in self.households[:PREVIEW_HOUSEHOLDS]
+            ],
+        }
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+
+def _sheet_from_rows(name: str, rows, max_rows: int) -> Sheet:
+    rows = iter(rows)
+    header = [_text(h) for h in next(rows, [])]
+    if not any(header):
+        raise ImportFileError(_("%(sheet)s的第一行须为列名。") % {"sheet": sheet_label(name)})
+    data = []
+    for number, values in enumerate(rows, start=2):
+        cells = [_text(v) for v in values]
+        if not any(cells):
+            continue
+        if len(data) >= max_rows:
+            raise ImportFileError(_("%(sheet)s超过 %(n)d 行。") % {"sheet": sheet_label(name), "n": max_rows})
+        data.append((number, cells))
+    return Sheet(name, header, data)
+
+
+def _check_columns(sheet: Sheet, columns) -> None:
+    missing = [header for _key, header, _required in columns if header not in sheet.header]
+    if missing:
+        raise ImportFileError(
+            _("%(sheet)s缺少以下列：%(columns)s。请使用下载的模板。")
+            % {"sheet": sheet_label(sheet.name), "columns": "、".join(missing)}
+        )
+
+
+def _read_csv(raw: bytes, name: str, max_rows: int) -> Sheet:
+    if not raw.strip():
+        raise ImportFileError(_("%(sheet)s文件为空。") % {"sheet": sheet_label(name)})
+    try:
+        table_format = sniff_table(raw)
+    except SpreadsheetError as error:
+        raise ImportFileError(f"{sheet_label(name)}：{error.message}") from error
+    if table_format.format != "CSV":
+        raise ImportFileError(
+            _("%(sheet)s应为 CSV 文件；Excel 工作簿请作为一个文件上传。") % {"sheet": sheet_label(name)}
+        )
+    return _sheet_from_rows(name, csv.reader(io.StringIO(raw.decode(table_format.encoding))), max_rows)
+
+
+def _read_xlsx(raw: bytes) -> tuple[Sheet, Sheet]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types on damaged files
+        raise ImportFileError(_("无法读取该工作簿，请用 Excel 另存后重试。")) from exc
+    try:
+        names = workbook.sheetnames
+        if HOUSEHOLD_SHEET in names and MEMBER_SHEET in names:
+            sheets = [workbook[HOUSEHOLD_SHEET], workbook[MEMBER_SHEET]]
+        elif len(names) >= 2:
+            sheets = workbook.worksheets[:2]
+        else:
+            raise ImportFileError(
+                _("工作簿须有两张表：“%(households)s”和“%(members)s”。请使用下载的模板。")
+                % {"households": HOUSEHOLD_SHEET, "members": MEMBER_SHEET}
+            )
+        households = _sheet_from_rows(HOUSEHOLD_SHEET, sheets[0].iter_rows(values_only=True), MAX_HOUSEHOLDS)
+        members = _sheet_from_rows(
+            MEMBER_SHEET, sheets[1].iter_rows(values_only=True), MAX_HOUSEHOLDS * MAX_MEMBERS
+        )
+    finally:
+        workbook.close()
+    return households, members
+
+
+def pack_csv_pair(households: bytes, members: bytes) -> bytes:
+    """Two CSV files in the one content field of an ImportJob."""
+    return _CSV_PAIR_MAGIC + struct.pack(">Q", len(households)) + households + members
+
+
+def parse_workbook(content: bytes, members_csv: bytes | None = None) -> tuple[Sheet, Sheet]:
+    """The households and members sheets of an xlsx workbook, or of two CSV files.
+
+    ``content`` is the workbook, a packed CSV pair (``pack_csv_pair``), or the households CSV with
+    ``members_csv`` beside it. The type is decided by content, never by the file name. Raises
+    ImportFileError with a message for the user.
+    """
+    if members_csv is None and content.startswith(_CSV_PAIR_MAGIC):
+        offset = len(_CSV_PAIR_MAGIC)
+        (length,) = struct.unpack(">Q", content[offset : offset + 8])
+        content, members_csv = content[offset + 8 : offset + 8 + length], content[offset + 8 + length :]
+    if members_csv is not None:
+        households = _read_csv(content, HOUSEHOLD_SHEET, MAX_HOUSEHOLDS)
+        members = _read_csv(members_csv, MEMBER_SHEET, MAX_HOUSEHOLDS * MAX_MEMBERS)
+    else:
+        if not content.strip():
+            raise ImportFileError(_("文件为空。"))
+        try:
+            table_format = sniff_table(content)
+        except SpreadsheetError as error:
+            raise ImportFileError(error.message) from error
+        if table_format.format != "XLSX":
+            raise ImportFileError(
+                _("该文件不是 Excel 工作簿（.xlsx）。用 CSV 导入时，请分别上传家庭和成员两个 CSV 文件。")
+            )
+        households, members = _read_xlsx(content)
+    _check_columns(households, HOUSEHOLD_COLUMNS)
+    _check_columns(members, MEMBER_COLUMNS)
+    if not households.rows:
+        raise ImportFileError(_("家庭表中没有数据行。"))
+    return households, members
+
+
+def file_format(content: bytes) -> str:
+    return "csv" if content.startswith(_CSV_PAIR_MAGIC) else "xlsx"
+
+
+# --- validating ---------------------------------------------------------------------------------------
+
+
+def _indices(sheet: Sheet, columns) -> list[tuple[str, str, bool, int]]:
+    position = {h: i for i, h in enumerate(sheet.header)}
+    return [(key, header, required, position[header]) for key, header, required in columns]
+
+
+def _cells(values: list[str], indices) -> dict[str, str]:
+    return {key: (values[i] if i < len(values) else "") for key, _h, _r, i in indices}
+
+
+def _required_message(header: str) -> str:
+    return _("请填写%(column)s。") % {"column": header}
+
+
+class _Lookups:
+    """What a file's rows are checked against, fetched in a handful of queries."""
+
+    def __init__(self, actor, codes: set[str], id_numbers: set[str]):
+        chunk = min(ID_CHUNK, (connection.features.max_query_params or ID_CHUNK) - 10)
+        self.enterprises: dict[str, Enterprise] = {}
+        codes = sorted(codes)
+        for start in range(0, len(codes), chunk):
+            self.enterprises.update(
+                (e.credit_code, e)
+                for e in Enterprise.objects.filter(
+                    credit_code__in=codes[start : start + chunk]
+                ).select_related("union", "township")
+            )
+        ids = [e.pk for e in self.enterprises.values()]
+        self.fileable = set(enterprises_for_filing(actor).filter(pk__in=ids).values_list("pk", flat=True))
+        self.cadres = dict(
+            DriveEnterprise.objects.filter(enterprise_id__in=ids).values_list(
+                "enterprise_id", "responsible_cadre_id"
+            )
+        )
+        self.thresholds = {t.organisation.path: t for t in Threshold.objects.select_related("organisation")}
+        self._governing: dict[int, Threshold | None] = {}
+        constraint = next(c for c in Household._meta.constraints if c.name == "one_active_file_per_worker")
+        self.duplicate_message = str(constraint.get_violation_error_message())
+        self.active_ids: set[str] = set()
+        id_numbers = sorted(id_numbers)
+        for start in range(0, len(id_numbers), chunk):
+            self.active_ids.update(
+                Household._base_manager.filter(
+                    constraint.condition, id_number__in=id_numbers[start : start + chunk]
+                ).values_list("id_number", flat=True)
+            )
+
+    def threshold(self, organisation) -> Threshold | None:
+        """As ``selectors.threshold_for``: the organisation's own lines, else the nearest ancestor's."""
+        if organisation.pk not in self._governing:
+            path, step = organisation.path, organisation.steplen
+            found = None
+            for end in range(len(path), 0, -step):
+                found = self.thresholds.get(path[:end])
+                if found is not None:
+                    break
+            self._governing[organisation.pk] = found
+        return self._governing[organisation.pk]
+
+
+def _clean(widget, value, errors: list, header: str):
+    try:
+        return widget.clean(value)
+    except ValueError as error:
+        errors.append((header, str(error)))
+        return None
+
+
+def _check_household(cells: dict, today) -> tuple[dict, list[tuple[str, str]]]:
+    """One households-sheet row parsed and checked on its own, as the household form checks it."""
+    errors: list[tuple[str, str]] = []
+    headers = {key: header for key, header, _r in HOUSEHOLD_COLUMNS}
+    for key, header, required in HOUSEHOLD_COLUMNS:
+        if required and not cells[key]:
+            errors.append((header, _required_message(header)))
+    values: dict = {}
+    name = cells["worker_name"]
+    if len(name) > Household._meta.get_field("worker_name").max_length:
+        errors.append((headers["worker_name"], _("职工姓名不能超过 60 个字。")))
+    values["worker_name"] = name
+    id_number = normalise_id_number(cells["id_number"])
+    values["id_number"] = id_number
+    if id_number:
+        try:
+            validate_id_number(id_number)
+        except ValidationError as error:
+            errors.extend((headers["id_number"], m) for m in error.messages)
+            id_number = ""
+    gender = _clean(_GENDER, cells["gender"], errors, headers["gender"])
+    if id_number:
+        if not gender and not cells["gender"]:
+            gender = gender_from_id(id_number)
+        elif gender and gender_from_id(id_number) != gender:
+            errors.append(
+                (headers["gender"], _("性别与身份证号不符（身份证号第 17 位奇数为男、偶数为女）。"))
+            )
+    values["gender"] = gender or ""
+    phone = normalise_mobile(cells["phone"])
+    if phone:
+        try:
+            validate_mobile(phone)
+        except ValidationError as error:
+            errors.extend((headers["phone"], m) for m in error.messages)
+    values["phone"] = phone
+    if cells["job_status"]:
+        values["job_status"] = _clean(_WORK_STATUS, cells["job_status"], errors, headers["job_status"])
+    values["worker_income"] = _clean(_MONEY, cells["worker_income"], errors, headers["worker_income"])
+    values["causes"] = _clean(_CAUSES, cells["causes"], errors, headers["causes"])
+    sudden = _clean(_DATE, cells["sudden_cause_on"], errors, headers["sudden_cause_on"])
+    if sudden and sudden > today:
+        errors.append((headers["sudden_cause_on"], _("突发致困日期不能晚于今天。")))
+    values["sudden_cause_on"] = sudden
+    values["category"] = _clean(_CATEGORY, cells["category"], errors, headers["category"]) or ""
+    return values, errors
+
+
+def _check_member(cells: dict) -> tuple[dict, list[tuple[str, str]]]:
+    errors: list[tuple[str, str]] = []
+    headers = {key: header for key, header, _r in MEMBER_COLUMNS}
+    for key, header, required in MEMBER_COLUMNS:
+        if required and not cells[key]:
+            errors.append((header, _required_message(header)))
+    name = cells["name"]
+    if len(name) > HouseholdMember._meta.get_field("name").max_length:
+        errors.append((headers["name"], _("姓名不能超过 60 个字。")))
+    values = {"name": name}
+    if cells["relation"]:
+        values["relation"] = _clean(_RELATION, cells["relation"], errors, headers["relation"])
+    age = None
+    if cells["age"]:
+        text = cells["age"]
+        if text.isdigit() and int(text) <= 120:
+            age = int(text)
+        else:
+            errors.append((headers["age"], _("年龄应为 0 到 120 之间的整数。")))
+    values["age"] = age
+    values["health"] = _clean(_HEALTH, cells["health"], errors, headers["health"])
+    values["schooling"] = _clean(_SCHOOLING, cells["schooling"], errors, headers["schooling"])
+    values["monthly_income"] = _clean(_MONEY, cells["monthly_income"], errors, headers["monthly_income"])
+    return values, errors
+
+
+def validate(actor, households: Sheet, members: Sheet, *, on_progress=None) -> Report:
+    """Check every row of both sheets as the household form and ``household_create`` would.
+
+    Nothing is written. The report lists each error with its sheet and row; when it has none,
+    ``report.households`` holds what ``write`` needs. ``on_progress(n)`` is called with the number of
+    households checked, every ``PROGRESS_EVERY`` rows.
+    """
+    report = Report(household_rows=len(households.rows), member_rows=len(members.rows))
+    today = timezone.localdate()
+    h_idx, m_idx = _indices(households, HOUSEHOLD_COLUMNS), _indices(members, MEMBER_COLUMNS)
+    add = report.errors.append
+    code_header, id_header = "企业信用代码", "身份证号"
+
+    # Pass 1: the members, grouped by the worker's ID number.
+    members_of: dict[str, list[tuple[int, dict]]] = {}
+    bad_member_of: set[str] = set()
+    for row, values in members.rows:
+        cells = _cells(values, m_idx)
+        member, errors = _check_member(cells)
+        worker = normalise_id_number(cells["worker_id"])
+        for column, message in errors:
+            add(RowError(MEMBER_SHEET, row, column, message))
+        if errors:
+            bad_member_of.add(worker)
+        if worker:
+            members_of.setdefault(worker, []).append((row, member))
+
+    # Pass 2: the households on their own, and what the lookups need.
+    parsed = []
+    codes: set[str] = set()
+    for row, values in households.rows:
+        cells = _cells(values, h_idx)
+        household, errors = _check_household(cells, today)
+        try:
+            code = EnterpriseCodeWidget.compact(cells["enterprise"])
+        except Exception:  # stdnum refuses characters it cannot clean; reported as unknown below
+            code = cells["enterprise"].upper()
+        if code:
+            codes.add(code)
+        parsed.append((row, household, code, errors))
+    ids_in_file = {h["id_number"] for _r, h, _c, _e in parsed if h["id_number"]}
+    lookups = _Lookups(actor, codes, ids_in_file)
+
+    # Pass 3: each household against the lookups, the file and its members.
+    first_row_of: dict[str, int] = {}
+    for position, (row, values, code, errors) in enumerate(parsed, start=1):
+        id_number = values["id_number"]
+        id_ok = id_number and not any(column == id_header for column, _m in errors)
+        if id_ok:
+            earlier = first_row_of.get(id_number)
+            if earlier is not None:
+                errors.append(
+                    (
+                        id_header,
+                        _("与第 %(row)d 行是同一职工，一名职工只能有一份在档的困难职工档案。")
+                        % {"row": earlier},
+                    )
+                )
+            else:
+                first_row_of[id_number] = row
+                if id_number in lookups.active_ids:
+                    errors.append((id_header, lookups.duplicate_message))
+        enterprise = lookups.enterprises.get(code) if code else None
+        prepared = PreparedHousehold(row, values)
+        if code and enterprise is None:
+            errors.append((code_header, _("信用代码为“%(code)s”的企业不存在。") % {"code": code}))
+        elif enterprise is not None and enterprise.pk not in lookups.fileable:
+            errors.append((code_header, _("该企业不在您的帮扶范围内。")))
+        elif enterprise is not None:
+            prepared.organisation = services.responsible_organisation(enterprise)
+            prepared.cadre_id = lookups.cadres.get(enterprise.pk) or actor.pk
+            values["enterprise_id"] = enterprise.pk
+        group = members_of.get(id_number, []) if id_number else []
+        if len(group) > MAX_MEMBERS:
+            errors.append(
+                (
+                    "",
+                    _("家庭成员不能超过 %(n)d 人（成员表中有 %(count)d 人）。")
+                    % {"n": MAX_MEMBERS, "count": len(group)},
+                )
+            )
+        prepared.members = [m for _r, m in group]
+        categorisable = (
+            prepared.organisation is not None
+            and id_number not in bad_member_of
+            and not any(c in ("本人月收入", "致困原因", "突发致困日期") for c, _m in errors)
+        )
+        if categorisable:
+            try:
+                assessment = services.categorise(
+                    organisation=prepared.organisation,
+                    per_capita=services.per_capita_income(
+                        values["worker_income"], [m["monthly_income"] for m in prepared.members]
+                    ),
+                    causes=values["causes"] or [],
+                    sudden_cause_on=values["sudden_cause_on"],
+                    today=today,
+                    threshold=lookups.threshold(prepared.organisation),
+                )
+            except ValidationError as error:  # no thresholds set for the area
+                errors.extend((code_header, m) for m in error.messages)
+            else:
+                prepared.assessment = assessment
+                if not any(c == "困难类别" for c, _m in errors):
+                    try:
+                        services.check_claimed_category(values["category"], assessment)
+                    except ValidationError as error:
+                        errors.extend(
+                            ("困难类别", m) for messages in error.message_dict.values() for m in messages
+                        )
+        for column, message in errors:
+            add(RowError(HOUSEHOLD_SHEET, row, column, message))
+        if not errors:
+            report.households.append(prepared)
+            report.member_count += len(prepared.members)
+        if on_progress is not None and position % PROGRESS_EVERY == 0:
+            on_progress(position)
+
+    # Members naming a worker the households sheet does not have.
+    for worker, group in members_of.items():
+        if worker not in ids_in_file:  # a worker whose row is there but has errors is not repeated
+            for row, _member in group:
+                add(
+                    RowError(
+                        MEMBER_SHEET,
+                        row,
+                        "职工身份证号",
+                        _("家庭表中没有身份证号为 %(id)s 的职工。") % {"id": mask_id_number(worker)},
+                    )
+                )
+    if report.errors:
+        report.households = []
+    return report
+
+
+# --- writing ------------------------------------------------------------------------------------------
+
+
+def _household_row(h: PreparedHousehold, *, actor, now, today, due) -> dict:
+    values, assessment = h.values, h.assessment
+    row = {
+        "enterprise_id": values["enterprise_id"],
+        "organisation_id": h.organisation.pk,
+        "worker_name": values["worker_name"],
+        "id_number": values["id_number"],
+        "gender": str(values["gender"]),
+        "phone": values["phone"],
+        "job_status": str(values["job_status"]),
+        "worker_income": values["worker_income"],
+        "per_capita_income": assessment.per_capita,
+        "causes": [str(c) for c in values["causes"] or []],
+        "sudden_cause_on": values["sudden_cause_on"],
+        "category": str(assessment.category),
+        "category_explanation": assessment.explanation,
+        "state": str(HouseholdState.APPLIED),
+        "cadre_id": h.cadre_id,
+        "applied_on": today,
+        "verify_due_on": due,
+        "created_by_id": actor.pk,
+        "created_at": now,
+        "updated_at": now,
+    }
+    if "org_path" in _field_names(Household):  # the denormalised scope path, where the model has it
+        row["org_path"] = h.organisation.path
+    return row
+
+
+def _member_row(member: dict, household_id: int) -> dict:
+    return {
+        "household_id": household_id,
+        "name": member["name"],
+        "relation": str(member["relation"]),
+        "age": member["age"],
+        "health": str(member["health"]),
+        "schooling": str(member["schooling"]),
+        "monthly_income": member["monthly_income"],
+    }
+
+
+def _field_names(model) -> set[str]:
+    return {f.name for f in model._meta.concrete_fields}
+
+
+def _columns(model) -> list:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _copy(cursor, model, rows: list[dict], *, with_pk: bool = False) -> None:
+    """COPY ``rows`` (dicts by attname) into ``model``'s table; a column a row lacks gets its default."""
+    fields = _columns(model)
+    if with_pk:
+        fields = [model._meta.pk, *fields]
+    defaults = {
+        f.attname: f.get_db_prep_save(f.get_default(), connection) for f in fields if f.attname not in rows[0]
+    }
+    quote = connection.ops.quote_name
+    sql = "COPY {} ({}) FROM STDIN".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    )
+    json_columns = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+    names = [f.attname for f in fields]
+    with cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    json.dumps(row[name], ensure_ascii=False)
+                    if name in json_columns and name in row
+                    else row[name]
+                    if name in row
+                    else defaults[name]
+                    for name in names
+                ]
+            )
+
+
+def _write_chunk_postgresql(cursor, households: list[dict], members: list[list[dict]]) -> None:
+    # Ids are drawn from the table's sequence first, so the members' foreign keys are known without
+    # reading the households back.
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+        [Household._meta.db_table, Household._meta.pk.column, len(households)],
+    )
+    ids = [pk for (pk,) in cursor.fetchall()]
+    member_rows = []
+    for pk, household, group in zip(ids, households, members, strict=True):
+        household["id"] = pk
+        member_rows.extend(_member_row(m, pk) for m in group)
+    _copy(cursor, Household, households, with_pk=True)
+    if member_rows:
+        _copy(cursor, HouseholdMember, member_rows)
+
+
+def _write_chunk_bulk(households: list[dict], members: list[list[dict]]) -> None:
+    created = Household.objects.bulk_create([Household(**h) for h in households], batch_size=WRITE_BATCH)
+    if not all(h.pk for h in created):  # a backend that cannot return ids: read them back by ID number
+        constraint = next(c for c in Household._meta.constraints if c.name == "one_active_file_per_worker")
+        ids = dict(
+            Household._base_manager.filter(
+                constraint.condition, id_number__in=[h.id_number for h in created]
+            ).values_list("id_number", "pk")
+        )
+        for h in created:
+            h.pk = ids[h.id_number]
+    HouseholdMember.objects.bulk_create(
+        [
+            HouseholdMember(**_member_row(m, h.pk))
+            for h, group in zip(created, members, strict=True)
+            for m in group
+        ],
+        batch_size=WRITE_BATCH,
+    )
+
+
+def write(actor, report: Report, *, on_progress=None, job_id: int | None = None, file_name: str = "") -> int:
+    """Insert the households and members of an error-free report; returns the number of households.
+
+    One transaction: either everything is written or nothing. One audit event summarises the import
+    (households, members, categories) rather than one event per household. An active file created
+    by someone else since ``validate`` makes the database refuse the insert: IntegrityError, nothing
+    written. ``on_progress(n)`` is called with the households written so far.
+    """
+    if not report.ok:
+        raise ValueError("write() needs a report without errors")
+    now, today = timezone.now(), timezone.localdate()
+    due = add_working_days(today, services.VERIFY_WORKING_DAYS)
+    done = 0
+    with transaction.atomic():
+        cursor = connection.cursor() if connection.vendor == "postgresql" else None
+        try:
+            for start in range(0, len(report.households), WRITE_BATCH):
+                chunk = report.households[start : start + WRITE_BATCH]
+                rows = [_household_row(h, actor=actor, now=now, today=today, due=due) for h in chunk]
+                groups = [h.members for h in chunk]
+                if cursor is not None:
+                    _write_chunk_postgresql(cursor, rows, groups)
+                else:
+                    _write_chunk_bulk(rows, groups)
+                done += len(chunk)
+                if on_progress is not None:
+                    on_progress(done)
+        finally:
+            if cursor is not None:
+                cursor.close()
+        audit.record(
+            actor=actor,
+            action=IMPORT_ACTION,
+            comment=_("批量导入困难职工家庭 %(households)d 户、家庭成员 %(members)d 人（%(file)s）")
+            % {"households": done, "members": report.member_count, "file": file_name},
+            changes={
+                "resource": KEY,
+                "job": job_id,
+                "households": done,
+                "members": report.member_count,
+                "categories": report.category_counts(),
+            },
+            org_path=imports.actor_org_path(actor),
+        )
+    return done
+
+
+# --- the template -------------------------------------------------------------------------------------
+
+
+def template_xlsx() -> bytes:
+    """A workbook with the two sheets (header and one example row each) and notes on filling them in."""
+    workbook = Workbook()
+    households = workbook.active
+    households.title = HOUSEHOLD_SHEET
+    households.append([header for _k, header, _r in HOUSEHOLD_COLUMNS])
+    households.append(HOUSEHOLD_EXAMPLE)
+    members = workbook.create_sheet(MEMBER_SHEET)
+    members.append([header for _k, header, _r in MEMBER_COLUMNS])
+    members.append(MEMBER_EXAMPLE)
+    bold = Font(bold=True)
+    for sheet in (households, members):
+        for cell in sheet[1]:
+            cell.font = bold
+            sheet.column_dimensions[cell.column_letter].width = max(12, len(str(cell.value)) * 2 + 4)
+        for cell in sheet[2]:
+            cell.number_format = "@"  # ID numbers and codes stay text
+    notes = workbook.create_sheet(_("填写说明"))
+    notes.append([_("表"), _("列名"), _("说明")])
+
+    def choices(enum):
+        return _("可选：%(allowed)s") % {"allowed": "、".join(str(m.label) for m in enum)}
+
+    help_texts = {
+        "企业信用代码": _("统一社会信用代码（必填），须为您辖区内的帮扶企业"),
+        "身份证号": _("18 位（必填），请设为文本格式"),
+        "性别": _("可留空，按身份证号判断"),
+        "就业状态": choices(WorkStatus),
+        "本人月收入": _("元，可留空（按 0 计）"),
+        "致困原因": _("可填多项，用顿号分隔；") + choices_text(),
+        "突发致困日期": _("日期，例如 2020-05-01"),
+        "困难类别": _("可留空，按收入和认定标准自动认定；填写时须与认定结果一致"),
+        "职工身份证号": _("该成员所在家庭的职工身份证号，须在家庭表中"),
+        "与职工关系": choices(Relation),
+        "年龄": _("0 到 120 的整数"),
+        "健康状况": choices(Health),
+        "就学情况": choices(Schooling),
+        "月收入": _("元，可留空（按 0 计）"),
+    }
+    for sheet, columns in ((HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS), (MEMBER_SHEET, MEMBER_COLUMNS)):
+        for _key, header, required in columns:
+            notes.append([sheet, header, help_texts.get(header, _("必填") if required else "")])
+    notes.append([])
+    notes.append([_("第一行为列名，请勿修改；示例行请删除或替换。任何一行有误时，整个文件都不会导入。")])
+    notes.append([_("也可以分别上传家庭和成员两个 CSV 文件（UTF-8 或 GBK 编码），列名与本模板相同。")])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def choices_text() -> str:
+    from .enums import Cause
+
+    return _("可选：%(allowed)s") % {"allowed": "、".join(str(m.label) for m in Cause)}
+
+
+# --- jobs: upload → preview → confirm → import ----------------------------------------------------------
+
+
+def can_import(user) -> bool:
+    return HouseholdResource.can_import(user)
+
+
+def _read_upload(upload) -> bytes:
+    limit = limits.max_bytes("sheet")
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise ImportFileError(
+            _("文件“%(name)s”超过 %(limit)s。")
+            % {"name": getattr(upload, "name", ""), "limit": limits.format_size(limit)}
+        )
+    return content
+
+
+def _check_kind(content: bytes, expected: str, label: str) -> None:
+    """Refuse early what is not the kind of table expected (by content, not by its name)."""
+    if not content.strip():
+        raise ImportFileError(_("%(label)s为空。") % {"label": label})
+    try:
+        found = sniff_table(content).format
+    except SpreadsheetError as error:
+        raise ImportFileError(f"{label}：{error.message}") from error
+    if found != expected:
+        if expected == "XLSX":
+            raise ImportFileError(
+                _("%(label)s不是 Excel 工作簿（.xlsx）。用 CSV 导入时，请分别上传家庭和成员两个 CSV 文件。")
+                % {"label": label}
+            )
+        raise ImportFileError(_("%(label)s不是 CSV 文件。") % {"label": label})
+
+
+def job_create(
+    *, actor, workbook=None, households_csv=None, members_csv=None, language: str = "zh-hans"
+) -> ImportJob:
+    """Store an upload (one workbook, or the two CSV files) as a job and preview it.
+
+    Small files are previewed within the request (a file error is raised then and no job is made);
+    larger ones by the task. Raises PermissionDenied or ImportFileError.
+    """
+    if not can_import(actor):
+        raise PermissionDenied(_("您没有导入该数据的权限。"))
+    if workbook is not None:
+        content = _read_upload(workbook)
+        _check_kind(content, "XLSX", _("上传的文件"))
+        file_name = getattr(workbook, "name", "") or "upload.xlsx"
+    else:
+        first, second = _read_upload(households_csv), _read_upload(members_csv)
+        _check_kind(first, "CSV", _("家庭文件"))
+        _check_kind(second, "CSV", _("成员文件"))
+        content = pack_csv_pair(first, second)
+        file_name = f"{getattr(households_csv, 'name', '')} + {getattr(members_csv, 'name', '')}"
+    sheets = None
+    if len(content) <= INLINE_PREVIEW_BYTES:
+        sheets = parse_workbook(content)
+    job = ImportJob.objects.create(
+        resource_key=KEY,
+        file_name=file_name[:200],
+        content=content,
+        actor=actor,
+        language=language or "zh-hans",
+        total=len(sheets[0].rows) if sheets else 0,
+    )
+    if sheets is not None:
+        _preview(job, *sheets)
+        job.refresh_from_db()
+    else:
+        transaction.on_commit(lambda: enqueue(job.pk))
+    return job
+
+
+def access_job(user, pk: int) -> ImportJob:
+    """The user's own household import job; Http404 for any other."""
+    from django.http import Http404
+
+    job = access_any_job(user, pk)
+    if job.resource_key != KEY:
+        raise Http404
+    return job
+
+
+def job_can_confirm(job: ImportJob) -> bool:
+    return job.status == JobStatus.PREVIEWED and not job.error_count and not job.preview.get("file_errors")
+
+
+def job_confirm(*, actor, job_id: int) -> ImportJob:
+    """Start the import of a previewed job without errors; only its uploader may (else Http404)."""
+    job = access_job(actor, job_id)
+    if job.status != JobStatus.PREVIEWED:
+        raise ValidationError(_("该导入已确认或已结束。"))
+    if not job_can_confirm(job):
+        raise ValidationError(_("文件中有错误，不能导入。请修改后重新上传。"))
+    updated = ImportJob.objects.filter(pk=job.pk, status=JobStatus.PREVIEWED).update(
+        status=JobStatus.RUNNING, confirmed_at=timezone.now(), started_at=None, processed=0, attempts=0
+    )
+    if not updated:
+        raise ValidationError(_("该导入已确认或已结束。"))
+    cache.set(imports._progress_key(job.pk), 0, timeout=6 * 3600)
+    transaction.on_commit(lambda: enqueue(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def enqueue(job_id: int) -> None:
+    from .tasks import run
+
+    try:
+        run.delay(job_id=job_id)
+    except Exception:  # broker unreachable; the job stays pending and can be retried
+        logger.warning("could not enqueue household import job %s", job_id, exc_info=True)
+
+
+def _progress(job_id: int, *, offset: int = 0, scale: float = 1.0):
+    return lambda n: imports.job_progress_save(job_id=job_id, processed=offset + int(n * scale))
+
+
+def _preview(job: ImportJob, households: Sheet, members: Sheet) -> Report:
+    with translation.override(job.language):
+        report = validate(job.actor, households, members, on_progress=_progress(job.pk))
+        preview = report.as_preview(file_format=file_format(bytes(job.content or b"")))
+    fields = {
+        "status": JobStatus.PREVIEWED,
+        "total": report.household_rows,
+        "processed": report.household_rows,
+        "error_count": len(report.errors),
+        "preview": preview,
+    }
+    if report.errors:
+        fields["content"] = b""  # nothing can be imported from it: personal data is not kept
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+    return report
+
+
+def _fail(job: ImportJob, message: str, **extra) -> None:
+    ImportJob.objects.filter(pk=job.pk, status__in=[JobStatus.PENDING, JobStatus.RUNNING]).update(
+        status=JobStatus.FAILED, error_message=message, finished_at=timezone.now(), content=b"", **extra
+    )
+
+
+class _Rejected(Exception):
+    def __init__(self, report: Report):
+        super().__init__(report.error_messages(5))
+        self.report = report
+
+
+def job_run(*, job_id: int) -> str:
+    """The task's work: preview a pending job, or import a confirmed one. Safe to run twice."""
+    job = ImportJob.objects.select_related("actor").filter(pk=job_id, resource_key=KEY).first()
+    if job is None:
+        return "missing"
+    if job.status == JobStatus.PENDING or (job.status == JobStatus.RUNNING and job.confirmed_at is None):
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+        )
+        with translation.override(job.language):
+            try:
+                _preview(job, *parse_workbook(bytes(job.content)))
+            except ImportFileError as error:
+                _fail(job, error.message)
+                return "failed"
+            except Exception:
+                logger.exception("previewing household import job %s failed", job.pk)
+                _fail(job, _("校验文件时发生系统错误。请稍后重试或联系管理员。"))
+                return "failed"
+        return "previewed"
+    if job.status == JobStatus.RUNNING:
+        return _run_import(job)
+    return "nothing to do"
+
+
+def _run_import(job: ImportJob) -> str:
+    ImportJob.objects.filter(pk=job.pk).update(started_at=timezone.now(), attempts=F("attempts") + 1)
+    with translation.override(job.language):
+        try:
+            households, members = parse_workbook(bytes(job.content))
+            total = len(households.rows)
+            with transaction.atomic():
+                locked = (
+                    ImportJob.objects.select_for_update()
+                    .filter(pk=job.pk, status=JobStatus.RUNNING)
+                    .values_list("pk", flat=True)
+                    .first()
+                )
+                if locked is None:
+                    return "nothing to do"  # another run finished it
+                # Checked again: the database may have changed since the preview.
+                report = validate(job.actor, households, members, on_progress=_progress(job.pk, scale=0.5))
+                del households, members
+                if not report.ok:
+                    raise _Rejected(report)
+                created = write(
+                    job.actor,
+                    report,
+                    on_progress=_progress(job.pk, offset=total // 2, scale=0.5),
+                    job_id=job.pk,
+                    file_name=job.file_name,
+                )
+                ImportJob.objects.filter(pk=job.pk).update(
+                    status=JobStatus.DONE,
+                    processed=total,
+                    created_count=created,
+                    updated_count=0,
+                    finished_at=timezone.now(),
+                    content=b"",
+                )
+        except _Rejected as rejected:
+            _fail(
+                job,
+                _("数据在预览之后发生了变化，以下各行无法导入；未导入任何数据。"),
+                preview=rejected.report.as_preview(file_format=file_format(bytes(job.content or b""))),
+                error_count=len(rejected.report.errors),
+            )
+            return "rejected"
+        except IntegrityError:
+            _fail(job, _("导入时有职工已被他人建档，未导入任何数据。请重新上传以查看是哪些行。"))
+            return "rejected"
+        except ImportFileError as error:
+            _fail(job, error.message)
+            return "failed"
+        except Exception:
+            logger.exception("household import job %s failed", job.pk)
+            _fail(job, _("导入时发生系统错误，未导入任何数据。请稍后重试或联系管理员。"))
+            return "failed"
+    cache.set(imports._progress_key(job.pk), total, timeout=6 * 3600)
+    return "done"

@@ -1,0 +1,209 @@
+"""Bench the household import: generate N households (with members) as CSV or xlsx, then parse,
+validate and write them as one import, printing households per second and peak memory.
+
+    python manage.py bench_import_households --households 100000 --format csv
+
+The enterprises and thresholds come from the database (run ``seed_bench`` or ``seed_demo`` first). The
+imported households carry ID numbers under area code 429100, which no seeded data uses, and are deleted
+again afterwards unless ``--keep`` is given.
+"""
+
+import csv
+import io
+import random
+import resource
+import time
+import tracemalloc
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from openpyxl import Workbook
+from stdnum.cn import ric
+
+from assistance import household_import as hi
+from assistance.models import DriveEnterprise, Household, HouseholdMember
+from assistance.selectors import threshold_for
+from unionportal.orgs.enums import Role
+from unionportal.orgs.models import Organisation
+from unionportal.orgs.scoping import forget_scope
+from unionportal.orgs.services import membership_grant
+
+AREA = "429100"
+BENCH_USER = "bench-importer"
+BIRTH_START = date(1960, 1, 1)
+BIRTH_DAYS = 14_600
+ENTERPRISES = 200
+CAUSES = ["重病", "残疾", "子女就学", "失业", "收入低", "重病、子女就学", ""]
+RELATIONS = [("配偶", 45, "不在学"), ("子女", 15, "初中"), ("父母", 72, "不在学"), ("子女", 8, "小学")]
+
+
+def bench_id(i: int) -> str:
+    born = BIRTH_START + timedelta(days=i % BIRTH_DAYS)
+    body = f"{AREA}{born:%Y%m%d}{i // BIRTH_DAYS:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def _csv(headers, rows) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _xlsx(households, members) -> bytes:
+    book = Workbook(write_only=True)
+    for title, headers, rows in (
+        (hi.HOUSEHOLD_SHEET, [h for _k, h, _r in hi.HOUSEHOLD_COLUMNS], households),
+        (hi.MEMBER_SHEET, [h for _k, h, _r in hi.MEMBER_COLUMNS], members),
+    ):
+        sheet = book.create_sheet(title)
+        sheet.append(headers)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def generate(n: int, per_household: int, codes: list[str], seed: int = 7):
+    rng = random.Random(seed)
+    households, members = [], []
+    for i in range(n):
+        idn = bench_id(i)
+        male = int(idn[16]) % 2 == 1
+        households.append(
+            [
+                codes[i % len(codes)],
+                f"职工{i}",
+                idn,
+                "男" if male else "女",
+                f"139{i % 100_000_000:08d}",
+                rng.choice(["在岗", "去产能分流安置", "失业", "灵活就业"]),
+                str(rng.randrange(300, 3000)),
+                rng.choice(CAUSES),
+                "",
+                "",
+            ]
+        )
+        for k in range(per_household):
+            relation, age, school = RELATIONS[k % len(RELATIONS)]
+            members.append(
+                [idn, f"成员{i}-{k}", relation, str(age), "健康", school, str(rng.choice([0, 0, 300, 800]))]
+            )
+    return households, members
+
+
+class Command(BaseCommand):
+    help = "Bench the bulk import of households with members (CSV or xlsx): households/s and peak memory."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--households", type=int, default=100_000)
+        parser.add_argument("--members", type=int, default=3, help="members per household")
+        parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+        parser.add_argument("--keep", action="store_true", help="keep the imported households")
+        parser.add_argument(
+            "--no-trace-memory",
+            action="store_true",
+            help="do not run tracemalloc (it slows allocation; ru_maxrss is still reported)",
+        )
+
+    def handle(self, *args, **options):
+        n, fmt = options["households"], options["format"]
+        actor = self._actor()
+        codes = self._enterprise_codes(actor)
+        self._delete_previous()
+        households, members = generate(n, options["members"], codes)
+        if fmt == "csv":
+            content = hi.pack_csv_pair(
+                _csv([h for _k, h, _r in hi.HOUSEHOLD_COLUMNS], households),
+                _csv([h for _k, h, _r in hi.MEMBER_COLUMNS], members),
+            )
+        else:
+            content = _xlsx(households, members)
+        del households, members
+        size = len(content)
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        trace = not options["no_trace_memory"]
+        if trace:
+            tracemalloc.start()
+        started = time.perf_counter()
+        sheets = hi.parse_workbook(content)
+        parsed = time.perf_counter()
+        report = hi.validate(actor, *sheets)
+        validated = time.perf_counter()
+        if not report.ok:
+            raise CommandError("the generated file did not validate: " + "; ".join(report.error_messages(5)))
+        del sheets
+        written = hi.write(actor, report, file_name=f"bench.{fmt}")
+        finished = time.perf_counter()
+        peak = tracemalloc.get_traced_memory()[1] if trace else None
+        if trace:
+            tracemalloc.stop()
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        members_written = report.member_count
+        del report
+        elapsed = finished - started
+        self.stdout.write(
+            f"import {fmt}: {written} households, {members_written} members, file {size / 2**20:.1f} MiB "
+            f"({connection.vendor})"
+        )
+        self.stdout.write(
+            f"  parse {parsed - started:.1f} s, validate {validated - parsed:.1f} s, "
+            f"write {finished - validated:.1f} s, total {elapsed:.1f} s"
+        )
+        self.stdout.write(f"  households/s: {written / elapsed:,.0f}")
+        if peak is not None:
+            self.stdout.write(f"  peak memory (tracemalloc): {peak / 2**20:,.0f} MiB")
+        self.stdout.write(
+            f"  peak RSS (ru_maxrss): {rss_after / 1024:,.0f} MiB (before the import: {rss_before / 1024:,.0f} MiB)"
+        )
+        if not options["keep"]:
+            self._delete_previous()
+
+    def _actor(self):
+        """Staff of every root organisation: the whole tree in scope, through the ordinary scope rules.
+
+        (Not a superuser: ``DriveEnterprise.visible_to`` ORs the superuser's empty Q with the pairing
+        filters, which leaves a superuser only the enterprises paired with them.)
+        """
+        user, created = get_user_model().objects.get_or_create(
+            username=BENCH_USER, defaults={"is_staff": True}
+        )
+        if created or user.is_superuser:
+            user.set_unusable_password()
+            user.is_superuser = False
+            user.save(update_fields=["password", "is_superuser"])
+        for root in Organisation.get_root_nodes():
+            membership_grant(user=user, organisation=root, role=Role.STAFF)
+        forget_scope(user)
+        return user
+
+    def _enterprise_codes(self, actor) -> list[str]:
+        drives = DriveEnterprise.objects.select_related("enterprise__union", "enterprise__township").order_by(
+            "pk"
+        )[: ENTERPRISES * 5]
+        codes, governed = [], {}
+        for drive in drives:
+            organisation = drive.enterprise.union or drive.enterprise.township
+            if organisation.pk not in governed:
+                governed[organisation.pk] = threshold_for(organisation) is not None
+            if governed[organisation.pk]:
+                codes.append(drive.enterprise.credit_code)
+            if len(codes) >= ENTERPRISES:
+                break
+        if not codes:
+            raise CommandError(
+                "No drive enterprises with hardship thresholds in the database: "
+                "run `python manage.py seed_bench` or `python manage.py seed_demo` first."
+            )
+        return codes
+
+    def _delete_previous(self) -> None:
+        """Remove the households an earlier bench run imported (ID numbers under the bench area code)."""
+        with transaction.atomic():
+            households = Household._base_manager.filter(id_number__startswith=AREA)
+            HouseholdMember._base_manager.filter(household__in=households)._raw_delete(connection.alias)
+            households._raw_delete(connection.alias)

@@ -1,0 +1,317 @@
+"""Bulk import of households with members: two sheets (or two CSV files), the form's rules on every row,
+sheet- and row-numbered messages, all or nothing, progress from the task."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from assistance import household_import as hi
+from assistance.enums import Category, HouseholdState
+from assistance.models import Household, HouseholdMember
+from tests.assistance.factories import household_fields, id_number, ledger
+from unionportal.audit.models import AuditEvent
+from unionportal.imports import services as imports
+from unionportal.imports.enums import JobStatus
+from unionportal.imports.models import ImportJob
+
+pytestmark = pytest.mark.django_db
+
+H_HEADERS = [header for _k, header, _r in hi.HOUSEHOLD_COLUMNS]
+M_HEADERS = [header for _k, header, _r in hi.MEMBER_COLUMNS]
+
+
+@pytest.fixture
+def world():
+    return ledger()
+
+
+def household(enterprise, n, **overrides) -> list[str]:
+    values = {
+        "企业信用代码": enterprise.credit_code,
+        "职工姓名": f"职工{n}",
+        "身份证号": id_number(n),
+        "性别": "男" if n % 2 else "女",
+        "手机号": "13800001234",
+        "就业状态": "去产能分流安置",
+        "本人月收入": "1200",
+        "致困原因": "重病、子女就学",
+        "突发致困日期": "",
+        "困难类别": "",
+    }
+    values.update(overrides)
+    return [values[h] for h in H_HEADERS]
+
+
+def member(n, name="配偶", relation="配偶", age="45", income="0", **overrides) -> list[str]:
+    values = {
+        "职工身份证号": id_number(n),
+        "姓名": name,
+        "与职工关系": relation,
+        "年龄": age,
+        "健康状况": "健康",
+        "就学情况": "不在学",
+        "月收入": income,
+    }
+    values.update(overrides)
+    return [values[h] for h in M_HEADERS]
+
+
+def csv_bytes(headers, rows) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def workbook(households, members) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "家庭"
+    sheet.append(H_HEADERS)
+    for row in households:
+        sheet.append(row)
+    other = book.create_sheet("成员")
+    other.append(M_HEADERS)
+    for row in members:
+        other.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def run_import(actor, content: bytes, members_csv: bytes | None = None) -> hi.Report:
+    households, members = hi.parse_workbook(content, members_csv)
+    report = hi.validate(actor, households, members)
+    if report.ok:
+        hi.write(actor, report)
+    return report
+
+
+def assert_refused(actor, content, members_csv, expected: list[str]) -> None:
+    before = (Household.objects.count(), HouseholdMember.objects.count())
+    report = run_import(actor, content, members_csv)
+    assert report.error_messages() == expected
+    assert (Household.objects.count(), HouseholdMember.objects.count()) == before
+    assert not AuditEvent.objects.filter(action=hi.IMPORT_ACTION).exists()
+
+
+def test_a_workbook_with_three_households_imports_with_members_and_derived_categories(world):
+    households = [
+        household(world.enterprise, 1),  # (1200 + 0) / 2 = 600 < 650 → deep
+        household(
+            world.enterprise, 2, 本人月收入="2000", 困难类别="相对困难"
+        ),  # (2000+400)/2 = 1200 → relative
+        household(world.other, 3, 本人月收入="3000"),  # 3000 alone: not below 1300 → none
+    ]
+    members = [
+        member(1),
+        member(2, income="400"),
+        member(1, name="孩子", relation="子女", age="15", 就学情况="初中"),
+    ]
+    report = run_import(world.staff_a, workbook(households, members))
+    assert report.errors == []
+    first, second, third = Household.objects.order_by("worker_name")
+    assert [(h.category, h.per_capita_income, h.members.count()) for h in (first, second, third)] == [
+        (Category.DEEP, Decimal("400.00"), 2),
+        (Category.RELATIVE, Decimal("1200.00"), 1),
+        (Category.NONE, Decimal("3000.00"), 0),
+    ]
+    assert (first.state, first.organisation, first.cadre, first.created_by) == (
+        HouseholdState.APPLIED,
+        world.tree["grassroots_a"],
+        world.cadre,
+        world.staff_a,
+    )
+    assert third.organisation == world.tree["township_a"]
+    assert first.causes == ["illness", "schooling"]
+    assert sorted(first.members.values_list("name", "relation", "age", "schooling")) == [
+        ("孩子", "child", 15, "junior"),
+        ("配偶", "spouse", 45, "none"),
+    ]
+    event = AuditEvent.objects.get(action=hi.IMPORT_ACTION)  # one summary event for the whole import
+    assert (event.changes["households"], event.changes["members"]) == (3, 3)
+    assert event.org_path == world.tree["county_a"].path
+
+
+def test_two_csv_files_import(world):
+    report = run_import(
+        world.staff_a,
+        csv_bytes(H_HEADERS, [household(world.enterprise, 1)]),
+        csv_bytes(M_HEADERS, [member(1)]),
+    )
+    assert report.errors == []
+    assert HouseholdMember.objects.get().household.id_number == id_number(1)
+
+
+def test_row_errors_name_sheet_and_row(world):
+    Household.objects.create(
+        **household_fields(9, id_number=id_number(9)),
+        enterprise=world.enterprise,
+        organisation=world.tree["grassroots_a"],
+        category=Category.DEEP,
+        cadre=world.cadre,
+        applied_on="2024-01-01",
+        verify_due_on="2024-01-08",
+    )
+    bad_id = id_number(4)[:-1] + ("0" if id_number(4)[-1] != "0" else "1")
+    households = [
+        household(world.enterprise, 1),
+        household(world.enterprise, 2, 身份证号=bad_id),
+        household(world.enterprise, 3, 企业信用代码="91420600MA0000000X"),
+        household(world.enterprise, 9),  # active in the database
+        household(world.enterprise, 5, 本人月收入="5000", 困难类别="深度困难"),
+        household(world.enterprise, 6, 职工姓名="", 就业状态=""),
+    ]
+    assert_refused(
+        world.staff_a,
+        csv_bytes(H_HEADERS, households),
+        csv_bytes(M_HEADERS, [member(1)]),
+        [
+            "家庭表第 3 行，身份证号：身份证号校验位不正确，请核对。",
+            "家庭表第 4 行，企业信用代码：信用代码为“91420600MA0000000X”的企业不存在。",
+            "家庭表第 5 行，身份证号：该职工已有一份在档的困难职工档案，不能重复建档。",
+            "家庭表第 6 行，困难类别：填写的类别“深度困难”与收入和认定标准不符："
+            "家庭人均月收入 5,000.00 元，不低于 2 × 低保线 650.00 元 = 1,300.00 元，"
+            "且无 12 个月内的突发致困事件，不符合建档条件。",
+            "家庭表第 7 行，职工姓名：请填写职工姓名。",
+            "家庭表第 7 行，就业状态：请填写就业状态。",
+        ],
+    )
+
+
+def test_the_same_worker_twice_in_one_file_is_refused(world):
+    households = [household(world.enterprise, 1), household(world.other, 1, 职工姓名="又一次")]
+    assert_refused(
+        world.staff_a,
+        workbook(households, []),
+        None,
+        ["家庭表第 3 行，身份证号：与第 2 行是同一职工，一名职工只能有一份在档的困难职工档案。"],
+    )
+
+
+def test_a_member_of_a_worker_not_in_the_households_sheet_is_refused(world):
+    assert_refused(
+        world.staff_a,
+        workbook([household(world.enterprise, 1)], [member(1), member(7)]),
+        None,
+        [
+            f"成员表第 3 行，职工身份证号：家庭表中没有身份证号为 {id_number(7)[:3]}***********{id_number(7)[-4:]} 的职工。"
+        ],
+    )
+
+
+def test_a_non_excel_file_named_xlsx_is_refused(world):
+    with pytest.raises(hi.ImportFileError) as caught:
+        hi.job_create(
+            actor=world.staff_a,
+            workbook=SimpleUploadedFile("households.xlsx", "企业信用代码,职工姓名\n1,2\n".encode()),
+        )
+    assert caught.value.message == (
+        "上传的文件不是 Excel 工作簿（.xlsx）。用 CSV 导入时，请分别上传家庭和成员两个 CSV 文件。"
+    )
+    with pytest.raises(hi.ImportFileError) as caught:
+        hi.parse_workbook(b"PK\x03\x04 not really a zip")
+    assert caught.value.message == "该文件不是 Excel 工作簿（.xlsx）。"
+    assert not ImportJob.objects.exists() and not Household.objects.exists()
+
+
+def test_an_import_into_another_countys_subtree_is_refused(world):
+    assert_refused(
+        world.staff_a,
+        workbook([household(world.enterprise, 1), household(world.enterprise_b, 2)], []),
+        None,
+        ["家庭表第 3 行，企业信用代码：该企业不在您的帮扶范围内。"],
+    )
+
+
+def many(world, n: int, bad: int | None = None) -> tuple[bytes, bytes]:
+    households, members = [], []
+    for i in range(n):
+        idn = id_number(i, born=f"19{60 + i // 1000 % 40:02d}0101")
+        hrow = household(world.enterprise, i, 身份证号=idn, 性别="")
+        if i == bad:
+            hrow[H_HEADERS.index("本人月收入")] = "-5"
+        households.append(hrow)
+        members.append(member(i, 职工身份证号=idn))
+    return csv_bytes(H_HEADERS, households), csv_bytes(M_HEADERS, members)
+
+
+def test_one_bad_row_among_ten_thousand_imports_nothing(world):
+    households, members = many(world, 10_000, bad=7_777)
+    assert_refused(world.staff_a, households, members, ["家庭表第 7779 行，本人月收入：金额不能为负数。"])
+
+
+def test_the_task_reports_progress_and_imports(world, monkeypatch, django_capture_on_commit_callbacks):
+    households, members = many(world, 20_000)
+    seen = []
+    real = imports.job_progress_save
+    monkeypatch.setattr(
+        imports,
+        "job_progress_save",
+        lambda *, job_id, processed: (seen.append(processed), real(job_id=job_id, processed=processed)),
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        job = hi.job_create(
+            actor=world.staff_a,
+            households_csv=SimpleUploadedFile("h.csv", households),
+            members_csv=SimpleUploadedFile("m.csv", members),
+        )
+    assert job.status == JobStatus.PENDING and len(callbacks) == 1  # large: previewed by the task
+    assert hi.job_run(job_id=job.pk) == "previewed"
+    job.refresh_from_db()
+    assert (job.status, job.total, job.error_count) == (JobStatus.PREVIEWED, 20_000, 0)
+    preview_values = list(seen)
+    assert len([v for v in preview_values if 0 < v < 20_000]) >= 3
+    seen.clear()
+    with django_capture_on_commit_callbacks():
+        hi.job_confirm(actor=world.staff_a, job_id=job.pk)
+    assert hi.job_run(job_id=job.pk) == "done"
+    intermediate = [v for v in seen if 0 < v < 20_000]
+    assert len(intermediate) >= 3 and intermediate == sorted(intermediate)
+    job.refresh_from_db()
+    assert (job.status, job.created_count, job.content) == (JobStatus.DONE, 20_000, b"")
+    assert (Household.objects.count(), HouseholdMember.objects.count()) == (20_000, 20_000)
+
+
+def test_pages_upload_preview_confirm(world, client, django_capture_on_commit_callbacks):
+    client.force_login(world.staff_a)
+    page = client.get(reverse("assistance:import"))
+    assert page.status_code == 200
+    template = client.get(reverse("assistance:import_template"))
+    book = load_workbook(io.BytesIO(template.content))
+    assert book.sheetnames[:2] == ["家庭", "成员"]
+    assert [c.value for c in book["成员"][1]] == M_HEADERS
+    content = workbook([household(world.enterprise, 1)], [member(1)])
+    response = client.post(
+        reverse("assistance:import"), {"workbook": SimpleUploadedFile("家庭.xlsx", content)}
+    )
+    job = ImportJob.objects.get(resource_key=hi.KEY)
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "assistance:import_job", args=[job.pk]
+    )
+    preview = client.get(response["Location"])
+    assert preview.status_code == 200 and "确认导入" in preview.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("assistance:import_confirm", args=[job.pk]))
+    status = client.get(reverse("assistance:import_status", args=[job.pk])).json()
+    assert status["status"] == "done" and Household.objects.count() == 1
+    bad = client.post(
+        reverse("assistance:import"),
+        {
+            "workbook": SimpleUploadedFile(
+                "x.xlsx", workbook([household(world.enterprise, 2, 身份证号="123")], [])
+            )
+        },
+    )
+    job = ImportJob.objects.filter(resource_key=hi.KEY).first()
+    page = client.get(bad["Location"]).content.decode()
+    assert "家庭表第 2 行，身份证号：身份证号应为 18 位，最后一位可以是数字或 X。" in page
+    client.logout()
+    client.force_login(world.staff_b)
+    assert client.get(reverse("assistance:import_job", args=[job.pk])).status_code == 404
