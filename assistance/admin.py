@@ -15,6 +15,7 @@ from unionportal.orgs.admin_scoping import ScopedAdmin
 from . import services
 from .enums import ACTIVE_STATES, Cause
 from .models import Household, HouseholdMember, Measure, PlanItem, YearlyReview
+from .pagination import CappedCountPaginator
 
 # The fields an admin may change; everything derived (category, per-capita income) or moved by the
 # workflow (state, dates) is read-only here.
@@ -140,6 +141,9 @@ class HouseholdAdmin(ScopedAdmin):
     search_fields = ["worker_name"]
     list_select_related = ["enterprise"]
     list_per_page = 50
+    # On a million files: no second, unfiltered count per page, and the filtered count stops at a cap.
+    show_full_result_count = False
+    paginator = CappedCountPaginator
     inlines = [HouseholdMemberInline, MeasureInline, PlanItemInline]
     readonly_fields = [
         "masked_id_number",

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +21,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from unionportal.audit.models import AuditEvent
 from unionportal.audit.services import REVEAL_ACTION, reveal
 from unionportal.audit.transitions import TransitionError
-from unionportal.orgs.models import Enterprise
 
 from . import services, workflows
 from .enums import ACTIVE_STATES, FILED_STATES, Category, HouseholdState
@@ -40,6 +38,7 @@ from .forms import (
     member_initial,
 )
 from .models import Household, PlanItem, YearlyReview
+from .pagination import CappedCountPaginator
 from .selectors import access_household, enterprises_for_filing, households_for
 
 PAGE_SIZE = 25
@@ -79,7 +78,9 @@ def household_list(request):
     """The households the user may see, filtered; ID numbers and phones masked. Constant query count."""
     user = request.user
     visible = households_for(user)
-    enterprises = Enterprise.objects.filter(pk__in=visible.values("enterprise_id")).order_by("name")
+    # The drive enterprises the user covers (households are filed only for those): bounded by the
+    # enterprises in scope, where "enterprises with a visible household" would read every household.
+    enterprises = list(enterprises_for_filing(user).order_by("name").only("pk", "name"))
     form = HouseholdFilterForm(request.GET or None, enterprises=enterprises)
     rows = visible.select_related("enterprise", "cadre").annotate(
         capacity_cutting=F("enterprise__assistance_drive__capacity_cutting")
@@ -98,11 +99,13 @@ def household_list(request):
             rows = rows.filter(enterprise__assistance_drive__capacity_cutting=True)
         elif data["capacity_cutting"] == "0":
             rows = rows.exclude(enterprise__assistance_drive__capacity_cutting=True)
-    page = Paginator(rows.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(rows.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "assistance/household_list.html",
-        {"form": form, "page": page, "can_file": enterprises_for_filing(user).exists()},
+        {"form": form, "page": page, "can_file": bool(enterprises)},
     )
 
 

@@ -1,0 +1,57 @@
+"""``python manage.py bench_queries --user U PATH …``: queries and time per page for the benchmarks.
+
+Requests each path as the signed-in user through Django's test client (a warm-up request first, so
+per-process caches do not count), with ``CaptureQueriesContext``, and prints one line per path:
+``queries=<n> ms=<t> status=<code> path=<path>``. ``--session U`` instead creates a database session for
+U and prints ``sessionid=<key>``, which bin/bench sends to wrk as a cookie.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+
+class Command(BaseCommand):
+    help = "Print the queries and time per page of PATHs for a signed-in user, or create a bench session."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*")
+        parser.add_argument("--user", help="User name to sign in as.")
+        parser.add_argument("--session", metavar="USER", help="Create a session for USER and print its key.")
+
+    def _client(self, username: str) -> Client:
+        try:
+            user = get_user_model().objects.get(username=username)
+        except get_user_model().DoesNotExist as exc:
+            raise CommandError(f"No user {username!r}.") from exc
+        host = next(
+            (h for h in settings.ALLOWED_HOSTS if h and not h.startswith(".") and h != "*"), "localhost"
+        )
+        client = Client(HTTP_HOST=host, HTTP_X_FORWARDED_PROTO="https")
+        client.force_login(user)
+        return client
+
+    def handle(self, *args, paths, user, session, **options):
+        if session:
+            client = self._client(session)
+            self.stdout.write(
+                f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+            )
+            return
+        if not user:
+            raise CommandError("Give --user (or --session).")
+        client = self._client(user)
+        for path in paths:
+            client.get(path, secure=True)
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(path, secure=True)
+                elapsed = (time.perf_counter() - started) * 1000
+            self.stdout.write(
+                f"queries={len(queries)} ms={elapsed:.1f} status={response.status_code} path={path}"
+            )

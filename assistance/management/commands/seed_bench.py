@@ -1,0 +1,52 @@
+"""``python manage.py seed_bench --households N``: a province-sized data set for the benchmarks.
+
+Creates the bench tree once (see ``assistance.bench_data``), then brings the number of bench households
+to N: it adds what is missing (so 100,000 then 1,000,000 tops up), does nothing when N are there, and
+refuses to shrink without ``--reset``. Runs with DEBUG off (bench accounts have no usable password).
+Prints ``bench county_pk=… county_user=…`` for bin/bench.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from assistance import bench_data
+
+
+class Command(BaseCommand):
+    help = "Generate N bench households (default 1,000,000) with members, measures and visits across a bench union tree."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--households", type=int, default=1_000_000)
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete the bench households first (the bench tree stays)."
+        )
+
+    def handle(self, *args, households, reset, **options):
+        if households < 0:
+            raise CommandError("--households must be 0 or more.")
+        if not bench_data.bench_tree_exists():
+            with transaction.atomic():
+                bench_data.build_tree(full=households >= bench_data.FULL_TREE_FROM)
+        tree = bench_data.load_tree()
+        if reset:
+            deleted = bench_data.delete_bench_households(tree)
+            self.stdout.write(f"Deleted {deleted:,} bench households.")
+        have = bench_data.bench_household_count(tree)
+        if have > households:
+            raise CommandError(
+                f"{have:,} bench households exist, more than the {households:,} asked for. Nothing was "
+                "written. Run with --reset to start again."
+            )
+        add = households - have
+        if add:
+            self.stdout.write(f"Adding {add:,} households to the {have:,} there …")
+            totals = bench_data.seed(tree, add=add, start=have, stdout=self.stdout)
+            seconds = max(totals.pop("seconds"), 1e-9)
+            rows = sum(totals.values())
+            self.stdout.write(
+                f"Seeded {', '.join(f'{n:,} {label}' for label, n in totals.items())} in {seconds:.1f} s: "
+                f"{add / seconds:,.0f} households/s, {rows / seconds:,.0f} rows/s."
+            )
+        else:
+            self.stdout.write(f"{have:,} bench households already there; nothing to add.")
+        self.stdout.write(f"bench county_pk={tree.county_pk} county_user={bench_data.COUNTY_USER}")
