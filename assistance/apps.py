@@ -8,15 +8,17 @@ class AssistanceConfig(AppConfig):
 
     def ready(self):
         from unionportal import demo, periodic
-        from unionportal.reports.registry import register_todo_provider
+        from unionportal.reports.registry import register_report_section, register_todo_provider
 
         from . import reminders
+        from .reports import report_section
         from .todos import assistance_todos
 
         periodic.register("assistance.verification_reminders")(reminders.verification_reminders)
         periodic.register("assistance.plan_follow_up_reminders")(reminders.plan_follow_up_reminders)
         periodic.register("assistance.yearly_reviews")(reminders.yearly_reviews)
         register_todo_provider("assistance.todos", assistance_todos)
+        register_report_section("assistance.report", report_section)
 
         from .demo import seed_assistance_demo
 

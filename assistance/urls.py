@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_cadre, views_households, views_import
+from . import views_cadre, views_households, views_import, views_reports
 
 app_name = "assistance"
 
@@ -27,6 +27,8 @@ urlpatterns = [
         "households/<int:pk>/plan/<int:item_pk>/done/", views_households.plan_item_done, name="plan_item_done"
     ),
     path("households/<int:pk>/review/", views_households.yearly_review, name="yearly_review"),
+    path("reports/", views_reports.report, name="report"),
+    path("reports/export/", views_reports.report_export, name="report_export"),
     # bulk import of households with members (views_import)
     path("import/", views_import.upload, name="import"),
     path("import/template/", views_import.template, name="import_template"),
