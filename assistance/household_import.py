@@ -18,6 +18,7 @@ import io
 import json
 import logging
 import struct
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -223,14 +224,15 @@ class Report:
 # --- reading ------------------------------------------------------------------------------------------
 
 
-def _sheet_from_rows(name: str, rows, max_rows: int) -> Sheet:
+def _sheet_from_rows(name: str, rows, max_rows: int, *, text: bool = False) -> Sheet:
+    """``text``: the cells are already strings (CSV), only to be stripped."""
     rows = iter(rows)
     header = [_text(h) for h in next(rows, [])]
     if not any(header):
         raise ImportFileError(_("%(sheet)s的第一行须为列名。") % {"sheet": sheet_label(name)})
     data = []
     for number, values in enumerate(rows, start=2):
-        cells = [_text(v) for v in values]
+        cells = [v.strip() for v in values] if text else [_text(v) for v in values]
         if not any(cells):
             continue
         if len(data) >= max_rows:
@@ -259,7 +261,9 @@ def _read_csv(raw: bytes, name: str, max_rows: int) -> Sheet:
         raise ImportFileError(
             _("%(sheet)s应为 CSV 文件；Excel 工作簿请作为一个文件上传。") % {"sheet": sheet_label(name)}
         )
-    return _sheet_from_rows(name, csv.reader(io.StringIO(raw.decode(table_format.encoding))), max_rows)
+    return _sheet_from_rows(
+        name, csv.reader(io.StringIO(raw.decode(table_format.encoding))), max_rows, text=True
+    )
 
 
 def _read_xlsx(raw: bytes) -> tuple[Sheet, Sheet]:
@@ -394,12 +398,25 @@ class _Lookups:
         return self._governing[organisation.pk]
 
 
+# Cells repeat (choices, causes, amounts): within one validation each distinct cell is cleaned once.
+_MEMO: ContextVar[dict | None] = ContextVar("household_import_memo", default=None)
+
+
 def _clean(widget, value, errors: list, header: str):
-    try:
-        return widget.clean(value)
-    except ValueError as error:
-        errors.append((header, str(error)))
-        return None
+    memo = _MEMO.get()
+    key = (id(widget), value)
+    if memo is not None and key in memo:
+        result, message = memo[key]
+    else:
+        try:
+            result, message = widget.clean(value), None
+        except ValueError as error:
+            result, message = None, str(error)
+        if memo is not None:
+            memo[key] = (result, message)
+    if message is not None:
+        errors.append((header, message))
+    return result
 
 
 def _check_household(cells: dict, today) -> tuple[dict, list[tuple[str, str]]]:
@@ -483,6 +500,14 @@ def validate(actor, households: Sheet, members: Sheet, *, on_progress=None) -> R
     ``report.households`` holds what ``write`` needs. ``on_progress(n)`` is called with the number of
     households checked, every ``PROGRESS_EVERY`` rows.
     """
+    token = _MEMO.set({})
+    try:
+        return _validate(actor, households, members, on_progress=on_progress)
+    finally:
+        _MEMO.reset(token)
+
+
+def _validate(actor, households: Sheet, members: Sheet, *, on_progress=None) -> Report:
     report = Report(household_rows=len(households.rows), member_rows=len(members.rows))
     today = timezone.localdate()
     h_idx, m_idx = _indices(households, HOUSEHOLD_COLUMNS), _indices(members, MEMBER_COLUMNS)
@@ -521,6 +546,7 @@ def validate(actor, households: Sheet, members: Sheet, *, on_progress=None) -> R
 
     # Pass 3: each household against the lookups, the file and its members.
     first_row_of: dict[str, int] = {}
+    assessments: dict[tuple, services.Assessment] = {}
     for position, (row, values, code, errors) in enumerate(parsed, start=1):
         id_number = values["id_number"]
         id_ok = id_number and not any(column == id_header for column, _m in errors)
@@ -564,17 +590,24 @@ def validate(actor, households: Sheet, members: Sheet, *, on_progress=None) -> R
             and not any(c in ("本人月收入", "致困原因", "突发致困日期") for c, _m in errors)
         )
         if categorisable:
+            threshold = lookups.threshold(prepared.organisation)
+            per_capita = services.per_capita_income(
+                values["worker_income"], [m["monthly_income"] for m in prepared.members]
+            )
+            causes = values["causes"] or []
+            # categorise() depends only on these (and today): households alike share one assessment.
+            key = (threshold.pk if threshold else None, per_capita, tuple(causes), values["sudden_cause_on"])
             try:
-                assessment = services.categorise(
-                    organisation=prepared.organisation,
-                    per_capita=services.per_capita_income(
-                        values["worker_income"], [m["monthly_income"] for m in prepared.members]
-                    ),
-                    causes=values["causes"] or [],
-                    sudden_cause_on=values["sudden_cause_on"],
-                    today=today,
-                    threshold=lookups.threshold(prepared.organisation),
-                )
+                assessment = assessments.get(key)
+                if assessment is None:
+                    assessment = assessments[key] = services.categorise(
+                        organisation=prepared.organisation,
+                        per_capita=per_capita,
+                        causes=causes,
+                        sudden_cause_on=values["sudden_cause_on"],
+                        today=today,
+                        threshold=threshold,
+                    )
             except ValidationError as error:  # no thresholds set for the area
                 errors.extend((code_header, m) for m in error.messages)
             else:
@@ -614,84 +647,108 @@ def validate(actor, households: Sheet, members: Sheet, *, on_progress=None) -> R
 # --- writing ------------------------------------------------------------------------------------------
 
 
-def _household_row(h: PreparedHousehold, *, actor, now, today, due) -> dict:
+HOUSEHOLD_WRITE_FIELDS = (
+    "enterprise_id",
+    "organisation_id",
+    "worker_name",
+    "id_number",
+    "gender",
+    "phone",
+    "job_status",
+    "worker_income",
+    "per_capita_income",
+    "causes",
+    "sudden_cause_on",
+    "category",
+    "category_explanation",
+    "state",
+    "cadre_id",
+    "applied_on",
+    "verify_due_on",
+    "created_by_id",
+    "created_at",
+    "updated_at",
+)
+MEMBER_WRITE_FIELDS = ("household_id", "name", "relation", "age", "health", "schooling", "monthly_income")
+
+
+def _has_org_path() -> bool:
+    # The denormalised scope path, where the model has it (set like Household.save does).
+    return any(f.name == "org_path" for f in Household._meta.concrete_fields)
+
+
+def _household_row(h: PreparedHousehold, *, fixed: tuple, org_path: bool) -> tuple:
+    """The values of HOUSEHOLD_WRITE_FIELDS (then org_path, if the model has it) for one household.
+
+    ``fixed`` is (state, applied_on, verify_due_on, created_by_id, now), the same for the whole import.
+    """
     values, assessment = h.values, h.assessment
-    row = {
-        "enterprise_id": values["enterprise_id"],
-        "organisation_id": h.organisation.pk,
-        "worker_name": values["worker_name"],
-        "id_number": values["id_number"],
-        "gender": str(values["gender"]),
-        "phone": values["phone"],
-        "job_status": str(values["job_status"]),
-        "worker_income": values["worker_income"],
-        "per_capita_income": assessment.per_capita,
-        "causes": [str(c) for c in values["causes"] or []],
-        "sudden_cause_on": values["sudden_cause_on"],
-        "category": str(assessment.category),
-        "category_explanation": assessment.explanation,
-        "state": str(HouseholdState.APPLIED),
-        "cadre_id": h.cadre_id,
-        "applied_on": today,
-        "verify_due_on": due,
-        "created_by_id": actor.pk,
-        "created_at": now,
-        "updated_at": now,
-    }
-    if "org_path" in _field_names(Household):  # the denormalised scope path, where the model has it
-        row["org_path"] = h.organisation.path
-    return row
-
-
-def _member_row(member: dict, household_id: int) -> dict:
-    return {
-        "household_id": household_id,
-        "name": member["name"],
-        "relation": str(member["relation"]),
-        "age": member["age"],
-        "health": str(member["health"]),
-        "schooling": str(member["schooling"]),
-        "monthly_income": member["monthly_income"],
-    }
-
-
-def _field_names(model) -> set[str]:
-    return {f.name for f in model._meta.concrete_fields}
-
-
-def _columns(model) -> list:
-    return [f for f in model._meta.concrete_fields if not f.primary_key]
-
-
-def _copy(cursor, model, rows: list[dict], *, with_pk: bool = False) -> None:
-    """COPY ``rows`` (dicts by attname) into ``model``'s table; a column a row lacks gets its default."""
-    fields = _columns(model)
-    if with_pk:
-        fields = [model._meta.pk, *fields]
-    defaults = {
-        f.attname: f.get_db_prep_save(f.get_default(), connection) for f in fields if f.attname not in rows[0]
-    }
-    quote = connection.ops.quote_name
-    sql = "COPY {} ({}) FROM STDIN".format(
-        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    state, applied_on, due, created_by, now = fixed
+    row = (
+        values["enterprise_id"],
+        h.organisation.pk,
+        values["worker_name"],
+        values["id_number"],
+        str(values["gender"]),
+        values["phone"],
+        str(values["job_status"]),
+        values["worker_income"],
+        assessment.per_capita,
+        [str(c) for c in values["causes"] or []],
+        values["sudden_cause_on"],
+        str(assessment.category),
+        assessment.explanation,
+        state,
+        h.cadre_id,
+        applied_on,
+        due,
+        created_by,
+        now,
+        now,
     )
-    json_columns = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
-    names = [f.attname for f in fields]
+    return (*row, h.organisation.path) if org_path else row
+
+
+def _member_row(member: dict, household_id: int) -> tuple:
+    return (
+        household_id,
+        member["name"],
+        str(member["relation"]),
+        member["age"],
+        str(member["health"]),
+        str(member["schooling"]),
+        member["monthly_income"],
+    )
+
+
+def _other_fields(model, names: tuple) -> tuple[list, tuple]:
+    """The concrete fields ``names`` leaves out (a column added later), with their defaults."""
+    others = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in names]
+    return others, tuple(f.get_db_prep_save(f.get_default(), connection) for f in others)
+
+
+def _copy(cursor, model, names: tuple, rows: list[tuple], *, with_pk: bool = False) -> None:
+    """COPY ``rows`` (values in the order of ``names``) into ``model``'s table; other columns get defaults."""
+    others, defaults = _other_fields(model, names)
+    fields = [model._meta.get_field(n) for n in names]
+    columns = [f.column for f in fields] + [f.column for f in others]
+    if with_pk:
+        columns.insert(0, model._meta.pk.column)
+    quote = connection.ops.quote_name
+    sql = "COPY {} ({}) FROM STDIN".format(quote(model._meta.db_table), ", ".join(quote(c) for c in columns))
+    offset = 1 if with_pk else 0
+    json_at = [offset + i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
     with cursor.cursor.copy(sql) as copy:
+        write_row = copy.write_row
         for row in rows:
-            copy.write_row(
-                [
-                    json.dumps(row[name], ensure_ascii=False)
-                    if name in json_columns and name in row
-                    else row[name]
-                    if name in row
-                    else defaults[name]
-                    for name in names
-                ]
-            )
+            if json_at:
+                row = list(row)
+                for i in json_at:
+                    row[i] = json.dumps(row[i], ensure_ascii=False)
+            write_row((*row, *defaults) if defaults else row)
 
 
-def _write_chunk_postgresql(cursor, households: list[dict], members: list[list[dict]]) -> None:
+def _write_chunk_postgresql(cursor, names: tuple, households: list[tuple], members: list[list[dict]]) -> None:
     # Ids are drawn from the table's sequence first, so the members' foreign keys are known without
     # reading the households back.
     cursor.execute(
@@ -699,17 +756,16 @@ def _write_chunk_postgresql(cursor, households: list[dict], members: list[list[d
         [Household._meta.db_table, Household._meta.pk.column, len(households)],
     )
     ids = [pk for (pk,) in cursor.fetchall()]
-    member_rows = []
-    for pk, household, group in zip(ids, households, members, strict=True):
-        household["id"] = pk
-        member_rows.extend(_member_row(m, pk) for m in group)
-    _copy(cursor, Household, households, with_pk=True)
+    member_rows = [_member_row(m, pk) for pk, group in zip(ids, members, strict=True) for m in group]
+    _copy(cursor, Household, names, [(pk, *h) for pk, h in zip(ids, households, strict=True)], with_pk=True)
     if member_rows:
-        _copy(cursor, HouseholdMember, member_rows)
+        _copy(cursor, HouseholdMember, MEMBER_WRITE_FIELDS, member_rows)
 
 
-def _write_chunk_bulk(households: list[dict], members: list[list[dict]]) -> None:
-    created = Household.objects.bulk_create([Household(**h) for h in households], batch_size=WRITE_BATCH)
+def _write_chunk_bulk(names: tuple, households: list[tuple], members: list[list[dict]]) -> None:
+    created = Household.objects.bulk_create(
+        [Household(**dict(zip(names, h, strict=True))) for h in households], batch_size=WRITE_BATCH
+    )
     if not all(h.pk for h in created):  # a backend that cannot return ids: read them back by ID number
         constraint = next(c for c in Household._meta.constraints if c.name == "one_active_file_per_worker")
         ids = dict(
@@ -721,7 +777,7 @@ def _write_chunk_bulk(households: list[dict], members: list[list[dict]]) -> None
             h.pk = ids[h.id_number]
     HouseholdMember.objects.bulk_create(
         [
-            HouseholdMember(**_member_row(m, h.pk))
+            HouseholdMember(**dict(zip(MEMBER_WRITE_FIELDS, _member_row(m, h.pk), strict=True)))
             for h, group in zip(created, members, strict=True)
             for m in group
         ],
@@ -740,19 +796,27 @@ def write(actor, report: Report, *, on_progress=None, job_id: int | None = None,
     if not report.ok:
         raise ValueError("write() needs a report without errors")
     now, today = timezone.now(), timezone.localdate()
-    due = add_working_days(today, services.VERIFY_WORKING_DAYS)
+    fixed = (
+        str(HouseholdState.APPLIED),
+        today,
+        add_working_days(today, services.VERIFY_WORKING_DAYS),
+        actor.pk,
+        now,
+    )
+    org_path = _has_org_path()
+    names = (*HOUSEHOLD_WRITE_FIELDS, "org_path") if org_path else HOUSEHOLD_WRITE_FIELDS
     done = 0
     with transaction.atomic():
         cursor = connection.cursor() if connection.vendor == "postgresql" else None
         try:
             for start in range(0, len(report.households), WRITE_BATCH):
                 chunk = report.households[start : start + WRITE_BATCH]
-                rows = [_household_row(h, actor=actor, now=now, today=today, due=due) for h in chunk]
+                rows = [_household_row(h, fixed=fixed, org_path=org_path) for h in chunk]
                 groups = [h.members for h in chunk]
                 if cursor is not None:
-                    _write_chunk_postgresql(cursor, rows, groups)
+                    _write_chunk_postgresql(cursor, names, rows, groups)
                 else:
-                    _write_chunk_bulk(rows, groups)
+                    _write_chunk_bulk(names, rows, groups)
                 done += len(chunk)
                 if on_progress is not None:
                     on_progress(done)
