@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EN_PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 EN_MO = EN_PO.with_suffix(".mo")
 HAN = re.compile(r"[\u4e00-\u9fff]")
+QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 
 
 def test_english_catalogue_has_no_untranslated_or_fuzzy_entries():
@@ -23,7 +24,8 @@ def test_english_catalogue_has_no_untranslated_or_fuzzy_entries():
     assert po.untranslated_entries() == []
     assert po.fuzzy_entries() == []
     assert not po.metadata_is_fuzzy
-    untranslated_han = [e.msgid for e in po if HAN.search(e.msgstr)]
+    # Chinese may appear only inside quotes: sheet and column names users must type in their files.
+    untranslated_han = [e.msgid for e in po if HAN.search(QUOTED.sub("", e.msgstr))]
     assert untranslated_han == []
 
 
