@@ -276,3 +276,14 @@ def test_users_managed_by_counts_only_the_org_admin_role(world):
         "two_hats",
         "overlap",
     }
+
+
+def test_everything_survives_being_ored_with_another_condition(django_user_model):
+    from django.db.models import Q
+
+    from unionportal.orgs.models import Organisation
+    from unionportal.orgs.scoping import scope_q
+
+    root = django_user_model.objects.create_superuser("root_or", password="x")
+    rows = Organisation.objects.filter(scope_q(root, "path") | Q(code="no-such-code"))
+    assert rows.count() == Organisation.objects.count() > 0

@@ -67,7 +67,8 @@ def scope_q(user, path_field: str, roles=None) -> Q:
     """A filter on ``path_field`` (an organisation path) for the records ``user`` may see."""
     scope = get_scope(user, roles)
     if scope.everything:
-        return Q()
+        # Not Q(): Django drops an empty Q from an OR, so ``scope_q(...) | Q(other)`` would mean only "other".
+        return Q(pk__isnull=False)
     q = Q(pk__in=[])
     for path in scope.subtree_paths:
         q |= Q(**{f"{path_field}__startswith": path})
