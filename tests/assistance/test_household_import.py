@@ -279,7 +279,11 @@ def test_the_task_reports_progress_and_imports(world, monkeypatch, django_captur
     assert (Household.objects.count(), HouseholdMember.objects.count()) == (20_000, 20_000)
 
 
-def test_pages_upload_preview_confirm(world, client, django_capture_on_commit_callbacks):
+def test_pages_upload_preview_confirm(world, client, django_capture_on_commit_callbacks, monkeypatch):
+    from unionportal.celery import app
+
+    # Run the confirmed job in this process whatever the broker (under CI no worker consumes during pytest).
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
     client.force_login(world.staff_a)
     page = client.get(reverse("assistance:import"))
     assert page.status_code == 200
