@@ -69,7 +69,7 @@ def birth_date_from_id(value: str):
 
 
 def gender_from_id(value: str) -> str:
-    """"male" or "female", from the 17th character's parity."""
+    """ "male" or "female", from the 17th character's parity."""
     return "male" if int(normalise_id_number(value)[16]) % 2 else "female"
 
 

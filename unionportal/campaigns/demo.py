@@ -5,8 +5,6 @@ Idempotent: milestones by title, completions by (milestone, organisation), repor
 an existing report is left as it is.
 """
 
-
-
 from datetime import date
 
 from django.contrib.auth import get_user_model

@@ -5,8 +5,6 @@ only by part of a month is due on the last day of that part. The award programme
 dates in the plan: their intake windows belong to the programmes.
 """
 
-
-
 from datetime import date
 
 from django.db import transaction

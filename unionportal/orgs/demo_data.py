@@ -14,8 +14,6 @@ Rows are listed parents first. Credit codes are built from the registering count
 organisation code, with the GB 32100 check digit computed here, so they are valid and never change.
 """
 
-
-
 from datetime import date
 from typing import NamedTuple
 

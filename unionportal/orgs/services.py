@@ -56,9 +56,10 @@ def membership_revoke(*, membership: Membership) -> None:
 def sync_staff_flag(user) -> None:
     """``is_staff`` (admin site access) follows the roles: set while any staff or org-admin role is active."""
     forget_scope(user)
-    wanted = user.is_superuser or Membership.objects.filter(
-        user=user, is_active=True, role__in=list(SUBTREE_ROLES)
-    ).exists()
+    wanted = (
+        user.is_superuser
+        or Membership.objects.filter(user=user, is_active=True, role__in=list(SUBTREE_ROLES)).exists()
+    )
     if user.is_staff != wanted:
         user.is_staff = wanted
         user.save(update_fields=["is_staff"])
