@@ -14,21 +14,12 @@ from unionportal.orgs.admin_scoping import ScopedAdmin
 
 from . import services
 from .enums import ACTIVE_STATES, Cause
-from .models import Household, HouseholdMember, Measure, PlanItem, YearlyReview
+from .models import HOUSEHOLD_INPUT_FIELDS, Household, HouseholdMember, Measure, PlanItem, YearlyReview
 from .pagination import CappedCountPaginator
 
 # The fields an admin may change; everything derived (category, per-capita income) or moved by the
 # workflow (state, dates) is read-only here.
-EDITABLE = [
-    "worker_name",
-    "id_number",
-    "gender",
-    "phone",
-    "job_status",
-    "worker_income",
-    "causes",
-    "sudden_cause_on",
-]
+EDITABLE = list(HOUSEHOLD_INPUT_FIELDS)
 
 
 class HouseholdAdminForm(forms.ModelForm):

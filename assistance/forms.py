@@ -14,21 +14,12 @@ from unionportal.accounts.validators import gender_from_id, normalise_id_number,
 from unionportal.orgs.models import Enterprise
 
 from .enums import Category, Cause, HouseholdState
-from .models import Household, HouseholdMember, Measure, PlanItem
+from .models import HOUSEHOLD_INPUT_FIELDS, Household, HouseholdMember, Measure, PlanItem
 
 DATE_WIDGET = {"type": "date"}
 MEMBER_FIELDS = ["name", "relation", "age", "health", "schooling", "monthly_income"]
 # What the household form passes to services.household_create / household_update.
-HOUSEHOLD_FIELDS = [
-    "worker_name",
-    "id_number",
-    "gender",
-    "phone",
-    "job_status",
-    "worker_income",
-    "causes",
-    "sudden_cause_on",
-]
+HOUSEHOLD_FIELDS = HOUSEHOLD_INPUT_FIELDS
 # Service error keys that are not form fields, and the form field they belong to.
 ERROR_FIELD_ALIASES = {"category": "claimed_category"}
 

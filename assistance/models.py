@@ -164,6 +164,19 @@ class InSubquery(Func):
         )
 
 
+# The fields a person enters for a household (form, admin, import); the rest is derived or workflow.
+HOUSEHOLD_INPUT_FIELDS = (
+    "worker_name",
+    "id_number",
+    "gender",
+    "phone",
+    "job_status",
+    "worker_income",
+    "causes",
+    "sudden_cause_on",
+)
+
+
 class HouseholdQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff: their subtree. Cadres: the households of the enterprises they are paired with."""

@@ -38,7 +38,7 @@ from unionportal.orgs.models import Enterprise
 
 from . import services
 from .enums import Category, Cause, Gender, HouseholdState, JobStatus
-from .models import DriveEnterprise, Household
+from .models import HOUSEHOLD_INPUT_FIELDS, DriveEnterprise, Household
 from .selectors import enterprises_for_filing
 
 ENTERPRISE_COLUMN = "企业信用代码"
@@ -192,18 +192,7 @@ class HouseholdResource(ScopedResource):
 
     class Meta:
         model = Household
-        fields = (
-            "enterprise",
-            "worker_name",
-            "id_number",
-            "gender",
-            "phone",
-            "job_status",
-            "worker_income",
-            "causes",
-            "sudden_cause_on",
-            "category",
-        )
+        fields = ("enterprise", *HOUSEHOLD_INPUT_FIELDS, "category")
         import_id_fields = ("id_number",)
         force_init_instance = True  # every row is a new file; an existing active one is refused
 
