@@ -24,8 +24,14 @@ class AssistanceConfig(AppConfig):
 
         demo.register("assistance", seed_assistance_demo)
 
-        from unionportal.imports.registry import register_resource
+        from unionportal.imports.registry import register_job_handler, register_resource
 
         from .resources import HouseholdResource
 
         register_resource("assistance.household", HouseholdResource, _("困难职工家庭"))
+        # The import with members has its own task and pages; the shared sweep and job lists use them.
+        register_job_handler(
+            "assistance.household_members",
+            task="assistance.tasks.run",
+            url_name="assistance:import_job",
+        )

@@ -983,35 +983,16 @@ def access_job(user, pk: int) -> ImportJob:
     return job
 
 
-def job_can_confirm(job: ImportJob) -> bool:
-    return job.status == JobStatus.PREVIEWED and not job.error_count and not job.preview.get("file_errors")
+job_can_confirm = imports.job_can_confirm
 
 
 def job_confirm(*, actor, job_id: int) -> ImportJob:
     """Start the import of a previewed job without errors; only its uploader may (else Http404)."""
-    job = access_job(actor, job_id)
-    if job.status != JobStatus.PREVIEWED:
-        raise ValidationError(_("该导入已确认或已结束。"))
-    if not job_can_confirm(job):
-        raise ValidationError(_("文件中有错误，不能导入。请修改后重新上传。"))
-    updated = ImportJob.objects.filter(pk=job.pk, status=JobStatus.PREVIEWED).update(
-        status=JobStatus.RUNNING, confirmed_at=timezone.now(), started_at=None, processed=0, attempts=0
-    )
-    if not updated:
-        raise ValidationError(_("该导入已确认或已结束。"))
-    cache.set(imports._progress_key(job.pk), 0, timeout=6 * 3600)
-    transaction.on_commit(lambda: enqueue(job.pk))
-    job.refresh_from_db()
-    return job
+    return imports.job_confirm(actor=actor, job_id=job_id, access=access_job)
 
 
 def enqueue(job_id: int) -> None:
-    from .tasks import run
-
-    try:
-        run.delay(job_id=job_id)
-    except Exception:  # broker unreachable; the job stays pending and can be retried
-        logger.warning("could not enqueue household import job %s", job_id, exc_info=True)
+    imports.enqueue(job_id, key=KEY)
 
 
 def _progress(job_id: int, *, offset: int = 0, scale: float = 1.0):

@@ -319,3 +319,20 @@ def test_pages_upload_preview_confirm(world, client, django_capture_on_commit_ca
     client.logout()
     client.force_login(world.staff_b)
     assert client.get(reverse("assistance:import_job", args=[job.pk])).status_code == 404
+
+
+def test_the_shared_sweep_and_job_lists_use_the_household_import_task_and_page():
+    from unittest import mock
+
+    from unionportal.imports import services as imports
+    from unionportal.imports.models import ImportJob
+    from unionportal.imports.registry import job_task
+
+    assert job_task("assistance.household_members").name == "imports.assistance_households"
+    assert job_task("orgs.enterprise").name == "imports.run"
+    with mock.patch.object(job_task("assistance.household_members"), "delay") as delay:
+        imports.enqueue(7, key="assistance.household_members")
+    delay.assert_called_once_with(job_id=7)
+    job = ImportJob(pk=7, resource_key="assistance.household_members")
+    assert job.get_absolute_url() == "/assistance/import/7/"
+    assert ImportJob(pk=8, resource_key="orgs.enterprise").get_absolute_url() == "/imports/jobs/8/"

@@ -57,6 +57,13 @@ class ImportJob(models.Model):
     def __str__(self):
         return f"{self.resource_key} · {self.file_name} · {self.get_status_display()}"
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        from .registry import job_url_name
+
+        return reverse(job_url_name(self.resource_key), args=[self.pk])
+
     @property
     def progress_percent(self) -> int:
         if not self.total:

@@ -41,3 +41,26 @@ def get_registered(key: str) -> Registered:
 
 def registered() -> list[Registered]:
     return list(_resources.values())
+
+
+# Resources whose jobs run on a task of their own (a domain app's dedicated import) instead of
+# ``imports.run``; the sweep and confirmation use it, and the job lists link to that app's page.
+_job_handlers: dict[str, tuple[str, str]] = {}
+DEFAULT_TASK = "unionportal.imports.tasks.run"
+
+
+def register_job_handler(key: str, *, task: str, url_name: str) -> None:
+    """Jobs of resource ``key`` run on the Celery task at dotted path ``task`` (keyword-only ``job_id``)
+    and are shown at the URL ``url_name`` (one argument: the job id)."""
+    _job_handlers[key] = (task, url_name)
+
+
+def job_task(key: str):
+    """The Celery task that runs jobs of resource ``key``."""
+    from django.utils.module_loading import import_string
+
+    return import_string(_job_handlers.get(key, (DEFAULT_TASK, ""))[0])
+
+
+def job_url_name(key: str) -> str:
+    return _job_handlers.get(key, ("", "imports:job"))[1]

@@ -135,7 +135,7 @@ def job_create(*, actor, key: str, upload, language: str = "zh-hans") -> ImportJ
         _preview(job, headers, rows)
         job.refresh_from_db()
     else:
-        transaction.on_commit(lambda: enqueue(job.pk))
+        transaction.on_commit(lambda: enqueue(job.pk, key=key))
     return job
 
 
@@ -165,12 +165,14 @@ def job_can_confirm(job: ImportJob) -> bool:
     return job.status == JobStatus.PREVIEWED and not job.error_count and not job.preview.get("file_errors")
 
 
-def job_confirm(*, actor, job_id: int) -> ImportJob:
+def job_confirm(*, actor, job_id: int, access=None) -> ImportJob:
     """Start the real import of a previewed job without errors; only its uploader may.
 
-    Raises Http404 for another user's job and ValidationError when it cannot be confirmed.
+    ``access(actor, job_id)`` fetches the job (default: ``access_job``; an app with its own job pages
+    passes its own). Raises Http404 for another user's job and ValidationError when it cannot be
+    confirmed.
     """
-    job = access_job(actor, job_id)
+    job = (access or access_job)(actor, job_id)
     if job.status != JobStatus.PREVIEWED:
         raise ValidationError(_("该导入已确认或已结束。"))
     if not job_can_confirm(job):
@@ -181,17 +183,18 @@ def job_confirm(*, actor, job_id: int) -> ImportJob:
     if not updated:  # a concurrent confirmation won
         raise ValidationError(_("该导入已确认或已结束。"))
     cache.set(_progress_key(job.pk), 0, timeout=6 * 3600)
-    transaction.on_commit(lambda: enqueue(job.pk))
+    transaction.on_commit(lambda: enqueue(job.pk, key=job.resource_key))
     job.refresh_from_db()
     return job
 
 
-def enqueue(job_id: int) -> None:
-    """Hand the job to the bulk queue; when the broker is down the periodic sweep re-queues it."""
-    from .tasks import run
+def enqueue(job_id: int, *, key: str = "") -> None:
+    """Hand the job to its task on the bulk queue (``imports.run`` unless the resource registered its
+    own); when the broker is down the periodic sweep re-queues it."""
+    from .registry import job_task
 
     try:
-        run.delay(job_id=job_id)
+        job_task(key).delay(job_id=job_id)
     except Exception:  # broker unreachable
         logger.warning("could not enqueue import job %s; the sweep will retry", job_id, exc_info=True)
 
@@ -316,7 +319,7 @@ def requeue_stale(*, now) -> int:
         if job.attempts >= MAX_ATTEMPTS:
             _fail(job, _("多次尝试仍未完成，未导入任何数据。请重新上传。"))
             continue
-        enqueue(job.pk)
+        enqueue(job.pk, key=job.resource_key)
         count += 1
     return count
 
