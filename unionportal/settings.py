@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "import_export",
+    "captcha",
     # the shared platform
     "unionportal.accounts",
     "unionportal.orgs",
@@ -168,6 +169,14 @@ AXES_CLIENT_IP_CALLABLE = "unionportal.http.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "unionportal.accounts.backends.axes_username"
 AXES_VERBOSE = False
+
+# Public objections (公示异议): a captcha on the form and a per-address limit on posts (django-ratelimit
+# counts in the cache: Redis in production, where the counts are shared by every web process).
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 10  # minutes
+CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
+OBJECTION_RATE = env.str("OBJECTION_RATE", default="5/h")
+RATELIMIT_VIEW = "unionportal.http.ratelimited"
 
 # Audit events are kept at least this long (personal-data rules ask for six months).
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=183)

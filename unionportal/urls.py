@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("ping", health.ping, name="ping"),
     path("files/", include("unionportal.uploads.urls")),
+    path("captcha/", include("captcha.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -21,8 +22,11 @@ urlpatterns += i18n_patterns(
     path("audit/", include("unionportal.audit.urls")),
     path("imports/", include("unionportal.imports.urls")),
     path("campaigns/", include("unionportal.campaigns.urls")),
+    path("selection/", include("unionportal.selection.urls")),
+    path("notices/", include("unionportal.selection.public_urls")),
     # The domain apps (this file and settings are the one place that wires them in).
     path("assistance/", include("assistance.urls")),
+    path("awards/", include("awards.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

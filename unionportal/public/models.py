@@ -33,6 +33,16 @@ class PublicEntry(models.Model):
     summary = models.TextField(_("事迹摘要"), blank=True)
     deeds = models.TextField(_("事迹"), blank=True)
     media_url = models.URLField(_("媒体链接"), blank=True)
+    photo = models.ForeignKey(
+        "uploads.StoredFile",
+        verbose_name=_("照片"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Priority-field codes, comma-wrapped (",green,innovation,") so one LIKE filters them anywhere.
+    tags = models.CharField(_("重点领域"), max_length=200, blank=True)
     published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
     # Which record this row speaks for ("app_label.model:pk"); never shown.
     source = models.CharField(max_length=80, unique=True)

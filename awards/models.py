@@ -1,0 +1,100 @@
+"""What a May Day award nomination says beyond the shared candidacy: the nominee's details per kind.
+
+The candidacy (``unionportal.selection``) carries the state, the public fields, the ID number and the
+rule flags; this row carries what the recommendation form (推荐审批表) asks. Fields of the other kinds
+stay empty.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from unionportal.orgs.models import Enterprise, Organisation
+from unionportal.selection.models import Candidacy
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class PoliticalStatus(models.TextChoices):
+    CPC = "cpc", _("中共党员")
+    PROBATIONARY = "probationary", _("中共预备党员")
+    LEAGUE = "league", _("共青团员")
+    DEMOCRATIC = "democratic", _("民主党派")
+    NONE = "masses", _("群众")
+
+
+class Education(models.TextChoices):
+    PRIMARY = "primary", _("小学")
+    JUNIOR = "junior", _("初中")
+    SENIOR = "senior", _("高中（中专、技校）")
+    COLLEGE = "college", _("大专")
+    BACHELOR = "bachelor", _("本科")
+    POSTGRADUATE = "postgraduate", _("研究生")
+
+
+class UnitType(models.TextChoices):
+    ENTERPRISE = "enterprise", _("企业")
+    INSTITUTION = "institution", _("事业单位")
+    GOVERNMENT = "government", _("机关")
+    SOCIAL = "social", _("社会组织")
+    OTHER = "other", _("其他")
+
+
+class Nomination(models.Model):
+    candidacy = models.OneToOneField(
+        Candidacy, primary_key=True, on_delete=models.CASCADE, related_name="nomination"
+    )
+    # Individual (奖章)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
+    ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    political_status = models.CharField(
+        _("政治面貌"), max_length=16, choices=PoliticalStatus.choices, blank=True
+    )
+    education = models.CharField(_("学历"), max_length=16, choices=Education.choices, blank=True)
+    job_title = models.CharField(_("职称（技术等级）"), max_length=60, blank=True)
+    position = models.CharField(_("职务"), max_length=60, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    employer = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("工作单位（企业）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Unit (奖状): an enterprise or a union organisation
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("推荐企业"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    unit_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("推荐单位（组织）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    unit_type = models.CharField(_("单位性质"), max_length=16, choices=UnitType.choices, blank=True)
+    employees = models.PositiveIntegerField(_("职工人数"), null=True, blank=True)
+    # Team (工人先锋号)
+    parent_unit = models.CharField(_("所在单位"), max_length=200, blank=True)
+    leader = models.CharField(_("负责人"), max_length=60, blank=True)
+    member_count = models.PositiveIntegerField(_("班组人数"), null=True, blank=True)
+    members = models.TextField(_("主要成员"), blank=True, help_text=_("每行一人：姓名、岗位。"))
+
+    class Meta:
+        verbose_name = _("五一劳动奖推荐")
+        verbose_name_plural = pgettext_lazy("plural", "五一劳动奖推荐")
+
+    def __str__(self):
+        return str(self.candidacy)

@@ -1,0 +1,212 @@
+"""Writing May Day award nominations: one validation for the form, the offline import and the demo.
+
+``nomination_save`` creates or edits a draft (candidacy + details) after ``nomination_problems`` found
+nothing wrong; submitting and everything after it are the shared pipeline's (``selection.services``).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from unionportal.accounts.validators import birth_date_from_id, normalise_id_number, validate_id_number
+from unionportal.audit import services as audit
+from unionportal.orgs.enums import Role
+from unionportal.orgs.models import Organisation
+from unionportal.orgs.scoping import get_scope
+from unionportal.selection.enums import Flag, NomineeKind, Tag
+from unionportal.selection.models import Candidacy, Programme
+from unionportal.selection.services import (
+    DEEDS_LIMIT,
+    SUMMARY_LIMIT,
+    SelectionError,
+    candidacy_prepare,
+    characters,
+    is_editable,
+    person_problem,
+)
+from unionportal.uploads.services import upload_store
+
+from .models import Nomination
+
+# Nominee details per kind (the Nomination fields the form shows and the import reads).
+INDIVIDUAL_FIELDS = (
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "political_status",
+    "education",
+    "job_title",
+    "position",
+    "phone",
+    "employer",
+)
+UNIT_FIELDS = ("enterprise", "unit_organisation", "credit_code", "unit_type", "employees")
+TEAM_FIELDS = ("parent_unit", "leader", "member_count", "members")
+DETAIL_FIELDS = {
+    NomineeKind.INDIVIDUAL: INDIVIDUAL_FIELDS,
+    NomineeKind.UNIT: UNIT_FIELDS,
+    NomineeKind.TEAM: TEAM_FIELDS,
+}
+# The shared candidacy fields the submitter fills in.
+CANDIDACY_FIELDS = ("name", "unit", "id_number", "summary", "deeds", "tags", "flags", "declarations")
+SUBMITTER_ROLES = (Role.SUBMITTER, Role.ORG_ADMIN, Role.STAFF)
+
+
+def submitting_organisations(user):
+    """The unions ``user`` may nominate for: their own union as a submitter, admin or staff member."""
+    scope = get_scope(user, SUBMITTER_ROLES)
+    if scope.everything:
+        return Organisation.objects.all()
+    paths = set(scope.own_paths) | set(scope.subtree_paths)
+    return Organisation.objects.filter(path__in=paths, is_active=True)
+
+
+def nomination_problems(*, programme: Programme, fields: dict, details: dict) -> dict[str, str]:
+    """Field name -> what is wrong, for everything that can be checked without the database's help."""
+    problems: dict[str, str] = {}
+    kind = programme.nominee_kind
+    if not (fields.get("name") or "").strip():
+        problems["name"] = _("请填写推荐对象名称。")
+    if characters(fields.get("summary", "")) > SUMMARY_LIMIT:
+        problems["summary"] = _("事迹摘要不能超过 %(limit)s 字（不计空白），现为 %(count)s 字。") % {
+            "limit": SUMMARY_LIMIT,
+            "count": characters(fields.get("summary", "")),
+        }
+    if characters(fields.get("deeds", "")) > DEEDS_LIMIT:
+        problems["deeds"] = _("主要事迹不能超过 %(limit)s 字（不计空白），现为 %(count)s 字。") % {
+            "limit": DEEDS_LIMIT,
+            "count": characters(fields.get("deeds", "")),
+        }
+    unknown = set(fields.get("tags") or ()) - set(Tag.values)
+    if unknown:
+        problems["tags"] = _("未知的重点领域：%(tags)s") % {"tags": "、".join(sorted(unknown))}
+    if kind == NomineeKind.INDIVIDUAL:
+        id_number = normalise_id_number(fields.get("id_number", ""))
+        try:
+            validate_id_number(id_number)
+        except ValidationError as exc:
+            problems["id_number"] = exc.messages[0]
+        else:
+            born = details.get("birth_date")
+            if born and born != birth_date_from_id(id_number):
+                problems["birth_date"] = _("出生日期 %(born)s 与身份证号中的 %(id_born)s 不一致。") % {
+                    "born": born,
+                    "id_born": birth_date_from_id(id_number),
+                }
+    elif kind == NomineeKind.UNIT:
+        if not details.get("enterprise") and not details.get("unit_organisation"):
+            problems["enterprise"] = _("请选择推荐的企业或组织。")
+    elif kind == NomineeKind.TEAM and not (details.get("leader") or "").strip():
+        problems["leader"] = _("请填写班组负责人。")
+    return problems
+
+
+def _clean_fields(programme: Programme, fields: dict, details: dict) -> tuple[dict, dict]:
+    kind = programme.nominee_kind
+    fields = dict(fields)
+    fields["id_number"] = (
+        normalise_id_number(fields.get("id_number", "")) if kind == NomineeKind.INDIVIDUAL else ""
+    )
+    fields["flags"] = {
+        k: bool(v)
+        for k, v in (fields.get("flags") or {}).items()
+        if k in Flag.values and kind == NomineeKind.INDIVIDUAL
+    }
+    fields["tags"] = [t for t in Tag.values if t in set(fields.get("tags") or ())]
+    fields["declarations"] = {k: bool(v) for k, v in (fields.get("declarations") or {}).items() if v}
+    details = {k: v for k, v in details.items() if k in DETAIL_FIELDS[kind]}
+    if kind == NomineeKind.INDIVIDUAL and fields["id_number"] and not details.get("birth_date"):
+        details["birth_date"] = birth_date_from_id(fields["id_number"])
+    if kind == NomineeKind.UNIT and not fields.get("unit"):
+        unit = details.get("enterprise") or details.get("unit_organisation")
+        fields["unit"] = unit.name if unit else ""
+    if kind == NomineeKind.UNIT and details.get("enterprise") and not details.get("credit_code"):
+        details["credit_code"] = details["enterprise"].credit_code
+    if kind == NomineeKind.INDIVIDUAL and details.get("employer") and not fields.get("unit"):
+        fields["unit"] = details["employer"].name
+    return fields, details
+
+
+def nomination_save(
+    *,
+    actor,
+    programme: Programme,
+    organisation: Organisation | None = None,
+    fields: dict,
+    details: dict,
+    consent: bool,
+    photo=None,
+    attachments=(),
+    instance: Candidacy | None = None,
+    now=None,
+) -> Candidacy:
+    """Create (``organisation`` given) or edit (``instance`` given) a draft nomination.
+
+    ``photo`` and ``attachments`` are checked uploads (the form fields' cleaned values); raises
+    SelectionError (one message) or ValidationError (per field) and writes nothing when anything fails.
+    """
+    now = now or timezone.now()
+    if instance is None:
+        if organisation is None or not submitting_organisations(actor).filter(pk=organisation.pk).exists():
+            raise Http404
+        if programme.app != "awards":
+            raise Http404
+        if not programme.intake_open(now):
+            raise SelectionError(
+                _("“%(programme)s”不在申报时间内，不能新建推荐。") % {"programme": programme.name}
+            )
+    else:
+        organisation = instance.organisation
+        programme = instance.programme
+        if not is_editable(instance):
+            raise SelectionError(_("已提交的推荐不能修改；如需修改，请在审核开始前撤回。"))
+    problems = nomination_problems(programme=programme, fields=fields, details=details)
+    if problems:
+        raise ValidationError(problems)
+    fields, details = _clean_fields(programme, fields, details)
+    with transaction.atomic():
+        if instance is None:
+            candidacy = Candidacy(programme=programme, organisation=organisation, created_by=actor)
+        else:
+            candidacy = Candidacy.objects.select_for_update().get(pk=instance.pk)
+            if not is_editable(candidacy):
+                raise SelectionError(_("已提交的推荐不能修改；如需修改，请在审核开始前撤回。"))
+        before = {name: getattr(candidacy, name) for name in CANDIDACY_FIELDS} if instance else {}
+        for name, value in fields.items():
+            if name in CANDIDACY_FIELDS:
+                setattr(candidacy, name, value)
+        candidacy_prepare(candidacy)
+        problem = person_problem(candidacy)
+        if problem:
+            raise ValidationError({"id_number": problem})
+        if consent and candidacy.consent_at is None:
+            candidacy.consent_at = now
+        elif not consent:
+            candidacy.consent_at = None
+        if photo:
+            candidacy.photo = upload_store(file=photo, kind="image", actor=actor, organisation=organisation)
+        try:
+            with transaction.atomic():
+                candidacy.save()
+        except IntegrityError:
+            # Two submitters racing with the same person: the constraint decides, the message explains.
+            raise ValidationError({"id_number": _("同一人在同一年度只能被推荐一次。")}) from None
+        for file in attachments or ():
+            candidacy.attachments.add(
+                upload_store(file=file, kind="pdf", actor=actor, organisation=organisation)
+            )
+        Nomination.objects.update_or_create(candidacy=candidacy, defaults=details)
+        audit.record(
+            actor=actor,
+            action="selection.candidacy.edit" if instance else "selection.candidacy.create",
+            obj=candidacy,
+            changes=audit.field_changes(
+                {k: str(v) for k, v in before.items() if k != "id_number"},
+                {k: str(getattr(candidacy, k)) for k in before if k != "id_number"},
+            )
+            if instance
+            else None,
+        )
+    return candidacy

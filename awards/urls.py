@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "awards"
+
+urlpatterns = [
+    path("", views.nomination_list, name="list"),
+]

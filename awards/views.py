@@ -1,0 +1,5 @@
+from django.http import Http404
+
+
+def nomination_list(request):
+    raise Http404

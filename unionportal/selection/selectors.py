@@ -1,0 +1,234 @@
+"""Reads of the nomination pipeline: who reviews what, quotas, rule checks. Always scoped."""
+
+from dataclasses import dataclass
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from unionportal.audit.models import AuditEvent
+from unionportal.orgs.enums import Level, Role
+from unionportal.orgs.models import Membership, Organisation
+
+from .enums import FINAL_STATES, REVIEW_STATES, STATE_LEVEL, Flag, RuleKind, State, states_above
+from .models import Allocation, Candidacy, Programme, Rule
+
+
+def candidacies_for(user):
+    return Candidacy.objects.visible_to(user).select_related("programme__campaign", "organisation")
+
+
+def access_candidacy(user, pk, *, for_update: bool = False) -> Candidacy:
+    """The candidacy if ``user`` may see it, else Http404 (a guessed URL tells nothing)."""
+    rows = Candidacy.objects.visible_to(user)
+    if for_update:
+        rows = rows.select_for_update(of=("self",))
+    return get_object_or_404(rows.select_related("programme__campaign", "organisation"), pk=pk)
+
+
+# --- the reviewing ancestors ------------------------------------------------------------------------
+
+
+def ancestors_of(organisation: Organisation) -> list[Organisation]:
+    """Strict ancestors, nearest first (one query)."""
+    prefixes = [
+        organisation.path[:i]
+        for i in range(organisation.steplen, len(organisation.path), organisation.steplen)
+    ]
+    return sorted(Organisation.objects.filter(path__in=prefixes), key=lambda o: -len(o.path))
+
+
+def reviewers_of(candidacy: Candidacy) -> list[Organisation]:
+    """The ancestors that review this candidacy, nearest first: those at a level the programme names.
+
+    Levels strictly decrease up the tree, so each reviewing level has at most one such ancestor.
+    """
+    levels = set(candidacy.programme.review_levels)
+    return [o for o in ancestors_of(candidacy.organisation) if o.level in levels]
+
+
+def first_review_state(candidacy: Candidacy) -> str:
+    reviewers = reviewers_of(candidacy)
+    return REVIEW_STATES[reviewers[0].level] if reviewers else State.REVIEW1
+
+
+def reviewer_for(candidacy: Candidacy) -> Organisation | None:
+    """The union holding the candidacy now (None outside review)."""
+    level = STATE_LEVEL.get(candidacy.state)
+    if level is None:
+        return None
+    for org in reviewers_of(candidacy):
+        if org.level == level:
+            return org
+    return None
+
+
+def next_state(candidacy: Candidacy) -> str | None:
+    """Where forwarding takes the candidacy: the next reviewer's state, or approved after the province."""
+    level = STATE_LEVEL.get(candidacy.state)
+    if level is None:
+        return None
+    higher = [o for o in reviewers_of(candidacy) if o.level < level]
+    return REVIEW_STATES[higher[0].level] if higher else State.APPROVED
+
+
+def is_staff_of(user, organisation: Organisation) -> bool:
+    """Staff of exactly this union (reviewing is done by a level's own staff), or a superuser."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.active().filter(user=user, organisation=organisation, role=Role.STAFF).exists()
+
+
+def reviewing_organisations(user, programme: Programme) -> list[Organisation]:
+    """The unions at which ``user`` reviews ``programme`` (staff memberships at a reviewing level)."""
+    if user.is_superuser:
+        return list(Organisation.objects.filter(depth=1))
+    return list(
+        Organisation.objects.filter(
+            memberships__user=user,
+            memberships__role=Role.STAFF,
+            memberships__is_active=True,
+            level__in=programme.review_levels,
+        )
+        .distinct()
+        .order_by("path")
+    )
+
+
+# --- quotas ---------------------------------------------------------------------------------------
+
+
+def quota_of(programme: Programme, organisation: Organisation) -> int | None:
+    """What the union may forward: the province holds the programme's total; others their allocation
+    (None when nobody allocated them one)."""
+    if organisation.level == Level.PROVINCE:
+        return programme.total_quota
+    row = Allocation.objects.filter(programme=programme, organisation=organisation).first()
+    return row.quota if row else None
+
+
+def forwarded(programme: Programme, organisation: Organisation):
+    """The list the union has forwarded (or, for the province, approved) and that still stands."""
+    return Candidacy.objects.filter(programme=programme, state__in=states_above(organisation.level)).filter(
+        organisation__path__startswith=organisation.path
+    )
+
+
+def queue(programme: Programme, organisation: Organisation):
+    """What the union's subtree forwarded to it and waits for its decision."""
+    state = REVIEW_STATES.get(organisation.level)
+    return (
+        Candidacy.objects.filter(programme=programme, state=state)
+        .filter(organisation__path__startswith=organisation.path)
+        .select_related("organisation")
+    )
+
+
+def allocation_parent_quota(
+    programme: Programme, organisation: Organisation
+) -> tuple[Organisation, int] | None:
+    """The nearest ancestor holding a quota in this programme, and that quota."""
+    for ancestor in ancestors_of(organisation):
+        quota = quota_of(programme, ancestor)
+        if quota is not None:
+            return ancestor, quota
+    return None
+
+
+def allocation_problems(programme: Programme, rows: dict[int, int]) -> list[str]:
+    """Check allocations {organisation id: quota} (the whole set a programme would hold): each
+    union's children together never get more than it holds."""
+    orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=rows)}
+    held = {orgs[pk].path: q for pk, q in rows.items()}
+    root = Organisation.objects.filter(depth=1).first()
+    if root is not None:
+        held.setdefault(root.path, programme.total_quota)
+    given: dict[str, int] = {}
+    for path, quota in held.items():
+        parents = [p for p in held if p != path and path.startswith(p)]
+        if not parents:
+            continue
+        parent = max(parents, key=len)
+        given[parent] = given.get(parent, 0) + quota
+    by_path = {o.path: o for o in orgs.values()}
+    if root is not None:
+        by_path[root.path] = root
+    problems = []
+    for parent, total in sorted(given.items()):
+        if total > held[parent]:
+            problems.append(
+                _("%(org)s 向下分配 %(given)s 个名额，超过其持有的 %(held)s 个。")
+                % {"org": by_path[parent].name, "given": total, "held": held[parent]}
+            )
+    return problems
+
+
+# --- rules ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: Rule
+    ok: bool
+    message: str
+
+
+def check_rules(programme: Programme, candidacies: list[Candidacy]) -> list[RuleResult]:
+    """Each active rule against a list, with the figures in the message."""
+    total = len(candidacies)
+    results = []
+    for rule in programme.rules.filter(is_active=True):
+        if rule.kind == RuleKind.VETO:
+            missing = [c.name for c in candidacies if not (c.declarations or {}).get(rule.code)]
+            ok = not missing
+            message = (
+                _("已确认：%(rule)s") % {"rule": rule.statement()}
+                if ok
+                else _("%(names)s 未确认“%(rule)s”，不能报送。")
+                % {
+                    "names": "、".join(missing[:10]) + ("等" if len(missing) > 10 else ""),
+                    "rule": rule.statement(),
+                }
+            )
+            results.append(RuleResult(rule, ok, message))
+            continue
+        flag = Flag(rule.flag).label if rule.flag in Flag.values else rule.flag
+        count = sum(1 for c in candidacies if (c.flags or {}).get(rule.flag))
+        share = round(100 * count / total) if total else 0
+        figures = {"flag": flag, "share": share, "count": count, "total": total, "percent": rule.percent}
+        if rule.kind == RuleKind.MIN_SHARE:
+            ok = total == 0 or count * 100 >= rule.percent * total
+            template = (
+                _("%(flag)s占名单 %(share)s%%（%(count)s/%(total)s），不低于 %(percent)s%%，符合。")
+                if ok
+                else _("%(flag)s占名单 %(share)s%%（%(count)s/%(total)s），要求不低于 %(percent)s%%。")
+            )
+        else:
+            ok = count * 100 <= rule.percent * total
+            template = (
+                _("%(flag)s占名单 %(share)s%%（%(count)s/%(total)s），不超过 %(percent)s%%，符合。")
+                if ok
+                else _("%(flag)s占名单 %(share)s%%（%(count)s/%(total)s），要求不超过 %(percent)s%%。")
+            )
+        results.append(RuleResult(rule, ok, template % figures))
+    return results
+
+
+def history(candidacy: Candidacy):
+    """The candidacy's audit trail, oldest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Candidacy), object_id=str(candidacy.pk)
+    ).order_by("at", "id")
+
+
+def final_list(programme: Programme):
+    return Candidacy.objects.filter(programme=programme, state__in=FINAL_STATES).order_by(
+        "rank", "organisation__path", "id"
+    )
+
+
+def open_programmes(now=None):
+    return Programme.objects.open_for_intake(now).select_related("campaign")

@@ -1,0 +1,282 @@
+"""The candidacy path, one table of edges for the shared transition service.
+
+    draft ─submit→ reviewN ─forward→ … ─forward→ review1 ─approve→ approved ─notice→ notice ─publish→ published ─revoke→ revoked
+      ↑  returned ─resubmit┘  │ (withdraw while at the first level: back to draft)        └─objection upheld→ struck
+      └───────── return ←─────┤
+                 reject ←─────┘ (any reviewing level)
+
+A review state names the level holding the candidacy; the reviewer is that level's ancestor of the
+submitting union, and only its own staff act. Forwarding takes a quota slot of that union (guarded
+under a lock of its allocation); the rules are checked on the whole list by ``services.forward``.
+"""
+
+from django.utils.translation import gettext as _
+
+from unionportal.audit.transitions import Edge, Workflow
+from unionportal.notifications.services import Message
+from unionportal.orgs.enums import Level, Role
+from unionportal.orgs.models import Membership
+
+from .enums import REVIEW_STATES, ObjectionState
+from .enums import State as S
+from .models import Allocation, Candidacy, Objection, Programme
+from .selectors import (
+    access_candidacy,
+    first_review_state,
+    forwarded,
+    is_staff_of,
+    next_state,
+    quota_of,
+    reviewer_for,
+)
+
+WORKFLOW_NAME = "selection.candidacy"
+OBJECTION_WORKFLOW_NAME = "selection.objection"
+REVIEWS = tuple(REVIEW_STATES.values())
+
+
+# --- who may take an edge -------------------------------------------------------------------------
+
+
+def is_submitter(actor, candidacy: Candidacy) -> bool:
+    """A submitter, admin or staff member of the nominating union itself."""
+    return (
+        actor.is_superuser
+        or Membership.objects.active()
+        .filter(
+            user=actor,
+            organisation_id=candidacy.organisation_id,
+            role__in=[Role.SUBMITTER, Role.ORG_ADMIN, Role.STAFF],
+        )
+        .exists()
+    )
+
+
+def is_reviewer(actor, candidacy: Candidacy) -> bool:
+    org = reviewer_for(candidacy)
+    return org is not None and is_staff_of(actor, org)
+
+
+def is_province_staff(actor, candidacy: Candidacy) -> bool:
+    from unionportal.orgs.models import Organisation
+
+    root = Organisation.objects.filter(depth=1).first()
+    return root is not None and is_staff_of(actor, root)
+
+
+# --- guards ---------------------------------------------------------------------------------------
+
+
+def lock_quota(programme: Programme, organisation) -> None:
+    """Serialise forwards of one union: lock its allocation row (the programme row for the province)."""
+    if organisation.level == Level.PROVINCE:
+        Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    else:
+        Allocation.objects.select_for_update().filter(programme=programme, organisation=organisation).first()
+
+
+def within_quota(candidacy: Candidacy, actor) -> str | None:
+    org = reviewer_for(candidacy)
+    quota = quota_of(candidacy.programme, org)
+    if quota is None:
+        return _("%(org)s 未获分配本项目名额，不能报送。请联系上级工会分配名额。") % {"org": org.name}
+    lock_quota(candidacy.programme, org)
+    used = forwarded(candidacy.programme, org).count()
+    if used + 1 > quota:
+        return _("%(org)s 的名额为 %(quota)s 个，已报送 %(used)s 个，不能再报送“%(name)s”。") % {
+            "org": org.name,
+            "quota": quota,
+            "used": used,
+            "name": candidacy.name,
+        }
+    return None
+
+
+def is_first_level(candidacy: Candidacy, actor) -> str | None:
+    if candidacy.state != first_review_state(candidacy):
+        return _("审核已经开始，不能撤回。")
+    return None
+
+
+def is_next_level(target: str):
+    def guard(candidacy: Candidacy, actor) -> str | None:
+        if next_state(candidacy) != target:
+            return _("该推荐不经此层级审核。")
+        return None
+
+    return guard
+
+
+def is_first_review(target: str):
+    def guard(candidacy: Candidacy, actor) -> str | None:
+        if first_review_state(candidacy) != target:
+            return _("该推荐不经此层级审核。")
+        return None
+
+    return guard
+
+
+def no_open_objections(candidacy: Candidacy, actor) -> str | None:
+    if Objection.objects.filter(candidacy=candidacy, state=ObjectionState.OPEN).exists():
+        return _("“%(name)s”尚有未办结的异议，办结后才能公布。") % {"name": candidacy.name}
+    return None
+
+
+# --- who is told ----------------------------------------------------------------------------------
+
+
+def _submitters(candidacy: Candidacy) -> tuple:
+    users = [
+        m.user
+        for m in Membership.objects.active()
+        .filter(organisation_id=candidacy.organisation_id, role=Role.SUBMITTER)
+        .select_related("user")
+    ]
+    if candidacy.created_by is not None:
+        users.append(candidacy.created_by)
+    return tuple(users)
+
+
+def _staff_of_holder(candidacy: Candidacy) -> tuple:
+    org = reviewer_for(candidacy)
+    if org is None:
+        return ()
+    return tuple(
+        m.user
+        for m in Membership.objects.active().filter(organisation=org, role=Role.STAFF).select_related("user")
+    )
+
+
+def tell_submitters(subject: str):
+    def notify(candidacy: Candidacy, actor, comment: str):
+        return [
+            Message(
+                recipients=_submitters(candidacy),
+                event=f"{WORKFLOW_NAME}.changed",
+                subject=subject % {"name": candidacy.name},
+                body=comment,
+                url=candidacy.get_absolute_url(),
+            )
+        ]
+
+    return notify
+
+
+def tell_next_reviewer(candidacy: Candidacy, actor, comment: str):
+    # The transition has set the new state on ``candidacy``: its holder is the next reviewer.
+    return [
+        Message(
+            recipients=_staff_of_holder(candidacy),
+            event=f"{WORKFLOW_NAME}.to_review",
+            subject=_("待审核推荐：%(name)s") % {"name": candidacy.name},
+            body=comment,
+            url=candidacy.get_absolute_url(),
+        )
+    ]
+
+
+def _edges() -> list[Edge]:
+    edges = []
+    for review in REVIEWS:
+        edges += [
+            Edge(
+                S.DRAFT,
+                review,
+                allowed=is_submitter,
+                guards=(is_first_review(review),),
+                notify=tell_next_reviewer,
+            ),
+            Edge(
+                S.RETURNED,
+                review,
+                allowed=is_submitter,
+                guards=(is_first_review(review),),
+                notify=tell_next_reviewer,
+            ),
+            Edge(review, S.DRAFT, allowed=is_submitter, guards=(is_first_level,)),
+            Edge(
+                review,
+                S.RETURNED,
+                allowed=is_reviewer,
+                needs_comment=True,
+                notify=tell_submitters(_("“%(name)s”被退回修改")),
+            ),
+            Edge(
+                review,
+                S.REJECTED,
+                allowed=is_reviewer,
+                needs_comment=True,
+                notify=tell_submitters(_("“%(name)s”未通过审核")),
+            ),
+        ]
+        for higher in REVIEWS:
+            if REVIEWS.index(higher) > REVIEWS.index(review):
+                edges.append(
+                    Edge(
+                        review,
+                        higher,
+                        allowed=is_reviewer,
+                        guards=(is_next_level(higher), within_quota),
+                        notify=tell_next_reviewer,
+                    )
+                )
+    edges += [
+        Edge(
+            S.REVIEW1,
+            S.APPROVED,
+            allowed=is_reviewer,
+            guards=(is_next_level(S.APPROVED), within_quota),
+            notify=tell_submitters(_("“%(name)s”已获省级批准，即将公示")),
+        ),
+        Edge(S.APPROVED, S.REVIEW1, allowed=is_province_staff, needs_comment=True),
+        Edge(S.APPROVED, S.NOTICE, allowed=is_province_staff),
+        Edge(
+            S.NOTICE,
+            S.STRUCK,
+            allowed=is_province_staff,
+            needs_comment=True,
+            notify=tell_submitters(_("“%(name)s”因公示异议成立被撤下")),
+        ),
+        Edge(
+            S.NOTICE,
+            S.PUBLISHED,
+            allowed=is_province_staff,
+            guards=(no_open_objections,),
+            notify=tell_submitters(_("“%(name)s”已正式表彰")),
+        ),
+        Edge(
+            S.PUBLISHED,
+            S.REVOKED,
+            allowed=is_province_staff,
+            needs_comment=True,
+            notify=tell_submitters(_("“%(name)s”的荣誉已被撤销")),
+        ),
+    ]
+    return edges
+
+
+CANDIDACY_WORKFLOW = Workflow(name=WORKFLOW_NAME, model=Candidacy, access=access_candidacy, edges=_edges())
+
+
+def access_objection(user, pk, *, for_update: bool = False) -> Objection:
+    from django.shortcuts import get_object_or_404
+
+    rows = Objection.objects.visible_to(user)
+    if for_update:
+        rows = rows.select_for_update(of=("self",))
+    return get_object_or_404(rows.select_related("candidacy__organisation", "notice__programme"), pk=pk)
+
+
+def objection_handler(actor, objection: Objection) -> bool:
+    return is_province_staff(actor, objection.candidacy)
+
+
+OBJECTION_WORKFLOW = Workflow(
+    name=OBJECTION_WORKFLOW_NAME,
+    model=Objection,
+    access=access_objection,
+    edges=[
+        Edge(ObjectionState.OPEN, ObjectionState.UPHELD, allowed=objection_handler, needs_comment=True),
+        Edge(ObjectionState.OPEN, ObjectionState.DISMISSED, allowed=objection_handler, needs_comment=True),
+    ],
+)
