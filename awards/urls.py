@@ -6,4 +6,5 @@ app_name = "awards"
 
 urlpatterns = [
     path("", views.nomination_list, name="list"),
+    path("<int:pk>/", views.nomination_detail, name="detail"),
 ]
