@@ -69,6 +69,13 @@ PREVIEW_HOUSEHOLDS = 50
 WRITE_BATCH = 2000
 ID_CHUNK = 5000
 PROGRESS_EVERY = 2000
+# How many times its upload size a household workbook may declare when inflated. The shared limit
+# (UPLOAD_MAX_UNCOMPRESSED, 100 MB) is sized for one-table imports of 20,000 rows; a household workbook
+# holds up to MAX_HOUSEHOLDS households and their members, and 100,000 households with 300,000 members
+# are a 14 MB file of ~175 MB sheet XML (about 13 times). Twenty times the sheet upload limit (400 MB
+# by default) admits every genuine workbook that fits the upload limit while still refusing a zip bomb,
+# which inflates hundreds of times; the row limits bound what is then read, sheet XML being streamed.
+INFLATE_RATIO = 20
 # Uploads up to this size are previewed within the request; larger ones by the task.
 INLINE_PREVIEW_BYTES = 256 * 1024
 _CSV_PAIR_MAGIC = b"UPHM1\n"  # how a stored job holds two CSV files in one content field
@@ -254,7 +261,7 @@ def _read_csv(raw: bytes, name: str, max_rows: int) -> Sheet:
     if not raw.strip():
         raise ImportFileError(_("%(sheet)s文件为空。") % {"sheet": sheet_label(name)})
     try:
-        table_format = sniff_table(raw)
+        table_format = sniff_table(raw, max_uncompressed=max_uncompressed())
     except SpreadsheetError as error:
         raise ImportFileError(f"{sheet_label(name)}：{error.message}") from error
     if table_format.format != "CSV":
@@ -316,7 +323,7 @@ def parse_workbook(content: bytes, members_csv: bytes | None = None) -> tuple[Sh
         if not content.strip():
             raise ImportFileError(_("文件为空。"))
         try:
-            table_format = sniff_table(content)
+            table_format = sniff_table(content, max_uncompressed=max_uncompressed())
         except SpreadsheetError as error:
             raise ImportFileError(error.message) from error
         if table_format.format != "XLSX":
@@ -329,6 +336,11 @@ def parse_workbook(content: bytes, members_csv: bytes | None = None) -> tuple[Sh
     if not households.rows:
         raise ImportFileError(_("家庭表中没有数据行。"))
     return households, members
+
+
+def max_uncompressed() -> int:
+    """What a household workbook may declare as its inflated size: never less than the shared limit."""
+    return max(limits.max_uncompressed(), INFLATE_RATIO * limits.max_bytes("sheet"))
 
 
 def file_format(content: bytes) -> str:
@@ -922,7 +934,7 @@ def _check_kind(content: bytes, expected: str, label: str) -> None:
     if not content.strip():
         raise ImportFileError(_("%(label)s为空。") % {"label": label})
     try:
-        found = sniff_table(content).format
+        found = sniff_table(content, max_uncompressed=max_uncompressed()).format
     except SpreadsheetError as error:
         raise ImportFileError(f"{label}：{error.message}") from error
     if found != expected:

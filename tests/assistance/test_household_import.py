@@ -3,6 +3,7 @@ sheet- and row-numbered messages, all or nothing, progress from the task."""
 
 import csv
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -18,6 +19,8 @@ from unionportal.audit.models import AuditEvent
 from unionportal.imports import services as imports
 from unionportal.imports.enums import JobStatus
 from unionportal.imports.models import ImportJob
+from unionportal.uploads import limits
+from unionportal.uploads.services import UploadRejected, check_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -218,6 +221,41 @@ def test_a_non_excel_file_named_xlsx_is_refused(world):
     with pytest.raises(hi.ImportFileError) as caught:
         hi.parse_workbook(b"PK\x03\x04 not really a zip")
     assert caught.value.message == "该文件不是 Excel 工作簿（.xlsx）。"
+    assert not ImportJob.objects.exists() and not Household.objects.exists()
+
+
+def inflated_size(content: bytes) -> int:
+    return sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(content)).infolist())
+
+
+def test_a_workbook_above_the_shared_inflate_limit_imports_within_the_households_own(world, settings):
+    # 100,000 households with members inflate to ~175 MB, above the shared 100 MB: here the shared
+    # limit is one byte under this small workbook's inflated size.
+    content = workbook([household(world.enterprise, 1)], [member(1)])
+    settings.UPLOAD_MAX_UNCOMPRESSED = inflated_size(content) - 1
+    with pytest.raises(UploadRejected):  # other uploads keep the shared limit
+        check_upload(SimpleUploadedFile("x.xlsx", content), kind="sheet")
+    job = hi.job_create(actor=world.staff_a, workbook=SimpleUploadedFile("家庭.xlsx", content))
+    assert (job.status, job.error_count, job.total) == (JobStatus.PREVIEWED, 0, 1)
+    assert hi.job_run(job_id=hi.job_confirm(actor=world.staff_a, job_id=job.pk).pk) == "done"
+    assert Household.objects.get().members.count() == 1
+
+
+def test_a_workbook_inflating_beyond_the_households_limit_is_refused(world, settings):
+    # Fifty names of 30,000 identical characters: a few KB zipped, far more than 20 times that inflated.
+    content = workbook([household(world.enterprise, 1)], [member(1, name="张" * 30_000)] * 50)
+    settings.UPLOAD_MAX_BYTES = {"sheet": len(content)}
+    settings.UPLOAD_MAX_UNCOMPRESSED = 1024
+    limit = hi.INFLATE_RATIO * len(content)
+    assert inflated_size(content) > limit
+    actual, allowed = limits.format_size(inflated_size(content)), limits.format_size(limit)
+    expected = f"该工作簿解压后为 {actual}，超过 {allowed} 的上限，请拆分成较小的文件。"
+    with pytest.raises(hi.ImportFileError) as caught:
+        hi.job_create(actor=world.staff_a, workbook=SimpleUploadedFile("家庭.xlsx", content))
+    assert caught.value.message == f"上传的文件：{expected}"
+    with pytest.raises(hi.ImportFileError) as caught:
+        hi.parse_workbook(content)  # the task's path, for a job stored before a limit was lowered
+    assert caught.value.message == expected
     assert not ImportJob.objects.exists() and not Household.objects.exists()
 
 

@@ -43,12 +43,13 @@ def _decode_csv(raw: bytes) -> tuple[str, str]:
     raise SpreadsheetError(_("CSV 文件既不是 UTF-8 也不是 GBK 编码。"))
 
 
-def inspect_xlsx(raw: bytes) -> None:
+def inspect_xlsx(raw: bytes, *, max_uncompressed: int | None = None) -> None:
     """Refuse a zip that is not a plain workbook, or that would inflate beyond the limit.
 
     Only the zip's central directory is read: nothing is inflated here. The declared sizes are binding,
     because ``zipfile`` stops every member at its declared size (a member that lies fails its CRC), so
-    whoever reads the workbook later reads at most what was checked.
+    whoever reads the workbook later reads at most what was checked. ``max_uncompressed`` overrides
+    ``limits.max_uncompressed()`` for a caller whose files are legitimately larger.
     """
     # Counted before zipfile parses the directory: millions of entries would cost memory by themselves.
     if raw.count(b"PK\x01\x02") > limits.MAX_ZIP_MEMBERS:
@@ -61,7 +62,8 @@ def inspect_xlsx(raw: bytes) -> None:
     names = {info.filename for info in infos}
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
         raise SpreadsheetError(_("该文件不是 Excel 工作簿（.xlsx）。"))
-    inflated, limit = sum(info.file_size for info in infos), limits.max_uncompressed()
+    inflated = sum(info.file_size for info in infos)
+    limit = limits.max_uncompressed() if max_uncompressed is None else max_uncompressed
     if inflated > limit:
         raise SpreadsheetError(
             _("该工作簿解压后为 %(actual)s，超过 %(limit)s 的上限，请拆分成较小的文件。")
@@ -71,10 +73,12 @@ def inspect_xlsx(raw: bytes) -> None:
         raise SpreadsheetError(_("该工作簿含有宏，请另存为不含宏的 Excel 工作簿（.xlsx）后再上传。"))
 
 
-def sniff_table(raw: bytes) -> TableFormat:
-    """What the bytes are: an xlsx workbook or CSV text (by content, never by name)."""
+def sniff_table(raw: bytes, *, max_uncompressed: int | None = None) -> TableFormat:
+    """What the bytes are: an xlsx workbook or CSV text (by content, never by name).
+
+    ``max_uncompressed``: as for ``inspect_xlsx``."""
     if raw.startswith(XLSX_MAGIC):
-        inspect_xlsx(raw)
+        inspect_xlsx(raw, max_uncompressed=max_uncompressed)
         return TableFormat("XLSX")
     if raw.startswith(OLE2_MAGIC):
         raise SpreadsheetError(_("这是旧版 Excel 文件（.xls）或加密的文件，请另存为 .xlsx 后再上传。"))
