@@ -38,3 +38,10 @@ def client_ip(request) -> str:
         if not _is_trusted(hop):
             return hop
     return hops[0] if hops else peer
+
+
+def ratelimited(request, exception):
+    """The answer to a client over a rate limit (settings.RATELIMIT_VIEW): 429, in the user's language."""
+    from django.shortcuts import render
+
+    return render(request, "public/ratelimited.html", status=429)

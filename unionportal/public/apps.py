@@ -8,4 +8,9 @@ class PublicConfig(AppConfig):
     verbose_name = _("公开网站")
 
     def ready(self):
+        from unionportal import periodic
+
         from . import signals  # noqa: F401  (connects the cache invalidation)
+        from .services import news_went_live
+
+        periodic.register("public.news_went_live")(news_went_live)

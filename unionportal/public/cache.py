@@ -24,6 +24,11 @@ def _version() -> int:
     return version
 
 
+def version() -> int:
+    """The current public version: part of every public cache key (of pages and share images)."""
+    return _version()
+
+
 def invalidate() -> None:
     """Drop every cached public page (call after publishing, revoking or editing public content)."""
     try:

@@ -1,5 +1,6 @@
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -60,3 +61,50 @@ class PublicEntry(models.Model):
 
     def get_absolute_url(self):
         return reverse("public:honouree", args=[self.pk])
+
+
+class NewsQuerySet(models.QuerySet):
+    def live(self, now=None):
+        """Items whose publication time has come (a future item stays hidden until then)."""
+        return self.filter(publish_at__lte=now or timezone.now())
+
+
+class News(models.Model):
+    """A news item of the public site (宣传教育). It goes live at ``publish_at`` without anyone acting:
+    the pages filter on it and a periodic job drops the cached pages when the time passes."""
+
+    class Category(models.TextChoices):
+        ANNOUNCEMENT = "announcement", _("通知公告")
+        NEWS = "news", _("工作动态")
+        STORY = "story", _("劳模风采")
+
+    title = models.CharField(_("标题"), max_length=120)
+    category = models.CharField(
+        _("栏目"), max_length=20, choices=Category.choices, default=Category.NEWS, db_index=True
+    )
+    summary = models.CharField(_("摘要"), max_length=300, blank=True)
+    body = models.TextField(_("正文"))
+    cover = models.ForeignKey(
+        "uploads.StoredFile",
+        verbose_name=_("封面图片"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    publish_at = models.DateTimeField(_("发布时间"), db_index=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = NewsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("新闻")
+        verbose_name_plural = pgettext_lazy("plural", "新闻")
+        ordering = ["-publish_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("public:news_detail", args=[self.pk])

@@ -1,7 +1,12 @@
-from .models import PublicEntry
+from django.db.models import Q
+
+from .models import News, PublicEntry
+
+SEARCH_MAX = 60
 
 
-def honourees(*, year: int | None = None, award: str = "", region: str = ""):
+def honourees(*, year: int | None = None, award: str = "", region: str = "", tag: str = "", q: str = ""):
+    """Published honourees only (a revoked or noticed row never shows here), filtered and searched."""
     rows = PublicEntry.objects.published()
     if year:
         rows = rows.filter(year=year)
@@ -9,6 +14,12 @@ def honourees(*, year: int | None = None, award: str = "", region: str = ""):
         rows = rows.filter(award=award)
     if region:
         rows = rows.filter(region=region)
+    if tag:
+        # Tags are stored comma-wrapped (",green,innovation,"), so one LIKE matches a whole code.
+        rows = rows.filter(tags__contains=f",{tag},")
+    q = q.strip()[:SEARCH_MAX]
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(unit__icontains=q))
     return rows.only("id", "year", "award", "name", "unit", "region", "summary")
 
 
@@ -19,3 +30,46 @@ def honouree_filter_choices() -> dict[str, list]:
         "awards": list(published.order_by("award").values_list("award", flat=True).distinct()),
         "regions": list(published.order_by("region").values_list("region", flat=True).distinct()),
     }
+
+
+def honouree(pk: int) -> PublicEntry | None:
+    return PublicEntry.objects.published().select_related("photo").filter(pk=pk).first()
+
+
+def photo_entry(pk: int) -> PublicEntry | None:
+    """An entry whose photo may be shown: on notice or published, with a public photo."""
+    return (
+        PublicEntry.objects.filter(
+            pk=pk,
+            stage__in=(PublicEntry.Stage.NOTICE, PublicEntry.Stage.PUBLISHED),
+            photo__is_public=True,
+        )
+        .select_related("photo")
+        .first()
+    )
+
+
+def news_list(*, category: str = "", now=None):
+    rows = News.objects.live(now)
+    if category:
+        rows = rows.filter(category=category)
+    return rows.select_related("cover").defer("body")
+
+
+def news_item(pk: int, *, now=None) -> News | None:
+    return News.objects.live(now).select_related("cover").filter(pk=pk).first()
+
+
+def latest_news(*, limit: int = 5, now=None) -> list[News]:
+    return list(news_list(now=now)[:limit])
+
+
+def running_notices(*, today):
+    """Public notices (公示) running today, for the home page's link."""
+    from unionportal.selection.models import Notice
+
+    return list(
+        Notice.objects.filter(starts_on__lte=today, ends_on__gte=today)
+        .select_related("programme")
+        .order_by("ends_on", "id")
+    )

@@ -4,10 +4,11 @@ from django.dispatch import receiver
 from unionportal.campaigns.models import Campaign
 
 from .cache import invalidate
-from .models import PublicEntry
+from .models import News, PublicEntry
 
 
 @receiver([post_save, post_delete], sender=PublicEntry)
 @receiver([post_save, post_delete], sender=Campaign)
+@receiver([post_save, post_delete], sender=News)
 def public_content_changed(**kwargs):
     invalidate()

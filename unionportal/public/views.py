@@ -1,11 +1,20 @@
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from unionportal.campaigns.selectors import current_campaign
+from unionportal.selection.enums import Tag
 
-from . import selectors
-from .cache import public_page
-from .models import PublicEntry
+from . import selectors, share
+from .cache import TIMEOUT, public_page, version
+from .models import News
+
+PHOTO_MAX_AGE = 3600  # a withdrawn photo leaves shared caches within the hour
 
 
 @public_page
@@ -16,6 +25,8 @@ def index(request):
         {
             "campaign": current_campaign(),
             "latest": selectors.honourees()[:6],
+            "news": selectors.latest_news(limit=5),
+            "notices": selectors.running_notices(today=timezone.localdate()),
         },
     )
 
@@ -28,24 +39,98 @@ def honouree_list(request):
         year = None
     award = request.GET.get("award", "")[:80]
     region = request.GET.get("region", "")[:60]
-    page = Paginator(selectors.honourees(year=year, award=award, region=region), 30).get_page(
-        request.GET.get("page")
-    )
+    tag = request.GET.get("tag", "")
+    tag = tag if tag in Tag.values else ""
+    q = request.GET.get("q", "").strip()[: selectors.SEARCH_MAX]
+    rows = selectors.honourees(year=year, award=award, region=region, tag=tag, q=q)
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "public/honouree_list.html",
         {
             "page": page,
-            "filters": {"year": year, "award": award, "region": region},
+            "filters": {"year": year, "award": award, "region": region, "tag": tag, "q": q},
             "choices": selectors.honouree_filter_choices(),
+            "tags": Tag.choices,
         },
     )
 
 
 @public_page
 def honouree_detail(request, pk: int):
-    entry = get_object_or_404(PublicEntry.objects.published(), pk=pk)
-    return render(request, "public/honouree_detail.html", {"entry": entry})
+    entry = selectors.honouree(pk)
+    if entry is None:
+        raise Http404
+    site = settings.SITE_URL.rstrip("/")
+    return render(
+        request,
+        "public/honouree_detail.html",
+        {
+            "entry": entry,
+            "tag_labels": [label for code, label in Tag.choices if f",{code}," in entry.tags],
+            "og_url": site + entry.get_absolute_url(),
+            "og_image": site + reverse("public:honouree_share", args=[entry.pk]),
+        },
+    )
+
+
+@require_safe
+def honouree_photo(request, pk: int):
+    """The photo of an honouree or a candidate on notice; nothing once withdrawn or revoked."""
+    entry = selectors.photo_entry(pk)
+    if entry is None:
+        raise Http404
+    try:
+        handle = entry.photo.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=entry.photo.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = f"public, max-age={PHOTO_MAX_AGE}"
+    return response
+
+
+@require_safe
+def honouree_share(request, pk: int):
+    """The 1200×630 share image, kept in the cache under the public version (revoking drops it)."""
+    key = f"public:{version()}:share:{pk}"
+    png = cache.get(key)
+    if png is None:
+        entry = selectors.honouree(pk)
+        if entry is None:
+            raise Http404
+        png = share.render(
+            name=entry.name,
+            award=entry.award,
+            unit=entry.unit,
+            year=entry.year,
+            site=settings.SITE_OPERATOR,
+            photo=share.open_photo(entry.photo if entry.photo and entry.photo.is_public else None),
+        )
+        cache.set(key, png, TIMEOUT)
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@public_page
+def news_list(request):
+    category = request.GET.get("category", "")
+    category = category if category in News.Category.values else ""
+    page = Paginator(selectors.news_list(category=category), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "public/news_list.html",
+        {"page": page, "category": category, "categories": News.Category.choices},
+    )
+
+
+@public_page
+def news_detail(request, pk: int):
+    item = selectors.news_item(pk)
+    if item is None:
+        raise Http404
+    return render(request, "public/news_detail.html", {"item": item})
 
 
 @public_page

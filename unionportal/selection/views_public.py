@@ -1,5 +1,168 @@
-from django.http import Http404
+"""The public side of a notice (公示): the list on notice, the objection form, the receipt lookup.
+
+The notice page has a form (captcha, CSRF, a single-use token), so it is never cached; the list of
+notices is a plain read page and is. Candidates are shown from the public table only, so no ID number,
+phone or birth date can reach these pages.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django_ratelimit.decorators import ratelimit
+
+from unionportal.http import client_ip, ratelimited
+from unionportal.public.cache import public_page
+from unionportal.public.models import PublicEntry
+from unionportal.uploads.services import UploadRejected, upload_store
+
+from . import services
+from .enums import State
+from .forms_public import ObjectionForm, ReceiptLookupForm
+from .models import Candidacy, Notice, Objection
+
+RECENT_DAYS = 60  # ended notices stay listed this long
 
 
+def _client_key(group, request) -> str:
+    return client_ip(request)
+
+
+def _objection_rate(group, request) -> str:
+    return settings.OBJECTION_RATE
+
+
+def _lookup_rate(group, request) -> str:
+    return getattr(settings, "RECEIPT_LOOKUP_RATE", "30/h")
+
+
+def notice_entries(notice: Notice) -> list[tuple[int, PublicEntry]]:
+    """(candidacy id, public row) of a notice's list, in the approved order: public fields only."""
+    pks = list(
+        Candidacy.objects.filter(programme_id=notice.programme_id, state__in=(State.NOTICE, State.PUBLISHED))
+        .order_by("rank", "id")
+        .values_list("pk", flat=True)
+    )
+    sources = {f"selection.candidacy:{pk}": pk for pk in pks}
+    rows = PublicEntry.objects.filter(
+        source__in=sources, stage__in=(PublicEntry.Stage.NOTICE, PublicEntry.Stage.PUBLISHED)
+    ).only("id", "name", "unit", "award", "region", "summary", "stage", "photo_id", "source")
+    by_pk = {sources[row.source]: row for row in rows}
+    return [(pk, by_pk[pk]) for pk in pks if pk in by_pk]
+
+
+@public_page
+def notice_list(request):
+    today = timezone.localdate()
+    notices = (
+        Notice.objects.filter(ends_on__gte=today - timedelta(days=RECENT_DAYS), starts_on__lte=today)
+        .select_related("programme__campaign")
+        .order_by("-ends_on", "-id")
+    )
+    return render(request, "selection/public/notice_list.html", {"notices": notices, "today": today})
+
+
+@never_cache
+@ratelimit(group="notices.objection", key=_client_key, rate=_objection_rate, method="POST", block=False)
 def notice_detail(request, pk):
-    raise Http404
+    notice = get_object_or_404(Notice.objects.select_related("programme__campaign"), pk=pk)
+    today = timezone.localdate()
+    entries = notice_entries(notice)
+    running = notice.is_running(today)
+    candidates = [
+        (cpk, f"{row.name}（{row.unit}）" if row.unit else row.name)
+        for cpk, row in entries
+        if row.stage == PublicEntry.Stage.NOTICE
+    ]
+    form = None
+    if running and candidates:
+        if request.method == "POST":
+            if getattr(request, "limited", False):
+                return ratelimited(request, None)
+            form = ObjectionForm(request.POST, request.FILES, candidates=candidates)
+            if form.is_valid():
+                objection = _lodge(request, notice, form, today)
+                if objection is not None:
+                    return render(
+                        request,
+                        "selection/public/objection_receipt.html",
+                        {"notice": notice, "objection": objection},
+                    )
+            # A fresh token and captcha for the next try (the old token may already be spent).
+            data = form.data.copy()
+            data["token"] = services.objection_form_token()
+            form.data = data
+        else:
+            form = ObjectionForm(initial={"token": services.objection_form_token()}, candidates=candidates)
+    return render(
+        request,
+        "selection/public/notice_detail.html",
+        {"notice": notice, "entries": entries, "running": running, "today": today, "form": form},
+    )
+
+
+def _lodge(request, notice: Notice, form: ObjectionForm, today) -> Objection | None:
+    """Store the evidence and lodge; any refusal becomes a form error and leaves nothing behind."""
+    data = form.cleaned_data
+    candidacy = (
+        Candidacy.objects.filter(pk=data["candidacy"], programme_id=notice.programme_id, state=State.NOTICE)
+        .select_related("organisation")
+        .first()
+    )
+    if candidacy is None:
+        form.add_error("candidacy", _("请选择公示名单中的对象。"))
+        return None
+    try:
+        with transaction.atomic():
+            evidence = None
+            if form.evidence:
+                # Filed under the candidate's union, so staff up its tree can open it.
+                evidence = upload_store(
+                    file=form.evidence,
+                    kind=form.evidence_kind,
+                    actor=request.user,
+                    organisation=candidacy.organisation,
+                )
+            return services.objection_lodge(
+                notice=notice,
+                candidacy_id=candidacy.pk,
+                name=data["name"],
+                contact=data["contact"],
+                reason=data["reason"],
+                token=data["token"],
+                evidence=evidence,
+                client_ip=client_ip(request) or None,
+                today=today,
+            )
+    except services.SelectionError as error:
+        form.add_error(None, error.message)
+    except UploadRejected as rejected:
+        form.add_error(None, rejected.message)
+    return None
+
+
+@never_cache
+@ratelimit(group="notices.receipt", key=_client_key, rate=_lookup_rate, method="POST", block=False)
+def receipt_lookup(request):
+    objection = None
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return ratelimited(request, None)
+        form = ReceiptLookupForm(request.POST)
+        if form.is_valid():
+            objection = (
+                Objection.objects.filter(
+                    receipt_no=form.cleaned_data["receipt_no"], contact=form.cleaned_data["contact"]
+                )
+                .select_related("notice__programme")
+                .first()
+            )
+            if objection is None:
+                form.add_error(None, _("没有找到与受理编号和联系方式相符的异议，请核对后重试。"))
+    else:
+        form = ReceiptLookupForm()
+    return render(request, "selection/public/receipt_lookup.html", {"form": form, "objection": objection})
