@@ -232,3 +232,29 @@ def final_list(programme: Programme):
 
 def open_programmes(now=None):
     return Programme.objects.open_for_intake(now).select_related("campaign")
+
+
+def staff_organisations(user) -> list[Organisation]:
+    """The unions where ``user`` is staff (a superuser acts as the province)."""
+    if user.is_superuser:
+        return list(Organisation.objects.filter(depth=1))
+    return list(
+        Organisation.objects.filter(
+            memberships__user=user, memberships__role=Role.STAFF, memberships__is_active=True
+        )
+        .distinct()
+        .order_by("path")
+    )
+
+
+def review_assignments(user) -> list[tuple[Programme, list[Organisation]]]:
+    """Each programme the user reviews, with the unions at which they review it (two queries)."""
+    orgs = staff_organisations(user)
+    if not orgs:
+        return []
+    pairs = []
+    for programme in Programme.objects.select_related("campaign"):
+        at = [o for o in orgs if o.level in programme.review_levels]
+        if at:
+            pairs.append((programme, at))
+    return pairs

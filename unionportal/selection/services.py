@@ -526,3 +526,56 @@ def honour_revoke(*, actor, pk, reason: str) -> Candidacy:
             stored_file_set_public(stored_file=candidacy.photo, public=False)
     invalidate()
     return candidacy
+
+
+def allocations_set(*, actor, programme: Programme, organisation: Organisation, quotas: dict) -> None:
+    """A union's staff set the quotas of the unions it allocates to ({organisation id: quota or None};
+    None removes the allocation). The whole set is checked with ``allocation_problems``: nothing is saved
+    when the change makes any union give away more than it holds."""
+    from .models import Allocation
+    from .selectors import allocation_problems
+
+    if not is_staff_of(actor, organisation):
+        raise SelectionError(_("您无权执行此操作。"))
+    below = Organisation.objects.filter(pk__in=list(quotas), path__startswith=organisation.path).exclude(
+        pk=organisation.pk
+    )
+    if below.count() != len(quotas):
+        raise SelectionError(_("只能为本单位下级工会分配名额。"))
+    with transaction.atomic():
+        lock_quota(programme, organisation)
+        if quota_of(programme, organisation) is None:
+            raise SelectionError(_("%(org)s 未获分配本项目名额，不能向下分配。") % {"org": organisation.name})
+        current = {
+            a.organisation_id: a for a in Allocation.objects.select_for_update().filter(programme=programme)
+        }
+        rows = {pk: a.quota for pk, a in current.items()}
+        before = set(allocation_problems(programme, rows))
+        for pk, quota in quotas.items():
+            if quota is None:
+                rows.pop(pk, None)
+            else:
+                rows[pk] = quota
+        # Only what this change breaks: another union's standing problem is not this union's to fix.
+        problems = [p for p in allocation_problems(programme, rows) if p not in before]
+        if problems:
+            raise SelectionError(" ".join(problems))
+        for pk, quota in quotas.items():
+            row = current.get(pk)
+            before = row.quota if row else None
+            if quota == before:
+                continue
+            if quota is None:
+                row.delete()
+            elif row is None:
+                Allocation.objects.create(programme=programme, organisation_id=pk, quota=quota)
+            else:
+                row.quota = quota
+                row.save(update_fields=["quota"])
+            audit.record(
+                actor=actor,
+                action="selection.allocation.set",
+                obj=programme,
+                org_path=organisation.path,
+                changes={str(pk): [before, quota]},
+            )
