@@ -13,3 +13,12 @@ class SelectionConfig(AppConfig):
         from .todos import selection_todos
 
         register_todo_provider("selection.todos", selection_todos)
+
+        from unionportal.imports.registry import register_resource
+
+        from . import resources
+
+        register_resource("selection.candidacy", resources.CandidacyListResource, _("推荐审核名单"))
+        register_resource("selection.approved", resources.ApprovedListResource, _("省级批准名单"))
+        register_resource("selection.honourees", resources.HonoureeResource, _("表彰名单"))
+        register_resource("selection.past_honour", resources.PastHonourResource, _("既往荣誉（核查用）"))
