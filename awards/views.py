@@ -1,9 +1,297 @@
+"""The grassroots intake pages: my nominations, the nomination form per kind, the record with its history
+and actions, and the printable recommendation form (推荐审批表).
+
+Thin: every view fetches the nomination through ``access_nomination`` (404 outside the user's scope),
+then calls one service of ``awards.services`` or ``unionportal.selection.services``; the errors those
+raise become form errors or messages, never a 500.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from unionportal.accounts.validators import mask_id_number, mask_mobile
+from unionportal.audit.transitions import TransitionError
+from unionportal.selection import services as selection
+from unionportal.selection.enums import Flag, State
+from unionportal.selection.selectors import history, reviewers_of
+from unionportal.selection.workflows import WORKFLOW_NAME
+
+from . import selectors
+from .forms import NominationFilterForm, NominationForm, add_service_errors
+from .services import DETAIL_FIELDS, nomination_save, submitting_organisations
+
+PAGE_SIZE = 20
+
+ACTION_LABELS = {
+    "selection.candidacy.create": gettext_lazy("新建推荐"),
+    "selection.candidacy.edit": gettext_lazy("修改推荐"),
+    f"{WORKFLOW_NAME}.transition": gettext_lazy("状态变更"),
+    "selection.candidacy.rank": gettext_lazy("调整排序"),
+}
 
 
+# --- list -----------------------------------------------------------------------------------------
+
+
+@login_required
 def nomination_list(request):
-    raise Http404
+    """The open programmes (with a button for those who may nominate) and the user's nominations."""
+    user = request.user
+    can_nominate = submitting_organisations(user).exists()
+    programmes = list(selectors.award_programmes().order_by("-campaign__year", "code"))
+    form = NominationFilterForm(request.GET or None, programmes=programmes)
+    rows = selectors.nominations_for(user)
+    if form.is_valid():
+        if form.cleaned_data["programme"]:
+            rows = rows.filter(programme_id=form.cleaned_data["programme"])
+        if form.cleaned_data["state"]:
+            rows = rows.filter(state=form.cleaned_data["state"])
+    page = Paginator(rows.order_by("-updated_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "awards/nomination_list.html",
+        {
+            "open_programmes": list(selectors.open_award_programmes()),
+            "can_nominate": can_nominate,
+            "form": form,
+            "page": page,
+        },
+    )
 
 
+# --- the form -------------------------------------------------------------------------------------
+
+
+def _render_form(request, form, *, title, candidacy=None, status=200):
+    return render(
+        request,
+        "awards/nomination_form.html",
+        {"form": form, "title": title, "programme": form.programme, "candidacy": candidacy},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nomination_create(request, programme_id):
+    programme = get_object_or_404(selectors.award_programmes(), pk=programme_id)
+    organisations = list(submitting_organisations(request.user).order_by("path"))
+    if not organisations:
+        raise Http404
+    if not programme.intake_open():
+        messages.error(
+            request, _("“%(programme)s”不在申报时间内，不能新建推荐。") % {"programme": programme.name}
+        )
+        return redirect("awards:list")
+    form = NominationForm(
+        request.POST or None, request.FILES or None, programme=programme, organisations=organisations
+    )
+    title = _("新建推荐：%(programme)s") % {"programme": programme.name}
+    if request.method == "POST" and form.is_valid():
+        try:
+            candidacy = nomination_save(
+                actor=request.user,
+                programme=programme,
+                organisation=form.chosen_organisation(),
+                **form.service_kwargs(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except TransitionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("推荐已保存为草稿。请核对后提交。"))
+            return redirect("awards:detail", candidacy.pk)
+    return _render_form(request, form, title=title, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nomination_edit(request, pk):
+    candidacy = selectors.access_nomination(request.user, pk)
+    actions = selectors.actions_for(request.user, candidacy)
+    if not actions.edit:
+        if selection.is_editable(candidacy):
+            messages.error(request, _("您无权修改该推荐。"))
+        else:
+            messages.error(request, _("已提交的推荐不能修改；如需修改，请在审核开始前撤回。"))
+        return redirect("awards:detail", candidacy.pk)
+    form = NominationForm(
+        request.POST or None, request.FILES or None, programme=candidacy.programme, candidacy=candidacy
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            nomination_save(
+                actor=request.user, programme=candidacy.programme, instance=candidacy, **form.service_kwargs()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except TransitionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("修改已保存。"))
+            return redirect("awards:detail", candidacy.pk)
+    title = _("修改推荐：%(name)s") % {"name": candidacy.name}
+    return _render_form(request, form, title=title, candidacy=candidacy, status=400 if form.errors else 200)
+
+
+# --- the record -----------------------------------------------------------------------------------
+
+
+def _history_rows(candidacy):
+    rows = []
+    for event in history(candidacy).select_related("actor"):
+        rows.append(
+            {
+                "at": event.at,
+                "actor": event.actor_label or (event.actor.get_username() if event.actor else ""),
+                "action": ACTION_LABELS.get(event.action, event.action),
+                "from_state": State(event.from_state).label if event.from_state in State.values else "",
+                "to_state": State(event.to_state).label if event.to_state in State.values else "",
+                "comment": event.comment,
+            }
+        )
+    return rows
+
+
+def _detail_rows(candidacy, nomination) -> list[tuple[str, str]]:
+    """Label and display value of every detail of the kind, personal data masked."""
+    from .models import Nomination
+
+    rows = []
+    if nomination is None:
+        return rows
+    for name in DETAIL_FIELDS[candidacy.programme.nominee_kind]:
+        field = Nomination._meta.get_field(name)
+        value = getattr(nomination, name)
+        if field.choices:
+            value = getattr(nomination, f"get_{name}_display")()
+        elif name == "phone":
+            value = mask_mobile(value)
+        elif value is None:
+            value = ""
+        rows.append((field.verbose_name, value))
+    return rows
+
+
+def _flag_labels(candidacy) -> list[str]:
+    return [flag.label for flag in Flag if flag.value in candidacy.flag_set()]
+
+
+@login_required
 def nomination_detail(request, pk):
-    raise Http404
+    candidacy = selectors.access_nomination(request.user, pk)
+    nomination = selectors.nomination_of(candidacy)
+    return render(
+        request,
+        "awards/nomination_detail.html",
+        {
+            "candidacy": candidacy,
+            "nomination": nomination,
+            "masked_id_number": mask_id_number(candidacy.id_number) if candidacy.id_number else "",
+            "details": _detail_rows(candidacy, nomination),
+            "attachments": list(candidacy.attachments.all()),
+            "declarations": [
+                (rule.statement(), bool((candidacy.declarations or {}).get(rule.code)))
+                for rule in candidacy.programme.rules.filter(is_active=True, kind="veto")
+            ],
+            "flag_labels": _flag_labels(candidacy),
+            "history": _history_rows(candidacy),
+            "actions": selectors.actions_for(request.user, candidacy),
+            "problems": selection.submit_problems(candidacy)
+            if candidacy.state in (State.DRAFT, State.RETURNED)
+            else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def nomination_submit(request, pk):
+    candidacy = selectors.access_nomination(request.user, pk)
+    try:
+        selection.candidacy_submit(actor=request.user, pk=candidacy.pk)
+    except TransitionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("推荐已提交，等待上级工会审核。"))
+    return redirect("awards:detail", candidacy.pk)
+
+
+def _confirm(request, candidacy, *, title, question, button):
+    return render(
+        request,
+        "awards/confirm.html",
+        {"title": title, "question": question, "button": button, "candidacy": candidacy},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nomination_withdraw(request, pk):
+    candidacy = selectors.access_nomination(request.user, pk)
+    if request.method == "POST":
+        try:
+            selection.candidacy_withdraw(actor=request.user, pk=candidacy.pk, comment=_("填报单位撤回"))
+        except TransitionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("推荐已撤回为草稿，可以修改后重新提交。"))
+        return redirect("awards:detail", candidacy.pk)
+    return _confirm(
+        request,
+        candidacy,
+        title=_("撤回推荐"),
+        question=_("确定撤回对“%(name)s”的推荐吗？撤回后变为草稿，需重新提交。") % {"name": candidacy.name},
+        button=_("撤回"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nomination_delete(request, pk):
+    candidacy = selectors.access_nomination(request.user, pk)
+    if request.method == "POST":
+        try:
+            selection.candidacy_delete(actor=request.user, pk=candidacy.pk)
+        except TransitionError as error:
+            messages.error(request, error.message)
+            return redirect("awards:detail", candidacy.pk)
+        messages.success(request, _("草稿已删除。"))
+        return redirect("awards:list")
+    return _confirm(
+        request,
+        candidacy,
+        title=_("删除草稿"),
+        question=_("确定删除“%(name)s”的推荐草稿吗？删除后不能恢复。") % {"name": candidacy.name},
+        button=_("删除"),
+    )
+
+
+@login_required
+def nomination_print(request, pk):
+    candidacy = selectors.access_nomination(request.user, pk)
+    nomination = selectors.nomination_of(candidacy)
+    details = _detail_rows(candidacy, nomination)
+    return render(
+        request,
+        "awards/nomination_print.html",
+        {
+            "candidacy": candidacy,
+            "nomination": nomination,
+            "masked_id_number": mask_id_number(candidacy.id_number) if candidacy.id_number else "",
+            "details": details,
+            "detail_pairs": [details[i : i + 2] for i in range(0, len(details), 2)],
+            "flag_labels": _flag_labels(candidacy),
+            "opinions": [candidacy.organisation, *reviewers_of(candidacy)],
+            "back_url": reverse("awards:detail", args=[candidacy.pk]),
+        },
+    )

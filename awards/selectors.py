@@ -1,0 +1,71 @@
+"""Reads for the awards pages: the user's nominations, the programmes open to them, what they may do."""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.utils import timezone
+
+from unionportal.selection.enums import REVIEW_STATES, State
+from unionportal.selection.models import Candidacy, Programme
+from unionportal.selection.selectors import access_candidacy, first_review_state
+from unionportal.selection.services import is_editable
+from unionportal.selection.workflows import is_submitter
+
+APP = "awards"
+
+
+def nominations_for(user):
+    """The award nominations ``user`` may see (their union's; staff: their subtree's)."""
+    return (
+        Candidacy.objects.visible_to(user)
+        .filter(programme__app=APP)
+        .select_related("programme__campaign", "organisation")
+    )
+
+
+def award_programmes():
+    return Programme.objects.filter(app=APP).select_related("campaign")
+
+
+def open_award_programmes(now=None):
+    return award_programmes().open_for_intake(now or timezone.now()).order_by("intake_closes_at", "code")
+
+
+def access_nomination(user, pk, *, for_update: bool = False) -> Candidacy:
+    """An award nomination ``user`` may see (its details joined), else Http404."""
+    candidacy = access_candidacy(user, pk, for_update=for_update)
+    if candidacy.programme.app != APP:
+        raise Http404
+    return candidacy
+
+
+def nomination_of(candidacy: Candidacy):
+    from .models import Nomination
+
+    return (
+        Nomination.objects.filter(candidacy=candidacy)
+        .select_related("employer", "enterprise", "unit_organisation")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Actions:
+    edit: bool = False
+    submit: bool = False
+    withdraw: bool = False
+    delete: bool = False
+
+
+def actions_for(user, candidacy: Candidacy) -> Actions:
+    """What ``user`` may do with the nomination now (reviewers act on /selection/review/)."""
+    if not is_submitter(user, candidacy):
+        return Actions()
+    state = candidacy.state
+    editable = is_editable(candidacy)
+    return Actions(
+        edit=editable,
+        submit=editable,
+        withdraw=state in REVIEW_STATES.values() and state == first_review_state(candidacy),
+        delete=state == State.DRAFT and candidacy.submitted_at is None,
+    )
