@@ -81,7 +81,9 @@ class ReasonForm(forms.Form):
 class NoticeOpenForm(CrispyMixin, forms.Form):
     submit_label = _("发布公示")
 
-    starts_on = forms.DateField(label=_("公示开始日期"), widget=forms.DateInput(attrs=DATE_WIDGET))
+    starts_on = forms.DateField(
+        label=_("公示开始日期"), widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
+    )
     office = forms.CharField(label=_("异议受理单位"), max_length=120)
     phone = forms.CharField(label=_("受理电话"), max_length=40)
     address = forms.CharField(label=_("受理地址"), max_length=200)
