@@ -321,3 +321,21 @@ def test_past_honour_appears_on_the_queue(w, client):
     nominate(w, 1, submit=True)
     html = login(client, w.county_a).get(REVIEW).content.decode()
     assert "既往荣誉：2024 省级五一劳动奖章" in html
+
+
+# --- to-dos ---------------------------------------------------------------------------------------
+
+
+def test_todos_count_the_queue_and_the_province_work(w):
+    from unionportal.selection.todos import selection_todos
+
+    nominate(w, 1, submit=True)
+    nominate(w, 2, submit=True)
+    assert [(t.label, t.count) for t in selection_todos(w.county_a)] == [
+        ("待审核推荐：2026 Programme medal（County a）", 2)
+    ]
+    objection = lodge(w, 3)
+    later = objection.notice.ends_on + timedelta(days=1)
+    items = {t.label: t.count for t in selection_todos(w.province, today=later)}
+    assert items["未办结的公示异议"] == 1
+    assert items["公示期满待公布：2026 Programme medal"] == 1
