@@ -233,8 +233,7 @@ def test_photo_of_a_candidate_on_notice_is_served_and_withdrawn_with_the_row(cli
     response = client.get(f"/honourees/{entry.pk}/photo/")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
-    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
-    response.close()
+    assert response.content[:2] == b"\xff\xd8"
     client.post(f"/notices/{site.notice.pk}/", form_data(client, site))
     services.objection_decide(
         actor=site.w.province, pk=Objection.objects.get().pk, upheld=True, findings="属实。"

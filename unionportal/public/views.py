@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -80,11 +80,13 @@ def honouree_photo(request, pk: int):
     entry = selectors.photo_entry(pk)
     if entry is None:
         raise Http404
+    # Read through the storage (a local folder or S3-compatible); photos are small, re-encoded at upload.
     try:
-        handle = entry.photo.file.open("rb")
+        with entry.photo.file.open("rb") as handle:
+            content = handle.read()
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, content_type=entry.photo.content_type)
+    response = HttpResponse(content, content_type=entry.photo.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = f"public, max-age={PHOTO_MAX_AGE}"
     return response
