@@ -37,6 +37,7 @@ app.conf.update(
     imports=["unionportal.tasks"],
     task_routes={
         "notifications.*": {"queue": "default"},
+        "selection.*": {"queue": "default"},
         "periodic.*": {"queue": "default"},
         "imports.*": {"queue": "bulk"},
         "exports.*": {"queue": "bulk"},

@@ -235,3 +235,56 @@ def test_notice_period_counts_working_days():
     assert services.notice_period(date(2026, 5, 30), 5) == date(2026, 6, 5)
     # 1-5 May 2026 are the Labour Day holiday in the seeded calendar.
     assert services.notice_period(date(2026, 4, 27), 5) == date(2026, 5, 6)
+
+
+def _noticed_objection(w, contact):
+    c = walk_to_province(w)
+    services.forward(actor=w.province, programme=w.programme, organisation=w.tree["province"], pks=[c.pk])
+    notice = services.notice_open(
+        actor=w.province, programme=w.programme, starts_on=date.today(), office="o", phone="p", address="a"
+    )
+    return services.objection_lodge(
+        notice=notice,
+        candidacy_id=c.pk,
+        name="n",
+        contact=contact,
+        reason="r",
+        token=services.objection_form_token(),
+        today=date.today(),
+    )
+
+
+def test_the_objector_is_told_the_outcome_once_by_sms(django_capture_on_commit_callbacks, monkeypatch):
+    from unionportal.celery import app
+    from unionportal.notifications.sms import LocMemSmsBackend
+
+    # The task runs in this process whatever the broker (under CI no worker consumes during pytest).
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    LocMemSmsBackend.outbox.clear()
+    w = world()
+    objection = _noticed_objection(w, "138 0000 1111")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.objection_decide(
+            actor=w.province, pk=objection.pk, upheld=False, findings="经核实，反映不实。"
+        )
+    objection.refresh_from_db()
+    assert objection.told_at is not None
+    [(phone, text)] = LocMemSmsBackend.outbox
+    assert phone == "13800001111"
+    assert objection.receipt_no in text and "异议不成立" in text and "经核实，反映不实。" in text
+    assert services.objection_tell(objection_id=objection.pk) is False
+    assert len(LocMemSmsBackend.outbox) == 1
+
+
+def test_the_sweep_tells_objectors_the_task_missed(mailoutbox):
+    from django.utils import timezone
+
+    w = world()
+    objection = _noticed_objection(w, "objector@example.org")
+    # No on-commit callbacks run here: as if the broker had been down when the outcome was recorded.
+    services.objection_decide(actor=w.province, pk=objection.pk, upheld=True, findings="属实")
+    assert services.objections_tell_sweep(now=timezone.now()) == 0  # under a minute: the task may still come
+    assert services.objections_tell_sweep(now=timezone.now() + timedelta(minutes=2)) == 1
+    assert [m.to for m in mailoutbox] == [["objector@example.org"]]
+    assert "异议成立" in mailoutbox[0].body
+    assert services.objections_tell_sweep(now=timezone.now() + timedelta(minutes=3)) == 0

@@ -8,6 +8,12 @@ class SelectionConfig(AppConfig):
     verbose_name = _("评选")
 
     def ready(self):
+        from unionportal import periodic
+
+        from . import services
+
+        periodic.register("selection.tell_objectors")(services.objections_tell_sweep)
+
         from unionportal.reports.registry import register_todo_provider
 
         from .todos import selection_todos

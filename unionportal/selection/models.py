@@ -372,6 +372,8 @@ class Objection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     handled_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # When the objector was told the outcome (by SMS or e-mail to the contact given, else by lookup only).
+    told_at = models.DateTimeField(_("告知时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("受理时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -5,18 +5,25 @@ Domain apps save their nominee details and call ``candidacy_prepare`` for the sh
 that awards, craftsmen and competitions walk the same path.
 """
 
+import logging
 import secrets
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from unionportal.accounts.validators import MOBILE_RE, normalise_mobile
 from unionportal.audit import services as audit
 from unionportal.audit.transitions import TransitionError, transition
 from unionportal.campaigns.workdays import add_working_days, is_workday
+from unionportal.notifications.sms import send_sms
 from unionportal.orgs.enums import Level
 from unionportal.orgs.models import Organisation
 from unionportal.public.cache import invalidate
@@ -35,6 +42,8 @@ from .selectors import (
     quota_of,
 )
 from .workflows import CANDIDACY_WORKFLOW, OBJECTION_WORKFLOW, lock_quota
+
+logger = logging.getLogger(__name__)
 
 SUMMARY_LIMIT = 500
 DEEDS_LIMIT = 2000
@@ -448,6 +457,7 @@ def objection_decide(*, actor, pk, upheld: bool, findings: str) -> Objection:
         Objection.objects.filter(pk=pk).update(findings=findings, handled_by=actor, handled_at=timezone.now())
         objection.refresh_from_db()
         candidacy = objection.candidacy
+        transaction.on_commit(lambda: _enqueue_tell(objection.pk))
         if upheld and candidacy.state == State.NOTICE:
             transition(
                 workflow=CANDIDACY_WORKFLOW,
@@ -462,6 +472,56 @@ def objection_decide(*, actor, pk, upheld: bool, findings: str) -> Objection:
                 stored_file_set_public(stored_file=candidacy.photo, public=False)
     invalidate()
     return objection
+
+
+def _enqueue_tell(objection_id: int) -> None:
+    from .tasks import tell_objector
+
+    try:
+        tell_objector.delay(objection_id=objection_id)
+    except Exception:  # broker down: the periodic sweep tells them later
+        logger.warning("objection %s: telling the objector is left to the sweep", objection_id)
+
+
+def _outcome_text(objection: Objection) -> str:
+    return _("您反映的问题（受理编号 %(receipt)s）已办结：%(outcome)s。%(findings)s") % {
+        "receipt": objection.receipt_no,
+        "outcome": objection.get_state_display(),
+        "findings": objection.findings,
+    }
+
+
+def objection_tell(*, objection_id: int, now=None) -> bool:
+    """Tell the objector the outcome once, by SMS when the contact is a mobile number, by e-mail when it
+    is an address; any other contact can only look the outcome up by receipt number. Idempotent."""
+    with transaction.atomic():
+        objection = Objection.objects.select_for_update().filter(pk=objection_id).first()
+        if objection is None or objection.state == ObjectionState.OPEN or objection.told_at is not None:
+            return False
+        contact = objection.contact.strip()
+        mobile = normalise_mobile(contact)
+        if MOBILE_RE.match(mobile):
+            send_sms(mobile, _outcome_text(objection))
+        elif "@" in contact:
+            try:
+                validate_email(contact)
+            except ValidationError:
+                pass
+            else:
+                send_mail(
+                    _("公示异议办理结果"), _outcome_text(objection), settings.DEFAULT_FROM_EMAIL, [contact]
+                )
+        objection.told_at = now or timezone.now()
+        objection.save(update_fields=["told_at", "updated_at"])
+    return True
+
+
+def objections_tell_sweep(*, now) -> int:
+    """Periodic: tell objectors whose outcome was recorded over a minute ago and who were not told."""
+    pending = Objection.objects.filter(
+        told_at__isnull=True, handled_at__lt=now - timedelta(minutes=1)
+    ).exclude(state=ObjectionState.OPEN)
+    return sum(objection_tell(objection_id=pk, now=now) for pk in pending.values_list("pk", flat=True))
 
 
 def publish_problems(programme: Programme, *, today: date) -> list[str]:
