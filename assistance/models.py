@@ -65,29 +65,52 @@ class Threshold(models.Model):
         return f"{self.organisation}: {self.dibao_line} × {self.relative_factor}"
 
 
+class InSubquery(Func):
+    """``column IN (subquery)``, written ``column = ANY(ARRAY(subquery))`` on PostgreSQL.
+
+    OR-ed with the subtree's path prefix, a plain ``IN (subquery)`` becomes a filter PostgreSQL checks on
+    every household; the array form is computed once and can be looked up in an index, so the two sides
+    of the OR stay two index scans (a bitmap OR)."""
+
+    arg_joiner = " IN "
+    template = "(%(expressions)s)"
+    output_field = models.BooleanField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, arg_joiner=" = ANY(ARRAY", template="(%(expressions)s))", **extra_context
+        )
+
+
 class DriveEnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff: their subtree. Cadres: the enterprises they are paired with or responsible for."""
-        from django.db.models import Exists, OuterRef
+        """Staff: their subtree. Cadres: the enterprises they are paired with or responsible for.
 
+        Each side is an indexed lookup (organisations by path prefix, their enterprises by foreign key,
+        the user's pairings by user), so PostgreSQL ORs bitmaps instead of joining and filtering every
+        drive enterprise with its enterprise and two organisations."""
         from unionportal.orgs.enums import SUBTREE_ROLES
+        from unionportal.orgs.scoping import get_scope
 
-        return (
-            self.filter(
-                scope_q(user, "enterprise__township__path", roles=SUBTREE_ROLES)
-                | scope_q(user, "enterprise__union__path", roles=SUBTREE_ROLES)
-                | Q(responsible_cadre=user)
-                | Q(
-                    Exists(
-                        DriveEnterprise.cadres.through.objects.filter(
-                            driveenterprise_id=OuterRef("pk"), user=user
-                        )
-                    )
-                )
+        if not user.is_authenticated:
+            return self.none()
+        scope = get_scope(user, SUBTREE_ROLES)
+        if scope.everything:
+            return self.all()
+        paired = DriveEnterprise.cadres.through.objects.filter(user=user).values("driveenterprise_id")
+        visible = Q(responsible_cadre=user) | Q(InSubquery(F("pk"), paired))
+        if scope.subtree_paths or scope.own_paths:  # (an empty subquery would compile to "IN NULL")
+            organisations = Organisation.objects.filter(scope_q(user, "path", roles=SUBTREE_ROLES))
+            ids = organisations.order_by().values("pk")
+            # A UNION of two foreign-key lookups, not an OR, which would filter every enterprise.
+            in_scope = (
+                Enterprise.objects.filter(township_id__in=ids)
+                .order_by()
+                .values("pk")
+                .union(Enterprise.objects.filter(union_id__in=ids).order_by().values("pk"))
             )
-            if user.is_authenticated
-            else self.none()
-        )
+            visible |= Q(InSubquery(F("enterprise_id"), in_scope))
+        return self.filter(visible)
 
 
 class DriveEnterprise(models.Model):
@@ -147,23 +170,6 @@ class Visit(models.Model):
         return f"{self.visited_on} {self.drive_enterprise}"
 
 
-class InSubquery(Func):
-    """``column IN (subquery)``, written ``column = ANY(ARRAY(subquery))`` on PostgreSQL.
-
-    OR-ed with the subtree's path prefix, a plain ``IN (subquery)`` becomes a filter PostgreSQL checks on
-    every household; the array form is computed once and can be looked up in an index, so the two sides
-    of the OR stay two index scans (a bitmap OR)."""
-
-    arg_joiner = " IN "
-    template = "(%(expressions)s)"
-    output_field = models.BooleanField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler, connection, arg_joiner=" = ANY(ARRAY", template="(%(expressions)s))", **extra_context
-        )
-
-
 # The fields a person enters for a household (form, admin, import); the rest is derived or workflow.
 HOUSEHOLD_INPUT_FIELDS = (
     "worker_name",
@@ -177,6 +183,28 @@ HOUSEHOLD_INPUT_FIELDS = (
 )
 
 
+_PAIRED_ATTR = "_assistance_paired_enterprises"
+
+
+def paired_enterprise_ids(user) -> tuple[int, ...]:
+    """The enterprises ``user`` is paired with or responsible for as a cadre, fetched once per user object
+    (like the scope) by two index lookups; ``forget_pairings`` drops the cached value."""
+    if _PAIRED_ATTR not in user.__dict__:
+        responsible = DriveEnterprise.objects.filter(responsible_cadre=user).values_list("enterprise_id")
+        paired = DriveEnterprise.objects.filter(
+            InSubquery(
+                F("pk"), DriveEnterprise.cadres.through.objects.filter(user=user).values("driveenterprise_id")
+            )
+        ).values_list("enterprise_id")
+        rows = responsible.order_by().union(paired.order_by())
+        user.__dict__[_PAIRED_ATTR] = tuple(sorted(pk for (pk,) in rows))
+    return user.__dict__[_PAIRED_ATTR]
+
+
+def forget_pairings(user) -> None:
+    user.__dict__.pop(_PAIRED_ATTR, None)
+
+
 class HouseholdQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff: their subtree. Cadres: the households of the enterprises they are paired with."""
@@ -188,12 +216,12 @@ class HouseholdQuerySet(models.QuerySet):
         if get_scope(user, SUBTREE_ROLES).everything:
             # Q() | Q(x) is Q(x) in Django: OR-ing "everything" with the pairings would keep only those.
             return self.all()
-        paired = (
-            DriveEnterprise.objects.filter(Q(cadres=user) | Q(responsible_cadre=user))
-            .order_by()
-            .values("enterprise_id")
-        )
-        visible = scope_q(user, "org_path", roles=SUBTREE_ROLES) | Q(InSubquery(F("enterprise_id"), paired))
+        visible = scope_q(user, "org_path", roles=SUBTREE_ROLES)
+        paired = paired_enterprise_ids(user)
+        if paired:
+            # Only when there are pairings: an OR, even with an empty side, keeps PostgreSQL from
+            # walking the subtree's newest-first index (household_scope_recent) and stopping at a page.
+            visible |= Q(enterprise_id__in=paired)
         return self.filter(visible)
 
 
@@ -259,11 +287,18 @@ class Household(models.Model):
         indexes = [
             models.Index(fields=["organisation", "state"], name="household_org_state"),
             models.Index(fields=["enterprise", "state"], name="household_enterprise_state"),
-            # Staff lists: the subtree by path prefix, the state filter, the newest first.
+            # Staff lists: the subtree by path prefix, the newest first; the page's keys are read from
+            # the index alone (pagination.page_by_key), without visiting the rows.
             models.Index(
-                fields=["org_path", "state", "-created_at"],
-                name="household_scope_state",
-                opclasses=["varchar_pattern_ops", "varchar_ops", "timestamptz_ops"],
+                fields=["org_path", "-created_at", "-id"],
+                name="household_scope_recent",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops", "int8_ops"],
+            ),
+            # The same with the state filter.
+            models.Index(
+                fields=["org_path", "state", "-created_at", "-id"],
+                name="household_scope_state_recent",
+                opclasses=["varchar_pattern_ops", "varchar_ops", "timestamptz_ops", "int8_ops"],
             ),
             # The default ordering, for lists that span the province (superusers, province staff).
             models.Index(fields=["-created_at", "-id"], name="household_recent"),
@@ -399,3 +434,4 @@ class YearlyReview(models.Model):
 
     def __str__(self):
         return f"{self.household} {self.year}"
+

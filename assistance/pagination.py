@@ -4,6 +4,11 @@
 the cap a person refines the filter rather than pages on, so the count is taken over at most
 ``cap + 1`` rows (``SELECT COUNT(*) FROM (SELECT … LIMIT cap + 1)``, which stops early on an index) and
 shown as "10,000+"; the pages stop at the cap.
+
+``page_by_key`` pages in two steps: the page's primary keys first, then those rows with their relations.
+The first step reads only the filter and ordering columns, which an index can hold (an index-only scan
+of the subtree's range on ``household_scope_recent``); read whole, with the joins, the planner prefers
+walking the newest-first index of every household and discarding those of other subtrees.
 """
 
 from functools import cached_property
@@ -37,3 +42,13 @@ class CappedCountPaginator(Paginator):
     def num_pages(self) -> int:
         pages = super().num_pages
         return AtLeast(pages) if self.is_capped else pages
+
+
+def page_by_key(rows, ordering: tuple[str, ...], per_page: int, number, paginator_class=CappedCountPaginator):
+    """The ``number``-th page of ``rows`` in ``ordering`` (ending in a unique column), counted and
+    ordered on the primary keys alone; its object_list holds the rows as ``rows`` selects them."""
+    keys = rows.order_by(*ordering).values_list("pk", flat=True)
+    page = paginator_class(keys, per_page).get_page(number)
+    found = rows.order_by().in_bulk(list(page.object_list))
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
+    return page
