@@ -10,13 +10,14 @@ class AssistanceConfig(AppConfig):
         from unionportal import demo, periodic
         from unionportal.reports.registry import register_report_section, register_todo_provider
 
-        from . import reminders
+        from . import reminders, rollups
         from .reports import report_section
         from .todos import assistance_todos
 
         periodic.register("assistance.verification_reminders")(reminders.verification_reminders)
         periodic.register("assistance.plan_follow_up_reminders")(reminders.plan_follow_up_reminders)
         periodic.register("assistance.yearly_reviews")(reminders.yearly_reviews)
+        periodic.register("assistance.report_rollups")(rollups.refresh_if_stale)
         register_todo_provider("assistance.todos", assistance_todos)
         register_report_section("assistance.report", report_section)
 

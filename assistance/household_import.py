@@ -49,7 +49,7 @@ from unionportal.orgs.models import Enterprise
 from unionportal.uploads import limits
 from unionportal.uploads.spreadsheets import SpreadsheetError, sniff_table
 
-from . import services
+from . import rollups, services
 from .enums import Category, Gender, Health, HouseholdState, Relation, Schooling
 from .enums import JobStatus as WorkStatus
 from .models import DriveEnterprise, Household, HouseholdMember, Threshold
@@ -1119,4 +1119,7 @@ def _run_import(job: ImportJob) -> str:
             _fail(job, _("导入时发生系统错误，未导入任何数据。请稍后重试或联系管理员。"))
             return "failed"
     cache.set(imports._progress_key(job.pk), total, timeout=6 * 3600)
+    # Imported households are filed later (they start "applied"), but a report read now should not
+    # wait for the periodic rebuild to show whatever the import changed.
+    rollups.rollup_refresh()
     return "done"

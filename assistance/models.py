@@ -435,3 +435,45 @@ class YearlyReview(models.Model):
     def __str__(self):
         return f"{self.household} {self.year}"
 
+
+class HouseholdRollup(models.Model):
+    """Households after filing counted per organisation, category, state and capacity-cutting flag, so
+    that the level reports read a few thousand summed rows instead of aggregating every household.
+    Rebuilt whole by ``rollups.rollup_refresh`` (periodically and after an import)."""
+
+    org_path = models.CharField(max_length=255)
+    category = models.CharField(max_length=10, choices=Category.choices)
+    state = models.CharField(max_length=12, choices=HouseholdState.choices)
+    capacity_cutting = models.BooleanField()
+    households = models.PositiveIntegerField()
+    helped = models.PositiveIntegerField()  # of those, with at least one measure
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["org_path"], name="household_rollup_path", opclasses=["varchar_pattern_ops"])
+        ]
+
+    def __str__(self):
+        return f"{self.org_path} {self.category} {self.state}: {self.households}"
+
+
+class MeasureRollup(models.Model):
+    """Measures counted and summed per organisation (of the household), type, fund source and
+    capacity-cutting flag; rebuilt with ``HouseholdRollup``."""
+
+    org_path = models.CharField(max_length=255)
+    type = models.CharField(max_length=12, choices=MeasureType.choices)
+    fund_source = models.CharField(max_length=12, choices=FundSource.choices)
+    capacity_cutting = models.BooleanField()
+    measures = models.PositiveIntegerField()
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["org_path"], name="measure_rollup_path", opclasses=["varchar_pattern_ops"])
+        ]
+
+    def __str__(self):
+        return f"{self.org_path} {self.type} {self.fund_source}: {self.measures}"

@@ -29,7 +29,7 @@ from unionportal.orgs.scoping import get_scope, has_role, scope_q
 from unionportal.reports.registry import ReportSection
 
 from .enums import Category, FundSource, HouseholdState, MeasureType
-from .models import DriveEnterprise, Household, Measure
+from .models import DriveEnterprise, Household, HouseholdRollup, Measure, MeasureRollup
 
 # The states a report counts: in the file (filed, assisted) and closed after filing (escaped, exited).
 REPORT_STATES = (
@@ -48,6 +48,8 @@ HOUSEHOLD_PATH = "org_path"
 MEASURE_PATH = "household__org_path"
 # A drive enterprise answers to its own union, else to the township it sits in (as its households do).
 DRIVE_PATH = "responsible_path"
+# The rollups (rollups.py) keep the households' and measures' figures per organisation path.
+ROLLUP_PATH = "org_path"
 
 
 @dataclass
@@ -206,25 +208,47 @@ def _drives(user, current, capacity):
     return rows
 
 
-def household_counts(user, current, roots, *, capacity=False):
-    """(key, category, state, households, helped) for each group: one query."""
-    helped = Exists(Measure.objects.filter(household=OuterRef("pk")))
+def household_counts(user, current, roots, *, capacity=False, live=False):
+    """(key, category, state, households, helped) for each group: one query, on the rollup unless
+    ``live`` (then on the households themselves)."""
+    if live:
+        helped = Exists(Measure.objects.filter(household=OuterRef("pk")))
+        return (
+            _households(user, current, capacity)
+            .annotate(key=_row_key(current, roots, HOUSEHOLD_PATH), has_measure=helped)
+            .values("key", "category", "state")
+            .annotate(n=Count("pk"), helped=Count("pk", filter=Q(has_measure=True)))
+            .order_by()
+        )
+    rows = HouseholdRollup.objects.filter(_within(user, current, ROLLUP_PATH))
+    if capacity:
+        rows = rows.filter(capacity_cutting=True)
     return (
-        _households(user, current, capacity)
-        .annotate(key=_row_key(current, roots, HOUSEHOLD_PATH), has_measure=helped)
+        rows.annotate(key=_row_key(current, roots, ROLLUP_PATH))
         .values("key", "category", "state")
-        .annotate(n=Count("pk"), helped=Count("pk", filter=Q(has_measure=True)))
+        .annotate(n=Sum("households"), helped=Sum("helped"))
         .order_by()
     )
 
 
-def measure_sums(user, current, roots, *, capacity=False):
-    """(key, type, fund source, measures, amount) for each group: one query."""
+def measure_sums(user, current, roots, *, capacity=False, live=False):
+    """(key, type, fund source, measures, amount) for each group: one query, on the rollup unless
+    ``live``."""
+    if live:
+        return (
+            _measures(user, current, capacity)
+            .annotate(key=_row_key(current, roots, MEASURE_PATH))
+            .values("key", "type", "fund_source")
+            .annotate(n=Count("pk"), amount=Sum("amount"))
+            .order_by()
+        )
+    rows = MeasureRollup.objects.filter(_within(user, current, ROLLUP_PATH))
+    if capacity:
+        rows = rows.filter(capacity_cutting=True)
     return (
-        _measures(user, current, capacity)
-        .annotate(key=_row_key(current, roots, MEASURE_PATH))
+        rows.annotate(key=_row_key(current, roots, ROLLUP_PATH))
         .values("key", "type", "fund_source")
-        .annotate(n=Count("pk"), amount=Sum("amount"))
+        .annotate(n=Sum("measures"), amount=Sum("amount"))
         .order_by()
     )
 
@@ -255,11 +279,12 @@ def _row_organisations(current, roots) -> list[Organisation]:
     )
 
 
-def level_report(user, org_pk=None, *, capacity: bool = False) -> LevelReport:
+def level_report(user, org_pk=None, *, capacity: bool = False, live: bool = False) -> LevelReport:
     """The report for ``user`` at one level of their subtree (see ``report_scope``; Http404 outside it).
 
     A constant number of queries: the user's scope, the organisation, its ancestors, its children, and
-    the four aggregates above.
+    the four aggregates above. Households and measures come from the rollups (as of their last refresh)
+    unless ``live``.
     """
     current, roots = report_scope(user, org_pk)
     trail = _trail(user, current, roots)
@@ -282,7 +307,7 @@ def level_report(user, org_pk=None, *, capacity: bool = False) -> LevelReport:
 
     total = ReportRow(key="", label=_("合计"))
     if current is not None or roots:
-        for g in household_counts(user, current, roots, capacity=capacity):
+        for g in household_counts(user, current, roots, capacity=capacity, live=live):
             for target in (row_for(g["key"]), total):
                 target.helped += g["helped"]
                 state = g["state"]
@@ -295,7 +320,7 @@ def level_report(user, org_pk=None, *, capacity: bool = False) -> LevelReport:
                 elif state == HouseholdState.EXITED:
                     target.exited += g["n"]
         crosstab: dict[tuple[str, str], Money] = defaultdict(Money)
-        for g in measure_sums(user, current, roots, capacity=capacity):
+        for g in measure_sums(user, current, roots, capacity=capacity, live=live):
             for target in (row_for(g["key"]), total):
                 target.by_type[g["type"]].add(g["n"], g["amount"])
                 target.by_fund[g["fund_source"]].add(g["n"], g["amount"])
