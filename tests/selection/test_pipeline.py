@@ -288,3 +288,16 @@ def test_the_sweep_tells_objectors_the_task_missed(mailoutbox):
     assert [m.to for m in mailoutbox] == [["objector@example.org"]]
     assert "异议成立" in mailoutbox[0].body
     assert services.objections_tell_sweep(now=timezone.now() + timedelta(minutes=3)) == 0
+
+
+def test_region_is_the_city_as_a_place_or_provincial_for_units_under_the_province():
+    from tests.factories import make_org
+
+    province = make_org(name="湖北省总工会")
+    city = make_org(province, name="襄阳市总工会")
+    county = make_org(city, name="宜城市总工会")
+    union = make_org(county, level=5, name="某企业工会")
+    direct = make_org(province, level=5, name="省直某单位工会")
+    assert services.region_of(union) == "襄阳市"
+    assert services.region_of(city) == "襄阳市"
+    assert services.region_of(direct) == "省直"

@@ -68,7 +68,8 @@ def region_of(organisation: Organisation) -> str:
     chain = [*ancestors_of(organisation), organisation]
     for org in chain:
         if org.level == Level.CITY:
-            return org.name
+            # The public shows the place (襄阳市), not the union's name (襄阳市总工会).
+            return org.name.removesuffix("总工会").removesuffix("工会") or org.name
     return _("省直")
 
 
