@@ -59,7 +59,8 @@ DEEDS = [
 
 
 def _rows(count: int, rng: random.Random):
-    regions = [o["name"] for o in ORGANISATIONS if o["level"] == Level.CITY]
+    # The place, as selection.services.region_of writes it (襄阳市, not 襄阳市总工会).
+    regions = [o["name"].removesuffix("总工会") for o in ORGANISATIONS if o["level"] == Level.CITY]
     weights = [a[2] for a in AWARDS]
     tags = list(Tag.values)
     tz = timezone.get_current_timezone()
@@ -125,3 +126,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"bench honourees: {len(missing):,} added, {bench.count():,} there (asked for {count:,})."
         )
+        first = bench.order_by("pk").values_list("pk", flat=True).first()
+        if first is not None:
+            # Read by bin/bench to fill the honouree page's path.
+            self.stdout.write(f"bench honouree_pk={first}")
