@@ -212,3 +212,14 @@ class NominationFilterForm(forms.Form):
     def __init__(self, *args, programmes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].choices = [("", _("全部项目"))] + [(str(p.pk), str(p)) for p in programmes]
+
+
+class PrintRevealForm(forms.Form):
+    """Why the full ID number and phone are printed (the reveal is logged with this reason)."""
+
+    reason = forms.CharField(
+        label=_("打印完整信息的理由"),
+        max_length=200,
+        help_text=_("正式报送的推荐审批表需填写完整身份证号和电话；查看将被记录（查看人、时间、理由）。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -98,3 +98,7 @@ class Nomination(models.Model):
 
     def __str__(self):
         return str(self.candidacy)
+
+    def audit_org_path(self) -> str:
+        """Audit events about the details (a revealed phone) are scoped like the candidacy."""
+        return self.candidacy.organisation.path

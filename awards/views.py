@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from unionportal.accounts.validators import mask_id_number, mask_mobile
+from unionportal.audit.services import reveal
 from unionportal.audit.transitions import TransitionError
 from unionportal.selection import services as selection
 from unionportal.selection.enums import Flag, State
@@ -25,7 +26,8 @@ from unionportal.selection.selectors import history, reviewers_of
 from unionportal.selection.workflows import WORKFLOW_NAME
 
 from . import selectors
-from .forms import NominationFilterForm, NominationForm, add_service_errors
+from .forms import NominationFilterForm, NominationForm, PrintRevealForm, add_service_errors
+from .models import Nomination
 from .services import DETAIL_FIELDS, nomination_save, submitting_organisations
 
 PAGE_SIZE = 20
@@ -277,21 +279,41 @@ def nomination_delete(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def nomination_print(request, pk):
+    """The A4 recommendation form, personal data masked. The form that goes on paper needs the full ID
+    number and phone: posting a reason reveals them for this print, a logged action."""
     candidacy = selectors.access_nomination(request.user, pk)
     nomination = selectors.nomination_of(candidacy)
     details = _detail_rows(candidacy, nomination)
+    id_number = mask_id_number(candidacy.id_number) if candidacy.id_number else ""
+    form = PrintRevealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        try:
+            if candidacy.id_number:
+                id_number = reveal(actor=request.user, obj=candidacy, field="id_number", reason=reason)
+            if nomination is not None and nomination.phone:
+                phone = reveal(actor=request.user, obj=nomination, field="phone", reason=reason)
+                label = Nomination._meta.get_field("phone").verbose_name
+                details = [(name, phone if name == label else value) for name, value in details]
+        except ValidationError as error:
+            form.add_error("reason", error)
+        else:
+            form = None
     return render(
         request,
         "awards/nomination_print.html",
         {
             "candidacy": candidacy,
             "nomination": nomination,
-            "masked_id_number": mask_id_number(candidacy.id_number) if candidacy.id_number else "",
+            "masked_id_number": id_number,
             "details": details,
             "detail_pairs": [details[i : i + 2] for i in range(0, len(details), 2)],
             "flag_labels": _flag_labels(candidacy),
             "opinions": [candidacy.organisation, *reviewers_of(candidacy)],
             "back_url": reverse("awards:detail", args=[candidacy.pk]),
+            "reveal_form": form,
         },
+        status=400 if form is not None and form.errors else 200,
     )

@@ -355,6 +355,31 @@ def test_print_page_renders_the_a4_form_with_a_signature_cell_per_level(sub, w):
     assert "扎根一线二十年。" in html
 
 
+def test_printing_the_full_id_and_phone_needs_a_reason_and_is_logged(sub, w):
+    from awards.models import Nomination
+    from unionportal.audit.models import AuditEvent
+    from unionportal.audit.services import REVEAL_ACTION
+
+    c = nominate(w, 1)
+    Nomination.objects.filter(candidacy=c).update(phone="13800001234")
+    url = reverse("awards:print", args=[c.pk])
+    refused = sub.post(url, {"reason": "打印"})
+    assert refused.status_code == 400
+    assert refused.context["reveal_form"].errors["reason"] == ["请说明查看完整信息的理由（至少 4 个字）。"]
+    assert c.id_number not in refused.content.decode() and "13800001234" not in refused.content.decode()
+    assert not AuditEvent.objects.filter(action=REVEAL_ACTION).exists()
+
+    shown = sub.post(url, {"reason": "正式报送省总工会"})
+    html = shown.content.decode()
+    assert shown.status_code == 200
+    assert c.id_number in html and "13800001234" in html
+    events = AuditEvent.objects.filter(action=REVEAL_ACTION).order_by("id")
+    assert [(e.changes["field"], e.comment, e.org_path) for e in events] == [
+        ("id_number", "正式报送省总工会", c.organisation.path),
+        ("phone", "正式报送省总工会", c.organisation.path),
+    ]
+
+
 def test_print_css_sets_a4_page_size():
     from pathlib import Path
 
