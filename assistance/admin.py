@@ -15,7 +15,8 @@ from unionportal.orgs.admin_scoping import ScopedAdmin
 from . import services
 from .enums import ACTIVE_STATES, Cause
 from .models import HOUSEHOLD_INPUT_FIELDS, Household, HouseholdMember, Measure, PlanItem, YearlyReview
-from .pagination import CappedCountPaginator
+from .pagination import CappedCountPaginator, per_organisation
+from .selectors import household_list_groups
 
 # The fields an admin may change; everything derived (category, per-capita income) or moved by the
 # workflow (state, dates) is read-only here.
@@ -186,6 +187,15 @@ class HouseholdAdmin(ScopedAdmin):
 
     def scope(self, request, queryset):
         return queryset.visible_to(request.user)
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # In the default order (newest first), a county's pages are read organisation by organisation as
+        # on the portal list; sorted by a column, the page comes from the whole range as before.
+        groups = household_list_groups(request.user)
+        ordering = tuple(queryset.query.order_by)
+        if groups is not None and ordering == tuple(Household._meta.ordering):
+            queryset = per_organisation(queryset, groups, ordering) or queryset
+        return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
 
     @admin.display(description=_("身份证号"))
     def masked_id_number(self, obj):

@@ -5,13 +5,33 @@ from django.shortcuts import get_object_or_404
 
 from unionportal.orgs.enums import SUBTREE_ROLES, Level, OrgKind
 from unionportal.orgs.models import Enterprise, Organisation
-from unionportal.orgs.scoping import scope_q
+from unionportal.orgs.scoping import get_scope, scope_q
 
-from .models import DriveEnterprise, Household, InSubquery, Threshold, Visit
+from .models import DriveEnterprise, Household, InSubquery, Threshold, Visit, paired_enterprise_ids
+
+# Subtrees rooted this deep (a county: province → city → county) or deeper are listed organisation by
+# organisation (pagination.NewestPerGroup): a few dozen to a few hundred organisations, each one index
+# descent per page. A city or the province holds thousands of organisations but also a large share of all
+# households, so walking the newest-first index and skipping other subtrees' rows finds a page sooner.
+PER_ORGANISATION_FROM_DEPTH = 3
 
 
 def households_for(user):
     return Household.objects.visible_to(user)
+
+
+def household_list_groups(user):
+    """The organisations whose households make up ``user``'s list, when the list is best read
+    organisation by organisation (see PER_ORGANISATION_FROM_DEPTH), else None.
+
+    None too for everyone who sees the whole tree, and for cadres: their paired enterprises' households
+    lie outside any subtree (and are few: the list is bounded by the pairings, not the data size)."""
+    scope = get_scope(user, SUBTREE_ROLES)
+    if not user.is_authenticated or scope.everything or paired_enterprise_ids(user):
+        return None
+    if any(len(path) // Organisation.steplen < PER_ORGANISATION_FROM_DEPTH for path in scope.subtree_paths):
+        return None
+    return Organisation.objects.filter(scope_q(user, "path", roles=SUBTREE_ROLES))
 
 
 def access_household(user, pk, *, for_update: bool = False) -> Household:
