@@ -120,7 +120,7 @@ def test_no_public_page_shows_an_id_number_a_phone_or_a_birth_date(client, site)
         assert "19850315" not in html and "1985-03-15" not in html and "1985年3月15日" not in html, path
 
 
-def test_a_lodged_objection_gets_a_receipt_and_its_evidence_is_filed_under_the_candidates_union(client, site):
+def test_a_lodged_objection_gets_a_receipt_and_its_evidence_is_filed_above_the_candidates_union(client, site):
     data = form_data(client, site, evidence_image=photo("evidence.jpg"))
     response = client.post(f"/notices/{site.notice.pk}/", data, REMOTE_ADDR="10.1.2.3")
     assert response.status_code == 200
@@ -131,7 +131,10 @@ def test_a_lodged_objection_gets_a_receipt_and_its_evidence_is_filed_under_the_c
     assert objection.candidacy == site.noticed[0]
     assert objection.client_ip == "10.1.2.3"
     assert objection.evidence.kind == StoredFile.Kind.IMAGE
-    assert objection.evidence.organisation == site.noticed[0].organisation
+    # Above the candidate's union: its staff up the tree open it, the union objected to does not.
+    assert objection.evidence.organisation == site.noticed[0].organisation.parent_organisation()
+    submitter = site.noticed[0].created_by
+    assert not StoredFile.objects.visible_to(submitter).filter(pk=objection.evidence.pk).exists()
     assert objection.evidence.is_public is False
 
 

@@ -301,3 +301,19 @@ def test_region_is_the_city_as_a_place_or_provincial_for_units_under_the_provinc
     assert services.region_of(union) == "襄阳市"
     assert services.region_of(city) == "襄阳市"
     assert services.region_of(direct) == "省直"
+
+
+def test_objections_are_hidden_from_the_candidates_own_union():
+    from tests.factories import Role, make_user
+    from unionportal.selection.models import Objection
+
+    w = world()
+    objection = _noticed_objection(w, "13800001111")
+    own_admin = make_user("own_admin", org=w.tree["grassroots_a"], role=Role.ORG_ADMIN)
+    own_staff = make_user("own_staff", org=w.tree["grassroots_a"], role=Role.STAFF)
+    assert list(Objection.objects.visible_to(w.county_a)) == [objection]
+    assert list(Objection.objects.visible_to(w.province)) == [objection]
+    assert not Objection.objects.visible_to(own_admin).exists()
+    assert not Objection.objects.visible_to(own_staff).exists()
+    assert not Objection.objects.visible_to(w.submitter_a).exists()
+    assert not Objection.objects.visible_to(w.county_b).exists()

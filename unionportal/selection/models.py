@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from unionportal.campaigns.models import Campaign
-from unionportal.orgs.enums import Level
+from unionportal.orgs.enums import Level, Role
 from unionportal.orgs.models import Organisation
-from unionportal.orgs.scoping import scope_q
+from unionportal.orgs.scoping import get_scope, scope_q
 
 from .enums import (
     PERSON_FREEING_STATES,
@@ -334,7 +334,15 @@ class Notice(models.Model):
 
 class ObjectionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(scope_q(user, "candidacy__organisation__path"))
+        """Staff of the unions above the candidate's see an objection; the candidate's own union does not
+        (an objection names the objector and their contact, who must not be exposed to those objected to)."""
+        scope = get_scope(user, [Role.STAFF])
+        if scope.everything:
+            return self.all()
+        q = Q(pk__in=[])
+        for path in scope.subtree_paths:
+            q |= Q(candidacy__organisation__path__startswith=path) & ~Q(candidacy__organisation__path=path)
+        return self.filter(q)
 
     def open(self):
         return self.filter(state=ObjectionState.OPEN)

@@ -120,12 +120,13 @@ def _lodge(request, notice: Notice, form: ObjectionForm, today) -> Objection | N
         with transaction.atomic():
             evidence = None
             if form.evidence:
-                # Filed under the candidate's union, so staff up its tree can open it.
+                # Filed under the union above the candidate's: staff up the tree can open it, the
+                # candidate's own union cannot (the objector is protected).
                 evidence = upload_store(
                     file=form.evidence,
                     kind=form.evidence_kind,
                     actor=request.user,
-                    organisation=candidacy.organisation,
+                    organisation=candidacy.organisation.parent_organisation() or candidacy.organisation,
                 )
             return services.objection_lodge(
                 notice=notice,
