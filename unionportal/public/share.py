@@ -18,7 +18,7 @@ DARK = (40, 40, 40)
 
 
 def font_path() -> str | None:
-    for candidate in (getattr(settings, "SHARE_IMAGE_FONT", ""), DEFAULT_FONT):
+    for candidate in (settings.SHARE_IMAGE_FONT, DEFAULT_FONT):
         if candidate and Path(candidate).is_file():
             return candidate
     return None

@@ -37,7 +37,7 @@ def _objection_rate(group, request) -> str:
 
 
 def _lookup_rate(group, request) -> str:
-    return getattr(settings, "RECEIPT_LOOKUP_RATE", "30/h")
+    return settings.RECEIPT_LOOKUP_RATE
 
 
 def notice_entries(notice: Notice) -> list[tuple[int, PublicEntry]]:
