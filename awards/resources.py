@@ -21,7 +21,7 @@ from unionportal.selection.enums import PERSON_FREEING_STATES, Flag, NomineeKind
 from unionportal.selection.models import Candidacy, Programme
 
 from .models import Education, Gender, PoliticalStatus
-from .services import nomination_problems, nomination_save, submitting_organisations
+from .services import INDIVIDUAL_FIELDS, nomination_problems, nomination_save, submitting_organisations
 
 PROGRAMME_COLUMN = "评选项目代码"
 ORG_COLUMN = "推荐单位代码"
@@ -240,16 +240,9 @@ class NominationImportResource(ScopedResource):
         }
         details = {
             name: getattr(instance, name) or ("" if name != "birth_date" else None)
-            for name in (
-                "gender",
-                "ethnicity",
-                "birth_date",
-                "political_status",
-                "education",
-                "job_title",
-                "position",
-                "phone",
-            )
+            # Every individual detail but the employer (the sheet names the unit in words).
+            for name in INDIVIDUAL_FIELDS
+            if name != "employer"
         }
         for key, message in nomination_problems(programme=programme, fields=fields, details=details).items():
             if key not in errors:

@@ -1,12 +1,16 @@
 """One headless Chromium per test session (Debian's package), driven by Playwright's sync API."""
 
+import io
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from tests.conftest import skip_unless_ci
+from tests.factories import PASSWORD
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
 CHROMIUM_FLAGS = [
@@ -81,4 +85,23 @@ def artifacts() -> Path:
 def shot(page, artifacts: Path, name: str) -> Path:
     path = artifacts / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page, base: str, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the form as ``username`` (any earlier session dropped) and land on /home/."""
+    page.context.clear_cookies()
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(r".*/home/$"))
+
+
+def jpeg_file(tmp_path: Path, name: str = "photo.jpg", size=(640, 480), colour=(180, 40, 40)) -> Path:
+    """A real JPEG on disk for a file input."""
+    path = tmp_path / name
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "JPEG")
+    path.write_bytes(buffer.getvalue())
     return path

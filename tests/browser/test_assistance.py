@@ -1,34 +1,15 @@
 """Issue path of the assistance ledger as people walk it: a cadre on a phone logs a visit, files a household
 and adds a measure; the county sees it; another county and another grassroots union see nothing."""
 
-import io
 import re
 
 import pytest
-from PIL import Image
 
 from assistance.models import Household
 from tests.assistance.factories import id_number, ledger
-from tests.browser.conftest import shot
-from tests.factories import PASSWORD
+from tests.browser.conftest import jpeg_file, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, base, username):
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(re.compile(r".*/home/$"))
-
-
-def jpeg(tmp_path):
-    path = tmp_path / "visit.jpg"
-    buffer = io.BytesIO()
-    Image.new("RGB", (640, 480), (180, 40, 40)).save(buffer, "JPEG")
-    path.write_bytes(buffer.getvalue())
-    return path
 
 
 def test_cadre_on_a_phone_then_county_sees_it_and_others_do_not(
@@ -44,7 +25,7 @@ def test_cadre_on_a_phone_then_county_sees_it_and_others_do_not(
     cadre.select_option("#id_drive_enterprise", label="宜城水晶厂（去产能）")
     cadre.fill("#id_households_met", "3")
     cadre.fill("#id_findings", "走访分流职工3户，1户配偶重病。")
-    cadre.set_input_files("#id_photos", str(jpeg(tmp_path)))
+    cadre.set_input_files("#id_photos", str(jpeg_file(tmp_path, "visit.jpg")))
     shot(cadre, artifacts, "assistance-visit-form")
     cadre.click("#visit-form [type=submit]")
     cadre.wait_for_url(re.compile(r".*/assistance/visits/\d+/$"))

@@ -1,36 +1,17 @@
 """A grassroots submitter fills the individual nomination form with a photo and submits it; the record
 shows the state and history; the form works at phone width; the A4 recommendation form renders."""
 
-import io
 import re
 
 import pytest
-from PIL import Image
 
-from tests.browser.conftest import shot
-from tests.factories import PASSWORD
+from tests.browser.conftest import jpeg_file, shot, sign_in
 from tests.selection.factories import id_number, world
 from unionportal.selection.enums import State
 from unionportal.selection.models import Candidacy
 from unionportal.selection.services import characters
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, base, username):
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(re.compile(r".*/home/$"))
-
-
-def jpeg(tmp_path):
-    path = tmp_path / "portrait.jpg"
-    buffer = io.BytesIO()
-    Image.new("RGB", (300, 400), (170, 40, 40)).save(buffer, "JPEG")
-    path.write_bytes(buffer.getvalue())
-    return path
 
 
 def test_submitter_fills_the_individual_form_with_a_photo_and_submits(
@@ -61,7 +42,7 @@ def test_submitter_fills_the_individual_form_with_a_photo_and_submits(
         == f"已输入 {characters(summary)} 字 / 上限 500 字"
     )
     page.check("input[name=tags][value=innovation]")
-    page.set_input_files("#id_photo", str(jpeg(tmp_path)))
+    page.set_input_files("#id_photo", str(jpeg_file(tmp_path, "portrait.jpg", (300, 400), (170, 40, 40))))
     for code in ("safety", "arrears", "environment", "union"):
         page.check(f"#id_declare_{code}")
     page.check("#id_consent")

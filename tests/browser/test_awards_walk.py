@@ -6,7 +6,6 @@ dismisses it → the notice period ends → the province publishes → the honou
 Then no page of the public site shows an ID number or a phone number.
 """
 
-import io
 import re
 from datetime import timedelta
 
@@ -15,10 +14,9 @@ from captcha.models import CaptchaStore
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
-from PIL import Image
 
 from awards.models import Nomination
-from tests.browser.conftest import shot
+from tests.browser.conftest import jpeg_file, shot, sign_in
 from unionportal.public.models import PublicEntry
 from unionportal.selection.enums import ObjectionState, State
 from unionportal.selection.models import Candidacy, Notice, Objection, Programme
@@ -30,23 +28,6 @@ TEAM = "焊接突击队（走查）"
 # An 18-character resident ID number, or a mainland mobile number, anywhere in a page's text.
 ID_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-
-
-def sign_in(page, base, username):
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(re.compile(r".*/home/$"))
-
-
-def portrait(tmp_path):
-    path = tmp_path / "team.jpg"
-    buffer = io.BytesIO()
-    Image.new("RGB", (400, 300), (40, 90, 160)).save(buffer, "JPEG")
-    path.write_bytes(buffer.getvalue())
-    return path
 
 
 def forward_from_queue(page, base, programme, candidacy, screenshot=None):
@@ -67,7 +48,7 @@ def test_a_team_nomination_walks_from_grassroots_to_the_public_honouree_page(
     programme = Programme.objects.get(campaign__year=2026, code="team")
 
     # grassroots: a new team nomination with a photo, then submit.
-    sign_in(page, base, "grassroots")
+    sign_in(page, base, "grassroots", DEMO_PASSWORD)
     page.goto(base + "/awards/")
     page.click("#new-team")
     page.wait_for_url(re.compile(r".*/awards/new/\d+/$"))
@@ -80,7 +61,7 @@ def test_a_team_nomination_walks_from_grassroots_to_the_public_honouree_page(
     page.fill("#id_summary", "十二人班组连续五年零事故，攻克食品罐体焊接难题。")
     page.fill("#id_deeds", "班组坚持技术革新，完成重点技改项目三项，年节约成本一百余万元。")
     page.check("input[name=tags][value=innovation]")
-    page.set_input_files("#id_photo", str(portrait(tmp_path)))
+    page.set_input_files("#id_photo", str(jpeg_file(tmp_path, "team.jpg", (400, 300), (40, 90, 160))))
     for box in page.locator("input[id^=id_declare_]").all():
         box.check()
     page.check("#id_consent")
@@ -93,17 +74,17 @@ def test_a_team_nomination_walks_from_grassroots_to_the_public_honouree_page(
     assert candidacy.state == State.REVIEW3
 
     # county (宜城市) and city (襄阳市) forward it from their queues.
-    sign_in(page, base, "county")
+    sign_in(page, base, "county", DEMO_PASSWORD)
     forward_from_queue(page, base, programme, candidacy, screenshot=(artifacts, "walk-review-queue"))
     candidacy.refresh_from_db()
     assert candidacy.state == State.REVIEW2
-    sign_in(page, base, "city")
+    sign_in(page, base, "city", DEMO_PASSWORD)
     forward_from_queue(page, base, programme, candidacy)
     candidacy.refresh_from_db()
     assert candidacy.state == State.REVIEW1
 
     # province: approve, then open the notice with the programme's defaults.
-    sign_in(page, base, "province")
+    sign_in(page, base, "province", DEMO_PASSWORD)
     page.goto(base + f"/selection/programmes/{programme.pk}/final/")
     page.check(f"#pick-{candidacy.pk}")
     page.click("#approve")
@@ -132,7 +113,7 @@ def test_a_team_nomination_walks_from_grassroots_to_the_public_honouree_page(
     assert page.inner_text("#receipt-no") == objection.receipt_no
 
     # province: investigate and dismiss.
-    sign_in(page, base, "province")
+    sign_in(page, base, "province", DEMO_PASSWORD)
     page.goto(base + f"/selection/objections/{objection.pk}/")
     page.check("input[name=outcome][value=dismissed]")
     page.fill("textarea[name=findings]", "经实地核实，班组人数与申报一致，异议不成立。")

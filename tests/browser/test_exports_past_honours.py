@@ -7,22 +7,12 @@ import re
 
 import pytest
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import shot, sign_in
 from tests.selection.factories import id_number, nominate, world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LABELS = ["推荐审核名单", "省级批准名单", "表彰名单", "全国五一劳动奖推荐名册", "既往荣誉（核查用）"]
-
-
-def login(page, live_server, user):
-    from tests.factories import PASSWORD
-
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + "/home/")
 
 
 def honours_csv() -> bytes:
@@ -40,7 +30,7 @@ def test_province_staff_export_the_review_list_and_import_past_honours(
 ):
     w = world()
     nominate(w, 1, submit=True)
-    login(page, live_server, w.province)
+    sign_in(page, live_server.url, w.province.username)
 
     page.goto(live_server.url + "/imports/")
     cards = page.locator("#import-resources").inner_text()
@@ -66,6 +56,6 @@ def test_province_staff_export_the_review_list_and_import_past_honours(
     assert page.locator("#confirm-form").count() == 0
     shot(page, artifacts, "past-honours-preview")
 
-    login(phone_page, live_server, w.province)
+    sign_in(phone_page, live_server.url, w.province.username)
     phone_page.goto(live_server.url + "/imports/")
     shot(phone_page, artifacts, "exports-index-phone")

@@ -1,27 +1,15 @@
 """Review up the tree in a browser: county staff forward from their queue; the province ranks, approves
 and opens the public notice."""
 
-import re
-
 import pytest
 
-from tests.browser.conftest import shot
-from tests.factories import PASSWORD
+from tests.browser.conftest import shot, sign_in
 from tests.selection.factories import nominate, world
 from unionportal.selection.enums import State
 from unionportal.selection.models import Candidacy, Notice
 from unionportal.selection.selectors import final_list
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, base, username):
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(re.compile(r".*/home/$"))
 
 
 def test_county_forwards_then_province_ranks_approves_and_opens_the_notice(
