@@ -477,3 +477,60 @@ class MeasureRollup(models.Model):
 
     def __str__(self):
         return f"{self.org_path} {self.type} {self.fund_source}: {self.measures}"
+
+
+class HouseholdLevelRollup(models.Model):
+    """``HouseholdRollup`` summed per city (depth 2) or per county (depth 3): the rows of the province and
+    the city reports, a few hundred instead of tens of thousands. ``key`` is the households' path cut to
+    ``depth`` levels (a shorter path stays whole: the records of the province or a city itself); the
+    category is kept only for the states the report splits by category (filed, assisted), blank else.
+    Rebuilt from ``HouseholdRollup`` with it."""
+
+    depth = models.PositiveSmallIntegerField()
+    key = models.CharField(max_length=255)
+    category = models.CharField(max_length=10, choices=Category.choices, blank=True)
+    state = models.CharField(max_length=12, choices=HouseholdState.choices)
+    capacity_cutting = models.BooleanField()
+    households = models.PositiveIntegerField()
+    helped = models.PositiveIntegerField()
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["depth", "key"],
+                name="household_level_key",
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.depth} {self.key} {self.category} {self.state}: {self.households}"
+
+
+class MeasureLevelRollup(models.Model):
+    """``MeasureRollup`` summed per city (depth 2) or per county (depth 3), only by what the report shows:
+    per row by type (``fund_source`` blank) and by fund source (``type`` blank), and type × fund source
+    over the whole level (both set; ``key`` is then the level's own path, cut to ``depth - 1`` levels).
+    Rebuilt with ``MeasureRollup``."""
+
+    depth = models.PositiveSmallIntegerField()
+    key = models.CharField(max_length=255)
+    type = models.CharField(max_length=12, choices=MeasureType.choices, blank=True)
+    fund_source = models.CharField(max_length=12, choices=FundSource.choices, blank=True)
+    capacity_cutting = models.BooleanField()
+    measures = models.PositiveIntegerField()
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["depth", "key"],
+                name="measure_level_key",
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.depth} {self.key} {self.type} {self.fund_source}: {self.measures}"

@@ -29,7 +29,15 @@ from unionportal.orgs.scoping import get_scope, has_role, scope_q
 from unionportal.reports.registry import ReportSection
 
 from .enums import Category, FundSource, HouseholdState, MeasureType
-from .models import DriveEnterprise, Household, HouseholdRollup, Measure, MeasureRollup
+from .models import (
+    DriveEnterprise,
+    Household,
+    HouseholdLevelRollup,
+    HouseholdRollup,
+    Measure,
+    MeasureLevelRollup,
+    MeasureRollup,
+)
 
 # The states a report counts: in the file (filed, assisted) and closed after filing (escaped, exited).
 REPORT_STATES = (
@@ -50,6 +58,8 @@ MEASURE_PATH = "household__org_path"
 DRIVE_PATH = "responsible_path"
 # The rollups (rollups.py) keep the households' and measures' figures per organisation path.
 ROLLUP_PATH = "org_path"
+# ... and per city (2) and county (3) path in the level rollups: the rows of the province and city reports.
+LEVEL_DEPTHS = (2, 3)
 
 
 @dataclass
@@ -208,6 +218,13 @@ def _drives(user, current, capacity):
     return rows
 
 
+def _level_depth(current) -> int | None:
+    """The depth of the level rollup that holds the rows of ``current``'s report, if there is one."""
+    if current is not None and current.depth + 1 in LEVEL_DEPTHS:
+        return current.depth + 1
+    return None
+
+
 def household_counts(user, current, roots, *, capacity=False, live=False):
     """(key, category, state, households, helped) for each group: one query, on the rollup unless
     ``live`` (then on the households themselves)."""
@@ -218,6 +235,16 @@ def household_counts(user, current, roots, *, capacity=False, live=False):
             .annotate(key=_row_key(current, roots, HOUSEHOLD_PATH), has_measure=helped)
             .values("key", "category", "state")
             .annotate(n=Count("pk"), helped=Count("pk", filter=Q(has_measure=True)))
+            .order_by()
+        )
+    depth = _level_depth(current)
+    if depth is not None:
+        rows = HouseholdLevelRollup.objects.filter(depth=depth, key__startswith=current.path)
+        if capacity:
+            rows = rows.filter(capacity_cutting=True)
+        return (
+            rows.values("key", "category", "state")
+            .annotate(n=Sum("households"), helped=Sum("helped"))
             .order_by()
         )
     rows = HouseholdRollup.objects.filter(_within(user, current, ROLLUP_PATH))
@@ -233,13 +260,24 @@ def household_counts(user, current, roots, *, capacity=False, live=False):
 
 def measure_sums(user, current, roots, *, capacity=False, live=False):
     """(key, type, fund source, measures, amount) for each group: one query, on the rollup unless
-    ``live``."""
+    ``live``. From the level rollup (``_level_depth``), a group has a blank fund source (a row's sum by
+    type), a blank type (a row's sum by fund source) or both (type × fund source over the level)."""
     if live:
         return (
             _measures(user, current, capacity)
             .annotate(key=_row_key(current, roots, MEASURE_PATH))
             .values("key", "type", "fund_source")
             .annotate(n=Count("pk"), amount=Sum("amount"))
+            .order_by()
+        )
+    depth = _level_depth(current)
+    if depth is not None:
+        rows = MeasureLevelRollup.objects.filter(depth=depth, key__startswith=current.path)
+        if capacity:
+            rows = rows.filter(capacity_cutting=True)
+        return (
+            rows.values("key", "type", "fund_source")
+            .annotate(n=Sum("measures"), amount=Sum("amount"))
             .order_by()
         )
     rows = MeasureRollup.objects.filter(_within(user, current, ROLLUP_PATH))
@@ -284,7 +322,8 @@ def level_report(user, org_pk=None, *, capacity: bool = False, live: bool = Fals
 
     A constant number of queries: the user's scope, the organisation, its ancestors, its children, and
     the four aggregates above. Households and measures come from the rollups (as of their last refresh)
-    unless ``live``.
+    unless ``live``: the level rollups for the province and city reports, the per-organisation ones below
+    and for users with several subtrees.
     """
     current, roots = report_scope(user, org_pk)
     trail = _trail(user, current, roots)
@@ -320,12 +359,19 @@ def level_report(user, org_pk=None, *, capacity: bool = False, live: bool = Fals
                 elif state == HouseholdState.EXITED:
                     target.exited += g["n"]
         crosstab: dict[tuple[str, str], Money] = defaultdict(Money)
+        split = not live and _level_depth(current) is not None
         for g in measure_sums(user, current, roots, capacity=capacity, live=live):
+            kind, fund = g["type"], g["fund_source"]
+            if not split or (kind and fund):
+                crosstab[(kind, fund)].add(g["n"], g["amount"])
+            if split and kind and fund:
+                continue  # the level's type × fund source, in no row
             for target in (row_for(g["key"]), total):
-                target.by_type[g["type"]].add(g["n"], g["amount"])
-                target.by_fund[g["fund_source"]].add(g["n"], g["amount"])
-                target.measures.add(g["n"], g["amount"])
-            crosstab[(g["type"], g["fund_source"])].add(g["n"], g["amount"])
+                if kind:
+                    target.by_type[kind].add(g["n"], g["amount"])
+                if fund:  # (split: each measure is in one fund source row and one type row)
+                    target.by_fund[fund].add(g["n"], g["amount"])
+                    target.measures.add(g["n"], g["amount"])
         for g in drive_counts(user, current, roots, capacity=capacity):
             target = row_for(g["key"])
             target.enterprises, target.cadres = g["enterprises"], g["cadres"]
@@ -359,12 +405,39 @@ def level_report(user, org_pk=None, *, capacity: bool = False, live: bool = Fals
 # --- the summary in the report registry -----------------------------------------------------------------
 
 
-def scope_summary(user) -> dict:
-    """Filed and assisted households and the measures' count and sum in the user's subtree: two queries."""
-    within = scope_q(user, HOUSEHOLD_PATH, roles=SUBTREE_ROLES)
-    households = Household.objects.filter(within, state__in=IN_FILE_STATES).aggregate(
-        filed=Count("pk"), assisted=Count("pk", filter=Q(state=HouseholdState.ASSISTED))
+def scope_summary(user, *, live: bool = False) -> dict:
+    """Filed and assisted households and the measures' count and sum in the user's subtree, from the
+    rollups (as of their last refresh, like the reports) unless ``live``: two queries. A user whose
+    subtrees all start at county depth or above reads the level rollup (per city, or per county), others
+    the per-organisation one (a township's few organisations)."""
+    if live:
+        return _live_summary(user)
+    scope = get_scope(user, SUBTREE_ROLES)
+    depths = [len(path) // Organisation.steplen for path in scope.subtree_paths]
+    if scope.everything or (depths and not scope.own_paths and max(depths) <= LEVEL_DEPTHS[-1]):
+        depth = LEVEL_DEPTHS[0] if scope.everything or max(depths) <= LEVEL_DEPTHS[0] else LEVEL_DEPTHS[-1]
+        within = scope_q(user, "key", roles=SUBTREE_ROLES)
+        households = HouseholdLevelRollup.objects.filter(within, depth=depth)
+        # The rows by fund source (type blank) hold every measure once.
+        measures = MeasureLevelRollup.objects.filter(within, depth=depth, type="")
+    else:
+        households = HouseholdRollup.objects.filter(scope_q(user, ROLLUP_PATH, roles=SUBTREE_ROLES))
+        measures = MeasureRollup.objects.filter(scope_q(user, ROLLUP_PATH, roles=SUBTREE_ROLES))
+    counted = households.filter(state__in=IN_FILE_STATES).aggregate(
+        filed=Sum("households"), assisted=Sum("households", filter=Q(state=HouseholdState.ASSISTED))
     )
+    summed = measures.aggregate(n=Sum("measures"), amount=Sum("amount"))
+    return {
+        "filed": counted["filed"] or 0,
+        "assisted": counted["assisted"] or 0,
+        "measures": Money(summed["n"] or 0, summed["amount"] or Decimal("0")),
+    }
+
+
+def _live_summary(user) -> dict:
+    households = Household.objects.filter(
+        scope_q(user, HOUSEHOLD_PATH, roles=SUBTREE_ROLES), state__in=IN_FILE_STATES
+    ).aggregate(filed=Count("pk"), assisted=Count("pk", filter=Q(state=HouseholdState.ASSISTED)))
     measures = Measure.objects.filter(scope_q(user, MEASURE_PATH, roles=SUBTREE_ROLES)).aggregate(
         n=Count("pk"), amount=Sum("amount")
     )

@@ -5,17 +5,47 @@ households that aggregate takes seconds. The rollups hold the same figures group
 organisation path (a few thousand rows), so a report sums those instead. They are rebuilt whole, in one
 transaction (readers see the old or the new set, never half), by a periodic job at most every
 ``REFRESH_EVERY`` and at once after an import; the report says when they were taken.
+
+Per organisation is still tens of thousands of rows at a million households (every grassroots union ×
+category × state, every union × type × fund source), too many for the province report to sum on each
+view. The level rollups (``HouseholdLevelRollup``, ``MeasureLevelRollup``) sum them once more per city
+and per county, by only the dimensions the report shows, for the province and city reports; county and
+lower reports read the per-organisation rollups (a county's few dozen organisations).
 """
 
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, DateTimeField, Exists, F, Max, OuterRef, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    PositiveSmallIntegerField,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
-from .models import Household, HouseholdRollup, Measure, MeasureRollup
-from .reports import REPORT_STATES
+from unionportal.orgs.models import Organisation
+
+from .models import (
+    Household,
+    HouseholdLevelRollup,
+    HouseholdRollup,
+    Measure,
+    MeasureLevelRollup,
+    MeasureRollup,
+)
+from .reports import IN_FILE_STATES, LEVEL_DEPTHS, REPORT_STATES
 
 REFRESH_EVERY = timedelta(minutes=10)
 
@@ -62,6 +92,47 @@ def _measures(now):
     )
 
 
+def _cut(depth: int):
+    return Substr("org_path", 1, depth * Organisation.steplen)
+
+
+def _household_levels(depth: int, now):
+    # The report splits filed and assisted households by category, the closed ones only by state.
+    category = Case(
+        When(state__in=IN_FILE_STATES, then=F("category")), default=Value(""), output_field=CharField()
+    )
+    return (
+        HouseholdRollup.objects.annotate(
+            level=Value(depth, output_field=PositiveSmallIntegerField()), key=_cut(depth), shown=category
+        )
+        .values("level", "key", "shown", "state", "capacity_cutting")
+        .annotate(n=Sum("households"), h=Sum("helped"), at=Value(now, output_field=DateTimeField()))
+        .values_list("level", "key", "shown", "state", "capacity_cutting", "n", "h", "at")
+        .order_by()
+    )
+
+
+def _measure_levels(depth: int, now):
+    """Three groupings of MeasureRollup for the reports at ``depth - 1``: per row by type, per row by fund
+    source, and type × fund source over the level (keyed by the level's path)."""
+    level = Value(depth, output_field=PositiveSmallIntegerField())
+    blank = Value("", output_field=CharField())
+    at = Value(now, output_field=DateTimeField())
+    columns = ("level", "key", "t", "f", "capacity_cutting", "n", "total", "at")
+    for key, t, f in (
+        (_cut(depth), F("type"), blank),
+        (_cut(depth), blank, F("fund_source")),
+        (_cut(depth - 1), F("type"), F("fund_source")),
+    ):
+        yield (
+            MeasureRollup.objects.annotate(level=level, key=key, t=t, f=f)
+            .values("level", "key", "t", "f", "capacity_cutting")
+            .annotate(n=Sum("measures"), total=Sum("amount"), at=at)
+            .values_list(*columns)
+            .order_by()
+        )
+
+
 def rollup_refresh(*, now=None) -> int:
     """Rebuild both rollups from the ledger; returns the number of household rollup rows. Anyone may
     call it (it reads everything and shows nothing); safe to run again."""
@@ -79,6 +150,38 @@ def rollup_refresh(*, now=None) -> int:
             ["org_path", "type", "fund_source", "capacity_cutting", "measures", "amount", "refreshed_at"],
             _measures(now),
         )
+        HouseholdLevelRollup.objects.all().delete()
+        MeasureLevelRollup.objects.all().delete()
+        for depth in LEVEL_DEPTHS:
+            _insert_select(
+                HouseholdLevelRollup,
+                [
+                    "depth",
+                    "key",
+                    "category",
+                    "state",
+                    "capacity_cutting",
+                    "households",
+                    "helped",
+                    "refreshed_at",
+                ],
+                _household_levels(depth, now),
+            )
+            for grouped in _measure_levels(depth, now):
+                _insert_select(
+                    MeasureLevelRollup,
+                    [
+                        "depth",
+                        "key",
+                        "type",
+                        "fund_source",
+                        "capacity_cutting",
+                        "measures",
+                        "amount",
+                        "refreshed_at",
+                    ],
+                    grouped,
+                )
     return HouseholdRollup.objects.count()
 
 

@@ -6,13 +6,19 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assistance import rollups
 from assistance.bench_data import COUNTY_USER
-from assistance.models import HouseholdRollup, Measure
-from assistance.reports import level_report
+from assistance.enums import FundSource, MeasureType
+from assistance.models import Household, HouseholdLevelRollup, HouseholdRollup, Measure, MeasureLevelRollup
+from assistance.reports import LEVEL_DEPTHS, REPORT_STATES, level_report, scope_summary
+from tests.factories import make_user
 from unionportal import periodic
+from unionportal.orgs.enums import Role
+from unionportal.orgs.services import membership_grant
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +37,7 @@ def figures(report) -> list[tuple]:
             (row.measures.count, row.measures.amount),
         )
         for row in [*report.rows, report.total]
-    ]
+    ] + [{k: (m.count, m.amount) for k, m in report.crosstab.items()}]
 
 
 @pytest.fixture
@@ -41,16 +47,74 @@ def seeded():
     return superuser, get_user_model().objects.get(username=COUNTY_USER)
 
 
+def own_records(organisation, households: int, order: str) -> None:
+    """Move some households (with their measures) onto ``organisation`` itself: its report's own row."""
+    rows = Household.objects.filter(state__in=REPORT_STATES).exclude(org_path=organisation.path)
+    moved = rows.order_by(order)[:households]
+    Household.objects.filter(pk__in=[h.pk for h in moved]).update(
+        organisation=organisation, org_path=organisation.path
+    )
+
+
 def test_the_reports_figures_from_the_rollup_match_the_live_aggregates(seeded):
     superuser, county_staff = seeded
+    province = level_report(superuser, live=True)
+    city = province.rows[0].organisation
+    own_records(province.current, 7, "pk")
+    own_records(city, 9, "-pk")
     rollups.rollup_refresh()
     province = level_report(superuser, live=True)
     assert province.total.filed_total > 0 and province.total.measures.count > 0
-    city = province.rows[0].organisation
-    for user, org in ((superuser, None), (superuser, city.pk), (county_staff, None)):
+    assert province.rows[-1].own and level_report(superuser, city.pk, live=True).rows[-1].own
+    county = level_report(superuser, city.pk).rows[0].organisation
+    for user, org in ((superuser, None), (superuser, city.pk), (superuser, county.pk), (county_staff, None)):
         for capacity in (False, True):
             live = level_report(user, org, capacity=capacity, live=True)
             assert figures(level_report(user, org, capacity=capacity)) == figures(live)
+
+
+def test_the_province_and_city_reports_read_the_level_rollups(seeded):
+    superuser, _county = seeded
+    rollups.rollup_refresh()
+    province = level_report(superuser)
+    with CaptureQueriesContext(connection) as captured:
+        level_report(superuser, province.rows[0].organisation.pk)
+    sql = " ".join(q["sql"] for q in captured.captured_queries)
+    assert "assistance_householdlevelrollup" in sql and "assistance_measurelevelrollup" in sql
+    assert "assistance_householdrollup" not in sql and "assistance_measurerollup" not in sql
+    # Per row: ten (category, state) pairs at most; by type and by fund source; type × fund for the level.
+    cities = len(province.rows) + 1  # and the province's own records
+    assert HouseholdLevelRollup.objects.filter(depth=2).count() <= cities * 10 * 2
+    assert (
+        MeasureLevelRollup.objects.filter(depth=2).count()
+        <= (cities * (len(MeasureType) + len(FundSource)) + len(MeasureType) * len(FundSource)) * 2
+    )
+    assert set(HouseholdLevelRollup.objects.values_list("depth", flat=True)) == set(LEVEL_DEPTHS)
+
+
+def test_the_summary_from_the_rollups_matches_the_live_one(seeded):
+    superuser, county_staff = seeded
+    province = level_report(superuser, live=True)
+    city = province.rows[0].organisation
+    own_records(province.current, 5, "pk")
+    own_records(city, 6, "-pk")
+    rollups.rollup_refresh()
+    county = level_report(superuser, city.pk).rows[0].organisation
+    township = level_report(superuser, county.pk).rows[0].organisation
+    users = [superuser, county_staff]
+    for n, org in enumerate((province.current, city, county, township)):
+        users.append(make_user(f"staff-{n}", org=org, role=Role.STAFF))
+    two = make_user("two-cities", org=city, role=Role.STAFF)
+    membership_grant(user=two, organisation=province.rows[1].organisation, role=Role.STAFF)
+    users.append(two)
+    for user in users:
+        summary, live = scope_summary(user), scope_summary(user, live=True)
+        assert live["filed"] > 0
+        assert (summary["filed"], summary["assisted"]) == (live["filed"], live["assisted"])
+        assert (summary["measures"].count, summary["measures"].amount) == (
+            live["measures"].count,
+            live["measures"].amount,
+        )
 
 
 def test_the_report_shows_the_rollup_until_it_is_refreshed(seeded):
