@@ -74,3 +74,17 @@ def test_tops_up_does_nothing_at_the_same_size_and_refuses_to_shrink_without_res
     assert Household.objects.count() == 340
     seed(100, "--reset")
     assert Household.objects.count() == 100
+
+
+def test_the_report_rollups_are_rebuilt_after_seeding_so_the_bench_report_has_figures(seeded):
+    from assistance.models import HouseholdLevelRollup, HouseholdRollup
+    from assistance.reports import IN_FILE_STATES
+
+    assert "Report rollups rebuilt" in seeded
+    filed = Household.objects.filter(state__in=IN_FILE_STATES).count()
+    assert (
+        sum(HouseholdRollup.objects.filter(state__in=IN_FILE_STATES).values_list("households", flat=True))
+        == filed
+    )
+    assert HouseholdLevelRollup.objects.exists()
+    assert "Report rollups rebuilt" not in seed(300)  # nothing written, nothing rebuilt

@@ -3,13 +3,16 @@
 Creates the bench tree once (see ``assistance.bench_data``), then brings the number of bench households
 to N: it adds what is missing (so 100,000 then 1,000,000 tops up), does nothing when N are there, and
 refuses to shrink without ``--reset``. Runs with DEBUG off (bench accounts have no usable password).
+When it wrote anything it rebuilds the report rollups, as an import does (the reports read them).
 Prints ``bench county_pk=… county_user=…`` for bin/bench.
 """
+
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assistance import bench_data
+from assistance import bench_data, rollups
 
 
 class Command(BaseCommand):
@@ -49,4 +52,10 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"{have:,} bench households already there; nothing to add.")
+        if add or reset:
+            started = time.monotonic()
+            rows = rollups.rollup_refresh()
+            self.stdout.write(
+                f"Report rollups rebuilt ({rows:,} rows) in {time.monotonic() - started:.1f} s."
+            )
         self.stdout.write(f"bench county_pk={tree.county_pk} county_user={bench_data.COUNTY_USER}")
