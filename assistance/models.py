@@ -480,11 +480,12 @@ class MeasureRollup(models.Model):
 
 
 class HouseholdLevelRollup(models.Model):
-    """``HouseholdRollup`` summed per city (depth 2) or per county (depth 3): the rows of the province and
-    the city reports, a few hundred instead of tens of thousands. ``key`` is the households' path cut to
-    ``depth`` levels (a shorter path stays whole: the records of the province or a city itself); the
-    category is kept only for the states the report splits by category (filed, assisted), blank else.
-    Rebuilt from ``HouseholdRollup`` with it."""
+    """``HouseholdRollup`` summed per city (depth 2), county (3), township (4) or grassroots union (5): the
+    rows of the province, city, county and township reports, as many as the report has rows instead of
+    one per organisation below them. ``key`` is the households' path cut to ``depth`` levels (a shorter
+    path stays whole: the records of an organisation above that depth itself); the category is kept only
+    for the states the report splits by category (filed, assisted), blank else. Rebuilt from
+    ``HouseholdRollup`` with it."""
 
     depth = models.PositiveSmallIntegerField()
     key = models.CharField(max_length=255)
@@ -509,7 +510,7 @@ class HouseholdLevelRollup(models.Model):
 
 
 class MeasureLevelRollup(models.Model):
-    """``MeasureRollup`` summed per city (depth 2) or per county (depth 3), only by what the report shows:
+    """``MeasureRollup`` summed per key at the depths of ``HouseholdLevelRollup``, only by what the report shows:
     per row by type (``fund_source`` blank) and by fund source (``type`` blank), and type × fund source
     over the whole level (both set; ``key`` is then the level's own path, cut to ``depth - 1`` levels).
     Rebuilt with ``MeasureRollup``."""
@@ -534,3 +535,31 @@ class MeasureLevelRollup(models.Model):
 
     def __str__(self):
         return f"{self.depth} {self.key} {self.type} {self.fund_source}: {self.measures}"
+
+
+class DriveLevelRollup(models.Model):
+    """Drive enterprises and distinct paired cadres per path cut to ``depth`` levels (1 to 5), counted
+    straight from the drive tables for each depth (distinct cadres do not add up from a deeper cut). The
+    rows of a report at depth d are the keys at d + 1, its total the key of its own path at d. The
+    ``capacity_`` figures count the capacity-cutting drive enterprises only. Rebuilt with the other
+    rollups."""
+
+    depth = models.PositiveSmallIntegerField()
+    key = models.CharField(max_length=255)
+    enterprises = models.PositiveIntegerField()
+    cadres = models.PositiveIntegerField()
+    capacity_enterprises = models.PositiveIntegerField()
+    capacity_cadres = models.PositiveIntegerField()
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["depth", "key"],
+                name="drive_level_key",
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.depth} {self.key}: {self.enterprises} / {self.cadres}"

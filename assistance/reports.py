@@ -10,6 +10,11 @@ grouped in the database and the number of queries does not depend on the number 
 * drive enterprises by row (enterprises covered, distinct paired cadres), and once more without grouping
   for the total (a cadre paired in two rows is one cadre sent).
 
+These are the live aggregates (``live=True``). A report reads them as of the last refresh of the rollups
+(rollups.py) instead: the level rollups cut at the depth of its rows hold a few rows per child (and the
+drive rollup holds the total at the report's own depth), so what a report reads is bounded by its
+children, not by the households, enterprises or unions below them.
+
 Python only adds up the few grouped rows into columns and totals. Records of the organisation itself
 (an enterprise without a union of its own belongs to its township) form an extra "own" row.
 """
@@ -31,6 +36,7 @@ from unionportal.reports.registry import ReportSection
 from .enums import Category, FundSource, HouseholdState, MeasureType
 from .models import (
     DriveEnterprise,
+    DriveLevelRollup,
     Household,
     HouseholdLevelRollup,
     HouseholdRollup,
@@ -58,8 +64,11 @@ MEASURE_PATH = "household__org_path"
 DRIVE_PATH = "responsible_path"
 # The rollups (rollups.py) keep the households' and measures' figures per organisation path.
 ROLLUP_PATH = "org_path"
-# ... and per city (2) and county (3) path in the level rollups: the rows of the province and city reports.
-LEVEL_DEPTHS = (2, 3)
+# ... and per path cut to city (2), county (3), township (4) and grassroots union (5) depth in the level
+# rollups: the rows of the province, city, county and township reports.
+LEVEL_DEPTHS = (2, 3, 4, 5)
+# The drive rollup also holds each report's total: its own path, one depth up from its rows.
+DRIVE_DEPTHS = (1, *LEVEL_DEPTHS)
 
 
 @dataclass
@@ -292,7 +301,7 @@ def measure_sums(user, current, roots, *, capacity=False, live=False):
 
 
 def drive_counts(user, current, roots, *, capacity=False):
-    """(key, enterprises, distinct paired cadres) for each row: one query."""
+    """(key, enterprises, distinct paired cadres) for each row, live: one query."""
     return (
         _drives(user, current, capacity)
         .annotate(key=_row_key(current, roots, DRIVE_PATH))
@@ -303,10 +312,36 @@ def drive_counts(user, current, roots, *, capacity=False):
 
 
 def drive_totals(user, current, *, capacity=False) -> dict:
-    """Enterprises and distinct paired cadres over the whole level: one query (cadres do not add up)."""
+    """Enterprises and distinct paired cadres over the whole level, live: one query (cadres do not add up)."""
     return _drives(user, current, capacity).aggregate(
         enterprises=Count("pk", distinct=True), cadres=Count("cadres", distinct=True)
     )
+
+
+def drive_figures(user, current, roots, *, capacity=False, live=False) -> tuple[list[dict], dict]:
+    """([{key, enterprises, cadres} per row], {enterprises, cadres} over the level). From the drive
+    rollup in one query (the rows' keys one depth below ``current`` and its own key for the total) when
+    it holds the report's rows; live (two queries) if asked, or for a user with several subtrees (whose
+    total is not any one key's)."""
+    depth = _level_depth(current)
+    if live or depth is None:
+        return list(drive_counts(user, current, roots, capacity=capacity)), drive_totals(
+            user, current, capacity=capacity
+        )
+    enterprises, cadres = (
+        ("capacity_enterprises", "capacity_cadres") if capacity else ("enterprises", "cadres")
+    )
+    found = DriveLevelRollup.objects.filter(
+        Q(depth=depth, key__startswith=current.path) | Q(depth=depth - 1, key=current.path),
+        **{f"{enterprises}__gt": 0},  # as live: no group without a drive enterprise
+    ).values_list("depth", "key", enterprises, cadres)
+    rows, total = [], {"enterprises": 0, "cadres": 0}
+    for level, key, n, m in found:
+        if level == depth:
+            rows.append({"key": key, "enterprises": n, "cadres": m})
+        else:
+            total = {"enterprises": n, "cadres": m}
+    return rows, total
 
 
 def _row_organisations(current, roots) -> list[Organisation]:
@@ -321,9 +356,10 @@ def level_report(user, org_pk=None, *, capacity: bool = False, live: bool = Fals
     """The report for ``user`` at one level of their subtree (see ``report_scope``; Http404 outside it).
 
     A constant number of queries: the user's scope, the organisation, its ancestors, its children, and
-    the four aggregates above. Households and measures come from the rollups (as of their last refresh)
-    unless ``live``: the level rollups for the province and city reports, the per-organisation ones below
-    and for users with several subtrees.
+    the aggregates above. The figures come from the rollups (as of their last refresh) unless ``live``:
+    the level rollups for a report whose rows are at a depth they are cut at (province to township
+    reports), else the per-organisation ones and the drive enterprises live (users with several
+    subtrees, reports below the township).
     """
     current, roots = report_scope(user, org_pk)
     trail = _trail(user, current, roots)
@@ -372,10 +408,10 @@ def level_report(user, org_pk=None, *, capacity: bool = False, live: bool = Fals
                 if fund:  # (split: each measure is in one fund source row and one type row)
                     target.by_fund[fund].add(g["n"], g["amount"])
                     target.measures.add(g["n"], g["amount"])
-        for g in drive_counts(user, current, roots, capacity=capacity):
+        drives, totals = drive_figures(user, current, roots, capacity=capacity, live=live)
+        for g in drives:
             target = row_for(g["key"])
             target.enterprises, target.cadres = g["enterprises"], g["cadres"]
-        totals = drive_totals(user, current, capacity=capacity)
         total.enterprises, total.cadres = totals["enterprises"], totals["cadres"]
     else:
         crosstab = {}
@@ -408,14 +444,15 @@ def level_report(user, org_pk=None, *, capacity: bool = False, live: bool = Fals
 def scope_summary(user, *, live: bool = False) -> dict:
     """Filed and assisted households and the measures' count and sum in the user's subtree, from the
     rollups (as of their last refresh, like the reports) unless ``live``: two queries. A user whose
-    subtrees all start at county depth or above reads the level rollup (per city, or per county), others
-    the per-organisation one (a township's few organisations)."""
+    subtrees all start at a depth the level rollups are cut at, or above, reads the coarsest cut at or
+    below its deepest subtree root, others the per-organisation one."""
     if live:
         return _live_summary(user)
     scope = get_scope(user, SUBTREE_ROLES)
-    depths = [len(path) // Organisation.steplen for path in scope.subtree_paths]
-    if scope.everything or (depths and not scope.own_paths and max(depths) <= LEVEL_DEPTHS[-1]):
-        depth = LEVEL_DEPTHS[0] if scope.everything or max(depths) <= LEVEL_DEPTHS[0] else LEVEL_DEPTHS[-1]
+    deepest = max((len(path) // Organisation.steplen for path in scope.subtree_paths), default=0)
+    depth = next((d for d in LEVEL_DEPTHS if d >= deepest), None)
+    if scope.everything or (scope.subtree_paths and not scope.own_paths and depth is not None):
+        depth = LEVEL_DEPTHS[0] if scope.everything else depth
         within = scope_q(user, "key", roles=SUBTREE_ROLES)
         households = HouseholdLevelRollup.objects.filter(within, depth=depth)
         # The rows by fund source (type blank) hold every measure once.

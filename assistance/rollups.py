@@ -7,10 +7,12 @@ transaction (readers see the old or the new set, never half), by a periodic job 
 ``REFRESH_EVERY`` and at once after an import; the report says when they were taken.
 
 Per organisation is still tens of thousands of rows at a million households (every grassroots union ×
-category × state, every union × type × fund source), too many for the province report to sum on each
-view. The level rollups (``HouseholdLevelRollup``, ``MeasureLevelRollup``) sum them once more per city
-and per county, by only the dimensions the report shows, for the province and city reports; county and
-lower reports read the per-organisation rollups (a county's few dozen organisations).
+category × state, every union × type × fund source), too many for a report to sum on each view. The level
+rollups (``HouseholdLevelRollup``, ``MeasureLevelRollup``) sum them once more per path cut at the depth of
+each report's rows (city, county, township, grassroots union), by only the dimensions the report shows, so
+a report reads a few rows per child organisation whatever lies below them. ``DriveLevelRollup`` counts the
+drive enterprises and their distinct cadres per cut (province to grassroots union) from the drive tables.
+Per organisation remains for users with several separate subtrees.
 """
 
 from datetime import timedelta
@@ -38,6 +40,8 @@ from django.utils import timezone
 from unionportal.orgs.models import Organisation
 
 from .models import (
+    DriveEnterprise,
+    DriveLevelRollup,
     Household,
     HouseholdLevelRollup,
     HouseholdRollup,
@@ -45,7 +49,7 @@ from .models import (
     MeasureLevelRollup,
     MeasureRollup,
 )
-from .reports import IN_FILE_STATES, LEVEL_DEPTHS, REPORT_STATES
+from .reports import DRIVE_DEPTHS, IN_FILE_STATES, LEVEL_DEPTHS, REPORT_STATES
 
 REFRESH_EVERY = timedelta(minutes=10)
 
@@ -92,8 +96,8 @@ def _measures(now):
     )
 
 
-def _cut(depth: int):
-    return Substr("org_path", 1, depth * Organisation.steplen)
+def _cut(depth: int, path: str = "org_path"):
+    return Substr(path, 1, depth * Organisation.steplen)
 
 
 def _household_levels(depth: int, now):
@@ -133,8 +137,31 @@ def _measure_levels(depth: int, now):
         )
 
 
+def _drive_levels(depth: int, now):
+    """Drive enterprises and distinct paired cadres per path cut to ``depth``, all and capacity-cutting
+    only: counted from the drive tables at this depth, since distinct cadres do not add up."""
+    cutting = Q(capacity_cutting=True)
+    responsible = Coalesce("enterprise__union__path", "enterprise__township__path")
+    return (
+        DriveEnterprise.objects.annotate(responsible_path=responsible)
+        .annotate(
+            level=Value(depth, output_field=PositiveSmallIntegerField()), key=_cut(depth, "responsible_path")
+        )
+        .values("level", "key")
+        .annotate(
+            e=Count("pk", distinct=True),
+            c=Count("cadres", distinct=True),
+            ce=Count("pk", distinct=True, filter=cutting),
+            cc=Count("cadres", distinct=True, filter=cutting),
+            at=Value(now, output_field=DateTimeField()),
+        )
+        .values_list("level", "key", "e", "c", "ce", "cc", "at")
+        .order_by()
+    )
+
+
 def rollup_refresh(*, now=None) -> int:
-    """Rebuild both rollups from the ledger; returns the number of household rollup rows. Anyone may
+    """Rebuild the rollups from the ledger; returns the number of household rollup rows. Anyone may
     call it (it reads everything and shows nothing); safe to run again."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -182,6 +209,21 @@ def rollup_refresh(*, now=None) -> int:
                     ],
                     grouped,
                 )
+        DriveLevelRollup.objects.all().delete()
+        for depth in DRIVE_DEPTHS:
+            _insert_select(
+                DriveLevelRollup,
+                [
+                    "depth",
+                    "key",
+                    "enterprises",
+                    "cadres",
+                    "capacity_enterprises",
+                    "capacity_cadres",
+                    "refreshed_at",
+                ],
+                _drive_levels(depth, now),
+            )
     return HouseholdRollup.objects.count()
 
 

@@ -366,6 +366,6 @@ def test_queries_do_not_grow_with_households_or_rows(world, client, django_asser
 
 def test_level_report_itself_is_a_constant_number_of_queries(world, django_assert_num_queries):
     staff = type(world.province_staff).objects.get(pk=world.province_staff.pk)
-    # scope, organisation, ancestors, children, households, measures, drives by row, drives in total
-    with django_assert_num_queries(8):
+    # scope, organisation, ancestors, children, households, measures, drives (by row and in total)
+    with django_assert_num_queries(7):
         level_report(staff, world.tree["county_a"].pk)

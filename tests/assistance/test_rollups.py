@@ -14,6 +14,8 @@ from assistance import rollups
 from assistance.bench_data import COUNTY_USER
 from assistance.enums import FundSource, MeasureType
 from assistance.models import (
+    DriveEnterprise,
+    DriveLevelRollup,
     Household,
     HouseholdLevelRollup,
     HouseholdRollup,
@@ -21,8 +23,8 @@ from assistance.models import (
     MeasureLevelRollup,
     MeasureRollup,
 )
-from assistance.reports import LEVEL_DEPTHS, REPORT_STATES, level_report, scope_summary
-from tests.factories import make_user
+from assistance.reports import DRIVE_DEPTHS, LEVEL_DEPTHS, REPORT_STATES, level_report, scope_summary
+from tests.factories import make_enterprise, make_org, make_user
 from unionportal import periodic
 from unionportal.orgs.enums import Role
 from unionportal.orgs.services import membership_grant
@@ -42,6 +44,7 @@ def figures(report) -> list[tuple]:
             {k: (m.count, m.amount) for k, m in row.by_type.items()},
             {k: (m.count, m.amount) for k, m in row.by_fund.items()},
             (row.measures.count, row.measures.amount),
+            (row.enterprises, row.cadres),
         )
         for row in [*report.rows, report.total]
     ] + [{k: (m.count, m.amount) for k, m in report.crosstab.items()}]
@@ -63,21 +66,123 @@ def own_records(organisation, households: int, order: str) -> None:
     )
 
 
+def own_drive(organisation, *, cadres, capacity_cutting=False) -> DriveEnterprise:
+    """A drive enterprise without a union of its own in ``organisation``: its report's own row."""
+    drive = DriveEnterprise.objects.create(
+        enterprise=make_enterprise(organisation),
+        responsible_cadre=cadres[0],
+        capacity_cutting=capacity_cutting,
+    )
+    drive.cadres.add(*cadres)
+    return drive
+
+
 def test_the_reports_figures_from_the_rollup_match_the_live_aggregates(seeded):
     superuser, county_staff = seeded
     province = level_report(superuser, live=True)
-    city = province.rows[0].organisation
+    city, other_city = province.rows[0].organisation, province.rows[1].organisation
     own_records(province.current, 7, "pk")
     own_records(city, 9, "-pk")
+    county = level_report(superuser, city.pk, live=True).rows[0].organisation
+    township, other_township = (row.organisation for row in level_report(superuser, county.pk).rows[:2])
+    own_records(county, 4, "pk")
+    own_records(township, 3, "-pk")
+    # Cadres paired in several rows and levels count once in every total above them.
+    shared = list(DriveEnterprise.objects.order_by("pk")[:1].get().cadres.all())
+    for org, cutting in ((county, True), (township, False), (other_township, True), (other_city, True)):
+        own_drive(org, cadres=[*shared, make_user()], capacity_cutting=cutting)
+    own_drive(province.current, cadres=shared)
     rollups.rollup_refresh()
     province = level_report(superuser, live=True)
     assert province.total.filed_total > 0 and province.total.measures.count > 0
     assert province.rows[-1].own and level_report(superuser, city.pk, live=True).rows[-1].own
-    county = level_report(superuser, city.pk).rows[0].organisation
-    for user, org in ((superuser, None), (superuser, city.pk), (superuser, county.pk), (county_staff, None)):
+    assert level_report(superuser, county.pk, live=True).rows[-1].own
+    assert level_report(superuser, township.pk, live=True).rows[-1].own
+    reports = [
+        (superuser, None),  # province
+        (superuser, city.pk),
+        (superuser, county.pk),
+        (superuser, township.pk),
+        (county_staff, None),  # their county
+        (county_staff, level_report(county_staff).rows[0].organisation.pk),  # a township of it
+    ]
+    for user, org in reports:
         for capacity in (False, True):
             live = level_report(user, org, capacity=capacity, live=True)
+            assert live.total.cadres > 0 or capacity
             assert figures(level_report(user, org, capacity=capacity)) == figures(live)
+    assert level_report(superuser, county.pk, capacity=True).total.enterprises > 0
+    # The distinct cadres in a total are not the sum of the rows'.
+    assert province.total.cadres < sum(row.cadres for row in province.rows)
+
+
+def test_the_county_and_township_reports_read_only_the_level_rollups(seeded):
+    _superuser, county_staff = seeded
+    rollups.rollup_refresh()
+    county = level_report(county_staff).current
+    township = level_report(county_staff).rows[0].organisation
+    for org in (county, township):
+        with CaptureQueriesContext(connection) as captured:
+            level_report(county_staff, org.pk)
+        sql = " ".join(q["sql"] for q in captured.captured_queries)
+        for table in ("householdlevelrollup", "measurelevelrollup", "drivelevelrollup"):
+            assert f"assistance_{table}" in sql
+        for table in ("household", "measure", "driveenterprise", "householdrollup", "measurerollup"):
+            assert f'"assistance_{table}"' not in sql
+
+
+def rows_read(report) -> dict[str, int]:
+    """The level rollup rows ``report`` reads (its rows one depth below, its total at its own depth)."""
+    org = report.current
+    below = {"depth": org.depth + 1, "key__startswith": org.path}
+    return {
+        "households": HouseholdLevelRollup.objects.filter(**below).count(),
+        "measures": MeasureLevelRollup.objects.filter(**below).count(),
+        "drives": DriveLevelRollup.objects.filter(**below).count()
+        + DriveLevelRollup.objects.filter(depth=org.depth, key=org.path).count(),
+    }
+
+
+def test_the_rows_a_county_report_reads_do_not_grow_with_what_lies_below_its_townships(seeded):
+    _superuser, county_staff = seeded
+    rollups.rollup_refresh()
+    report = level_report(county_staff)
+    before, figures_before = rows_read(report), figures(report)
+    # A row per child (and the county's own) and dimension: (category, state) pairs, type or fund source.
+    keys = len(report.rows) + 1
+    assert before["households"] <= keys * 10 * 2
+    assert (
+        before["measures"]
+        <= (keys * (len(MeasureType) + len(FundSource)) + len(MeasureType) * len(FundSource)) * 2
+    )
+    assert before["drives"] == len(report.rows) + 1  # the townships' and the total (no own drives)
+
+    # Ten times the grassroots unions and drive enterprises below one township, its households spread
+    # over them: the township's figures are the same, and so is what the county report reads.
+    township = report.rows[0].organisation
+    cadre = DriveEnterprise.objects.filter(enterprise__township=township).first().responsible_cadre
+    unions = [make_org(township) for _ in range(10)]
+    for union in unions:
+        drive = DriveEnterprise.objects.create(
+            enterprise=make_enterprise(township, union), responsible_cadre=cadre
+        )
+        drive.cadres.add(cadre)
+    households = list(Household.objects.filter(org_path__startswith=township.path).order_by("pk"))
+    for n, household in enumerate(households):
+        union = unions[n % len(unions)]
+        Household.objects.filter(pk=household.pk).update(organisation=union, org_path=union.path)
+    per_organisation = HouseholdRollup.objects.filter(org_path__startswith=township.path).count()
+    rollups.rollup_refresh()
+    assert HouseholdRollup.objects.filter(org_path__startswith=township.path).count() > per_organisation
+    report = level_report(county_staff)
+    assert rows_read(report) == before
+    # Ten more enterprises in the township's row and the total, with the same cadre; nothing else changed.
+    expected = [
+        (*row[:-1], (row[-1][0] + 10, row[-1][1])) if n in (0, len(report.rows)) else row
+        for n, row in enumerate(figures_before)
+    ]
+    assert figures(report) == expected
+    assert figures(report) == figures(level_report(county_staff, live=True))
 
 
 def test_the_province_and_city_reports_read_the_level_rollups(seeded):
@@ -97,6 +202,7 @@ def test_the_province_and_city_reports_read_the_level_rollups(seeded):
         <= (cities * (len(MeasureType) + len(FundSource)) + len(MeasureType) * len(FundSource)) * 2
     )
     assert set(HouseholdLevelRollup.objects.values_list("depth", flat=True)) == set(LEVEL_DEPTHS)
+    assert set(DriveLevelRollup.objects.values_list("depth", flat=True)) == set(DRIVE_DEPTHS)
 
 
 def test_the_summary_from_the_rollups_matches_the_live_one(seeded):
@@ -126,7 +232,7 @@ def test_the_summary_from_the_rollups_matches_the_live_one(seeded):
 
 def forget_rollups() -> None:
     """As if the rollups had never been built (seed_bench builds them after writing)."""
-    for model in (HouseholdRollup, MeasureRollup, HouseholdLevelRollup, MeasureLevelRollup):
+    for model in (HouseholdRollup, MeasureRollup, HouseholdLevelRollup, MeasureLevelRollup, DriveLevelRollup):
         model.objects.all().delete()
 
 
