@@ -21,6 +21,7 @@ from unionportal.imports.masking import neutralise
 from unionportal.orgs.enums import SUBTREE_ROLES
 from unionportal.orgs.scoping import has_role
 
+from . import rollups
 from .reports import LevelReport, Money, level_report
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,7 +54,17 @@ def _chart(report: LevelReport) -> dict:
 def report(request):
     """Staff: households, measures, cadres and enterprises per child organisation of one level."""
     data = _report_for(request)
-    return render(request, "assistance/report.html", {"report": data, "chart": _chart(data)})
+    return render(
+        request,
+        "assistance/report.html",
+        {
+            "report": data,
+            "chart": _chart(data),
+            # The figures come from the rollups: say when they were taken and how often they are.
+            "as_of": rollups.refreshed_at(),
+            "every_minutes": int(rollups.REFRESH_EVERY.total_seconds() // 60),
+        },
+    )
 
 
 # --- export ---------------------------------------------------------------------------------------------

@@ -263,3 +263,16 @@ def test_the_periodic_job_refreshes_only_when_stale(seeded):
     later = now + rollups.REFRESH_EVERY + timedelta(seconds=1)
     assert job(now=later).endswith("rows")
     assert set(HouseholdRollup.objects.values_list("refreshed_at", flat=True)) == {later}
+
+
+def test_the_report_page_says_when_its_figures_were_taken(seeded, client):
+    superuser, _county = seeded
+    client.force_login(superuser)
+    forget_rollups()
+    page = client.get("/assistance/reports/").content.decode()
+    assert "统计数据正在生成，几分钟后刷新即可看到。" in page
+    taken = timezone.now()
+    rollups.rollup_refresh(now=taken)
+    page = client.get("/assistance/reports/").content.decode()
+    at = timezone.localtime(taken).strftime("%Y-%m-%d %H:%M")
+    assert f"统计截至 {at}，每 10 分钟更新。" in page
