@@ -178,7 +178,9 @@ CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
 OBJECTION_RATE = env.str("OBJECTION_RATE", default="5/h")
 RECEIPT_LOOKUP_RATE = env.str("RECEIPT_LOOKUP_RATE", default="30/h")
 # The CJK font of the honourees' share images (Debian: fonts-noto-cjk); a plain image without it.
-SHARE_IMAGE_FONT = env.str("SHARE_IMAGE_FONT", default="/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+SHARE_IMAGE_FONT = env.str(
+    "SHARE_IMAGE_FONT", default="/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+)
 RATELIMIT_VIEW = "unionportal.http.ratelimited"
 
 # Audit events are kept at least this long (personal-data rules ask for six months).
