@@ -169,6 +169,12 @@ AXES_CLIENT_IP_CALLABLE = "unionportal.http.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "unionportal.accounts.backends.axes_username"
 AXES_VERBOSE = False
+# Beside it, per account across all addresses (unionportal.accounts.throttle): after this many failures
+# within the window, each further attempt waits a delay doubling from DELAY up to MAX_DELAY (never a lock).
+LOGIN_ACCOUNT_FREE_FAILURES = env.int("LOGIN_ACCOUNT_FREE_FAILURES", default=10)
+LOGIN_ACCOUNT_WINDOW_MINUTES = env.int("LOGIN_ACCOUNT_WINDOW_MINUTES", default=15)
+LOGIN_ACCOUNT_DELAY_SECONDS = env.int("LOGIN_ACCOUNT_DELAY_SECONDS", default=1)
+LOGIN_ACCOUNT_MAX_DELAY_SECONDS = env.int("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", default=60)
 
 # Public objections (公示异议): a captcha on the form and a per-address limit on posts (django-ratelimit
 # counts in the cache: Redis in production, where the counts are shared by every web process).

@@ -5,6 +5,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from . import throttle
 from .backends import canonical_username
 from .validators import normalise_mobile, validate_mobile
 
@@ -30,6 +31,23 @@ class LoginForm(CrispyMixin, auth_forms.AuthenticationForm):
         # endless ways ("+86 138…", "138-…") or instead of the user name; give them all the account's
         # user name so that one account has one failure count and the lockout cannot be sidestepped.
         return canonical_username(self.cleaned_data["username"])
+
+    #: Seconds to wait when the attempt was refused by the per-account delay (the view answers 429).
+    retry_after = None
+
+    def clean(self):
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if username is None or not password:  # nothing to check: the field errors say what is missing
+            return super().clean()
+        try:
+            throttle.login_attempt_admit(account=username)
+        except throttle.AccountThrottled as refusal:
+            # Refused before authenticate(): the password is not checked and axes counts nothing.
+            self.retry_after = refusal.seconds
+            raise forms.ValidationError(refusal.message, code="account_throttled") from None
+        cleaned = super().clean()  # a wrong password raises here and the attempt stays counted
+        throttle.login_attempt_succeeded(account=username)
+        return cleaned
 
 
 class PasswordChangeForm(CrispyMixin, auth_forms.PasswordChangeForm):

@@ -27,6 +27,13 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.retry_after:  # refused by the per-account delay (accounts.throttle)
+            response.status_code = 429
+            response["Retry-After"] = str(form.retry_after)
+        return response
+
 
 class LogoutView(auth_views.LogoutView):
     pass
