@@ -6,9 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import fields_for_model
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from unionportal.accounts.validators import normalise_id_number
+from unionportal.accounts.validators import mask_id_number, mask_mobile, normalise_id_number
 from unionportal.orgs.models import Enterprise, Organisation
 from unionportal.selection.enums import Flag, NomineeKind, RuleKind, State, Tag
 from unionportal.selection.services import DEEDS_LIMIT, SUMMARY_LIMIT
@@ -20,6 +21,18 @@ from .services import DETAIL_FIELDS
 FLAG_PREFIX = "flag_"
 DECLARATION_PREFIX = "declare_"
 MAX_ATTACHMENTS = 10
+MASKED_HELP = _("为保护个人信息，号码已部分隐去；不修改时请保留原样，修改时请输入完整的新号码。")
+
+
+def kept_or_new(posted: str, stored: str, mask, message) -> str:
+    """What a masked input means: the stored value when ``posted`` is its mask unchanged, else ``posted``
+    (a new value, checked by the service like any other). A value that still holds asterisks but is not
+    the mask can only be a half-edited mask: refused with ``message``."""
+    if stored and posted == mask(stored):
+        return stored
+    if "*" in posted:
+        raise ValidationError(message, code="masked")
+    return posted
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -101,6 +114,10 @@ class NominationForm(forms.Form):
             self.fields[DECLARATION_PREFIX + rule.code] = forms.BooleanField(
                 label=rule.statement(), required=False
             )
+        for name in ("id_number", "phone"):
+            if name in self.fields and self._stored(name):
+                self.fields[name].help_text = MASKED_HELP
+                self.fields[name].widget.attrs["autocomplete"] = "off"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -138,9 +155,10 @@ class NominationForm(forms.Form):
 
     @staticmethod
     def _initial(candidacy) -> dict:
+        # The ID number and phone are offered masked; posted back unchanged, they keep the stored values.
         initial = {
             "name": candidacy.name,
-            "id_number": candidacy.id_number,
+            "id_number": mask_id_number(candidacy.id_number),
             "unit": candidacy.unit,
             "summary": candidacy.summary,
             "deeds": candidacy.deeds,
@@ -156,10 +174,36 @@ class NominationForm(forms.Form):
             for name in DETAIL_FIELDS[candidacy.programme.nominee_kind]:
                 field = Nomination._meta.get_field(name)
                 initial[name] = getattr(nomination, field.attname)
+            if "phone" in initial:
+                initial["phone"] = mask_mobile(initial["phone"])
         return initial
 
+    def _stored(self, name: str) -> str:
+        """The edited nomination's stored ID number or phone ("" for a new one)."""
+        if self.candidacy is None:
+            return ""
+        if name == "id_number":
+            return self.candidacy.id_number or ""
+        nomination = getattr(self.candidacy, "nomination", None)
+        return (getattr(nomination, name, "") or "") if nomination is not None else ""
+
     def clean_id_number(self):
-        return normalise_id_number(self.cleaned_data.get("id_number", ""))
+        posted = normalise_id_number(self.cleaned_data.get("id_number", ""))
+        return kept_or_new(
+            posted,
+            self._stored("id_number"),
+            mask_id_number,
+            gettext("请输入完整的身份证号，或保留显示的带 * 的号码不变。"),
+        )
+
+    def clean_phone(self):
+        posted = (self.cleaned_data.get("phone") or "").strip()
+        return kept_or_new(
+            posted,
+            self._stored("phone"),
+            mask_mobile,
+            gettext("请输入完整的联系电话，或保留显示的带 * 的号码不变。"),
+        )
 
     # --- what the service takes ---------------------------------------------------------------
 

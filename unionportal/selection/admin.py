@@ -6,9 +6,13 @@ import rules
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from unionportal.accounts.validators import mask_id_number
+from unionportal import permissions
+from unionportal.accounts.admin import MASKED_HELP, MaskedRevealAdminMixin, posted_personal_value
+from unionportal.accounts.validators import mask_id_number, normalise_id_number, validate_id_number
 from unionportal.orgs.admin_scoping import ReadOnlyAdminMixin, ScopedAdmin
 from unionportal.orgs.enums import Level
 from unionportal.orgs.models import Organisation
@@ -110,8 +114,43 @@ class ProgrammeAdmin(admin.ModelAdmin):
     ]
 
 
+class PastHonourForm(forms.ModelForm):
+    """An earlier honour with its ID number masked: the mask (or nothing) posted back keeps the stored
+    number; a new one must be a valid full ID number."""
+
+    id_number = forms.CharField(label=_("身份证号"), max_length=20, required=False)
+    id_number_help = None  # set per request by PastHonourAdmin.get_form: the help text with the reveal link
+
+    class Meta:
+        model = PastHonour
+        fields = ["id_number", "name", "year", "level", "award", "unit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Required when there is no stored number to keep (a new honour).
+        self.fields["id_number"].required = not (self.instance.pk and self.instance.id_number)
+        if not self.fields["id_number"].required:
+            self.initial["id_number"] = mask_id_number(self.instance.id_number)
+            self.fields["id_number"].widget.attrs["autocomplete"] = "off"
+            self.fields["id_number"].help_text = self.id_number_help or MASKED_HELP
+
+    def clean_id_number(self):
+        stored = self.instance.id_number if self.instance.pk else ""
+        posted = normalise_id_number(self.cleaned_data.get("id_number"))
+        if not posted:
+            return stored
+        value, new = posted_personal_value(
+            posted, stored, mask_id_number, gettext("请输入完整的身份证号，或保留显示的带 * 的号码不变。")
+        )
+        if new:
+            validate_id_number(value)
+        return value
+
+
 @admin.register(PastHonour)
-class PastHonourAdmin(admin.ModelAdmin):
+class PastHonourAdmin(MaskedRevealAdminMixin, admin.ModelAdmin):
+    form = PastHonourForm
+    reveal_field = "id_number"
     list_display = ["name", "masked_id_number", "year", "level", "award", "unit"]
     list_filter = ["level", "year"]
     search_fields = ["name", "=id_number"]
@@ -119,6 +158,38 @@ class PastHonourAdmin(admin.ModelAdmin):
     @admin.display(description=_("身份证号"))
     def masked_id_number(self, obj):
         return mask_id_number(obj.id_number)
+
+    @admin.display(description=_("身份证号"))
+    def masked_id_number_to_reveal(self, obj):
+        # The view-only change page has no request here; the reveal page itself checks who may see it.
+        return format_html(
+            '{} <a href="{}" id="reveal-link">{}</a>',
+            mask_id_number(obj.id_number),
+            self.reveal_url(obj),
+            gettext("查看完整%(field)s（须填写理由，将被记录）") % {"field": _("身份证号")},
+        )
+
+    def _view_only(self, request, obj) -> bool:
+        return obj is not None and not self.has_change_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        # A view-only page would print the stored number as read-only text: show the mask instead.
+        fields = super().get_fields(request, obj)
+        if self._view_only(request, obj):
+            return ["masked_id_number_to_reveal" if f == "id_number" else f for f in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._view_only(request, obj):
+            return ["masked_id_number_to_reveal"]
+        return super().get_readonly_fields(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"id_number_help": self.reveal_link(request, obj)})
+
+    def may_reveal(self, request, obj) -> bool:
+        return permissions.allows(request.user, "past_honour", "reveal", obj)
 
 
 @admin.register(Candidacy)
