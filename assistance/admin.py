@@ -186,7 +186,7 @@ class HouseholdAdmin(ScopedAdmin):
     ]
 
     def scope(self, request, queryset):
-        return queryset.visible_to(request.user)
+        return queryset.visible_to(request.user, "admin")
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         # In the default order (newest first), a county's pages are read organisation by organisation as
@@ -234,7 +234,7 @@ class HouseholdChildAdmin(ScopedAdmin):
     list_select_related = ["household"]
 
     def scope(self, request, queryset):
-        return queryset.filter(household__in=Household.objects.visible_to(request.user))
+        return queryset.filter(household__in=Household.objects.visible_to(request.user, "admin"))
 
     def has_add_permission(self, request):
         return False

@@ -2,11 +2,10 @@
 
 Imported by assistance/admin.py. Every list is scoped like the pages (404 outside the user's subtree);
 thresholds are written through ``services.threshold_set`` so that a change is audited and the open
-households it governs are categorised again. The model permissions for these three models are added
-here (django-rules autodiscovers only assistance/rules.py, which must not add them too).
+households it governs are categorised again. Who may open them is the permission matrix's
+"threshold", "drive_enterprise" and "visit" rows (``unionportal.permissions``).
 """
 
-import rules
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -17,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from unionportal.orgs.admin_scoping import ScopedAdmin
 from unionportal.orgs.enums import SUBTREE_ROLES, Role
 from unionportal.orgs.models import Membership
-from unionportal.orgs.rules import is_union_staff
 from unionportal.orgs.scoping import scope_q
 
 from .models import DriveEnterprise, Threshold, Visit
@@ -26,19 +24,6 @@ from .services import threshold_set
 from .views_cadre import report_recategorised
 
 User = get_user_model()
-
-_PERMS = {
-    "assistance.view_threshold": is_union_staff,
-    "assistance.add_threshold": is_union_staff,
-    "assistance.change_threshold": is_union_staff,
-    "assistance.view_driveenterprise": is_union_staff,
-    "assistance.add_driveenterprise": is_union_staff,
-    "assistance.change_driveenterprise": is_union_staff,
-    "assistance.view_visit": is_union_staff,
-}
-for _name, _predicate in _PERMS.items():
-    if not rules.perm_exists(_name):
-        rules.add_perm(_name, _predicate)
 
 
 def cadres_in_scope(user):
@@ -57,9 +42,6 @@ class ThresholdAdmin(ScopedAdmin):
     search_fields = ["organisation__name", "organisation__code"]
     ordering = ["organisation__path"]
     fields = ["organisation", "dibao_line", "relative_factor"]
-
-    def scope(self, request, queryset):
-        return queryset.filter(scope_q(request.user, self.scope_path, roles=SUBTREE_ROLES))
 
     def get_readonly_fields(self, request, obj=None):
         return ["organisation"] if obj else []
@@ -100,7 +82,7 @@ class DriveEnterpriseAdmin(ScopedAdmin):
     fields = ["enterprise", "capacity_cutting", "responsible_cadre", "cadres"]
 
     def scope(self, request, queryset):
-        return queryset.filter(pk__in=DriveEnterprise.objects.visible_to(request.user).values("pk"))
+        return queryset.filter(pk__in=DriveEnterprise.objects.visible_to(request.user, "admin").values("pk"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(cadre_total=Count("cadres", distinct=True))
@@ -147,7 +129,7 @@ class VisitAdmin(ScopedAdmin):
     readonly_fields = fields
 
     def scope(self, request, queryset):
-        return queryset.filter(drive_enterprise__in=DriveEnterprise.objects.visible_to(request.user))
+        return queryset.filter(drive_enterprise__in=DriveEnterprise.objects.visible_to(request.user, "admin"))
 
     @admin.display(description=_("照片"))
     def photo_thumbnails(self, obj):

@@ -7,13 +7,17 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("帮扶台账")
 
     def ready(self):
-        from unionportal import demo, periodic
+        from unionportal import demo, periodic, permissions
         from unionportal.reports.registry import register_report_section, register_todo_provider
 
         from . import reminders, rollups
         from .reports import report_section
         from .todos import assistance_todos
+        from .workflows import owns_drive_enterprise, owns_household
 
+        # A cadre's own households and enterprises are those of the enterprises paired with them.
+        permissions.register_owner_test("household", owns_household)
+        permissions.register_owner_test("drive_enterprise", owns_drive_enterprise)
         periodic.register("assistance.verification_reminders")(reminders.verification_reminders)
         periodic.register("assistance.plan_follow_up_reminders")(reminders.plan_follow_up_reminders)
         periodic.register("assistance.yearly_reviews")(reminders.yearly_reviews)

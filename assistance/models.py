@@ -83,24 +83,29 @@ class InSubquery(Func):
 
 
 class DriveEnterpriseQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, action: str = "open"):
         """Staff: their subtree. Cadres: the enterprises they are paired with or responsible for.
 
         Each side is an indexed lookup (organisations by path prefix, their enterprises by foreign key,
         the user's pairings by user), so PostgreSQL ORs bitmaps instead of joining and filtering every
         drive enterprise with its enterprise and two organisations."""
-        from unionportal.orgs.enums import SUBTREE_ROLES
+        from unionportal import permissions
         from unionportal.orgs.scoping import get_scope
 
         if not user.is_authenticated:
             return self.none()
-        scope = get_scope(user, SUBTREE_ROLES)
-        if scope.everything:
+        staff_roles = permissions.roles_for(
+            "drive_enterprise", action, permissions.SUBTREE, permissions.PROVINCE
+        )
+        scope = get_scope(user, staff_roles) if staff_roles else None
+        if scope is not None and scope.everything:
             return self.all()
-        paired = DriveEnterprise.cadres.through.objects.filter(user=user).values("driveenterprise_id")
-        visible = Q(responsible_cadre=user) | Q(InSubquery(F("pk"), paired))
-        if scope.subtree_paths or scope.own_paths:  # (an empty subquery would compile to "IN NULL")
-            organisations = Organisation.objects.filter(scope_q(user, "path", roles=SUBTREE_ROLES))
+        visible = Q(pk__in=[])
+        if permissions.reaches_own(user, "drive_enterprise", action):
+            paired = DriveEnterprise.cadres.through.objects.filter(user=user).values("driveenterprise_id")
+            visible = Q(responsible_cadre=user) | Q(InSubquery(F("pk"), paired))
+        if scope is not None and scope.subtree_paths:  # (an empty subquery would compile to "IN NULL")
+            organisations = Organisation.objects.filter(scope_q(user, "path", roles=staff_roles))
             ids = organisations.order_by().values("pk")
             # A UNION of two foreign-key lookups, not an OR, which would filter every enterprise.
             in_scope = (
@@ -206,18 +211,17 @@ def forget_pairings(user) -> None:
 
 
 class HouseholdQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, action: str = "open"):
         """Staff: their subtree. Cadres: the households of the enterprises they are paired with."""
         if not user.is_authenticated:
             return self.none()
-        from unionportal.orgs.enums import SUBTREE_ROLES
-        from unionportal.orgs.scoping import get_scope
+        from unionportal import permissions
 
-        if get_scope(user, SUBTREE_ROLES).everything:
+        if user.is_superuser:
             # Q() | Q(x) is Q(x) in Django: OR-ing "everything" with the pairings would keep only those.
             return self.all()
-        visible = scope_q(user, "org_path", roles=SUBTREE_ROLES)
-        paired = paired_enterprise_ids(user)
+        visible = permissions.scope_q(user, "household", action, "org_path")
+        paired = paired_enterprise_ids(user) if permissions.reaches_own(user, "household", action) else ()
         if paired:
             # Only when there are pairings: an OR, even with an empty side, keeps PostgreSQL from
             # walking the subtree's newest-first index (household_scope_recent) and stopping at a page.

@@ -28,9 +28,9 @@ from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from unionportal.orgs.enums import SUBTREE_ROLES
+from unionportal import permissions
 from unionportal.orgs.models import Organisation
-from unionportal.orgs.scoping import get_scope, has_role, scope_q
+from unionportal.orgs.scoping import get_scope, scope_q
 from unionportal.reports.registry import ReportSection
 
 from .enums import Category, FundSource, HouseholdState, MeasureType
@@ -46,6 +46,9 @@ from .models import (
 )
 
 # The states a report counts: in the file (filed, assisted) and closed after filing (escaped, exited).
+# The roles that read the level reports, and over their subtree (the matrix's "household_report" row).
+REPORT_ROLES = permissions.roles_for("household_report", "list")
+
 REPORT_STATES = (
     HouseholdState.FILED,
     HouseholdState.ASSISTED,
@@ -158,13 +161,13 @@ def report_scope(user, org_pk=None) -> tuple[Organisation | None, tuple[str, ...
     in the user's subtree. Raises Http404 outside it, so a guessed URL tells nothing. A user staff in
     several separate subtrees starts with those subtrees as rows (``None``).
     """
-    scope = get_scope(user, SUBTREE_ROLES)
+    scope = get_scope(user, REPORT_ROLES)
     if org_pk is not None:
         try:
             org = Organisation.objects.get(pk=int(org_pk))
         except (Organisation.DoesNotExist, TypeError, ValueError) as exc:
             raise Http404 from exc
-        if not (scope.everything or any(org.path.startswith(p) for p in scope.subtree_paths)):
+        if not permissions.covers(user, "household_report", "list", org.path):
             raise Http404
         return org, scope.subtree_paths
     if scope.everything:
@@ -177,11 +180,10 @@ def report_scope(user, org_pk=None) -> tuple[Organisation | None, tuple[str, ...
 def _trail(user, current, roots) -> list[Organisation]:
     if current is None:
         return []
-    scope = get_scope(user, SUBTREE_ROLES)
     return [
         org
         for org in current.ancestors_and_self()
-        if scope.everything or any(org.path.startswith(p) for p in roots)
+        if permissions.covers(user, "household_report", "list", org.path)
     ]
 
 
@@ -191,7 +193,7 @@ def _trail(user, current, roots) -> list[Organisation]:
 def _within(user, current, path_field: str) -> Q:
     if current is not None:
         return Q(**{f"{path_field}__startswith": current.path})
-    return scope_q(user, path_field, roles=SUBTREE_ROLES)
+    return scope_q(user, path_field, roles=REPORT_ROLES)
 
 
 def _row_key(current, roots, path_field: str):
@@ -448,18 +450,18 @@ def scope_summary(user, *, live: bool = False) -> dict:
     below its deepest subtree root, others the per-organisation one."""
     if live:
         return _live_summary(user)
-    scope = get_scope(user, SUBTREE_ROLES)
+    scope = get_scope(user, REPORT_ROLES)
     deepest = max((len(path) // Organisation.steplen for path in scope.subtree_paths), default=0)
     depth = next((d for d in LEVEL_DEPTHS if d >= deepest), None)
     if scope.everything or (scope.subtree_paths and not scope.own_paths and depth is not None):
         depth = LEVEL_DEPTHS[0] if scope.everything else depth
-        within = scope_q(user, "key", roles=SUBTREE_ROLES)
+        within = scope_q(user, "key", roles=REPORT_ROLES)
         households = HouseholdLevelRollup.objects.filter(within, depth=depth)
         # The rows by fund source (type blank) hold every measure once.
         measures = MeasureLevelRollup.objects.filter(within, depth=depth, type="")
     else:
-        households = HouseholdRollup.objects.filter(scope_q(user, ROLLUP_PATH, roles=SUBTREE_ROLES))
-        measures = MeasureRollup.objects.filter(scope_q(user, ROLLUP_PATH, roles=SUBTREE_ROLES))
+        households = HouseholdRollup.objects.filter(scope_q(user, ROLLUP_PATH, roles=REPORT_ROLES))
+        measures = MeasureRollup.objects.filter(scope_q(user, ROLLUP_PATH, roles=REPORT_ROLES))
     counted = households.filter(state__in=IN_FILE_STATES).aggregate(
         filed=Sum("households"), assisted=Sum("households", filter=Q(state=HouseholdState.ASSISTED))
     )
@@ -473,9 +475,9 @@ def scope_summary(user, *, live: bool = False) -> dict:
 
 def _live_summary(user) -> dict:
     households = Household.objects.filter(
-        scope_q(user, HOUSEHOLD_PATH, roles=SUBTREE_ROLES), state__in=IN_FILE_STATES
+        scope_q(user, HOUSEHOLD_PATH, roles=REPORT_ROLES), state__in=IN_FILE_STATES
     ).aggregate(filed=Count("pk"), assisted=Count("pk", filter=Q(state=HouseholdState.ASSISTED)))
-    measures = Measure.objects.filter(scope_q(user, MEASURE_PATH, roles=SUBTREE_ROLES)).aggregate(
+    measures = Measure.objects.filter(scope_q(user, MEASURE_PATH, roles=REPORT_ROLES)).aggregate(
         n=Count("pk"), amount=Sum("amount")
     )
     return {
@@ -487,7 +489,7 @@ def _live_summary(user) -> dict:
 
 def report_section(user) -> ReportSection | None:
     """The ledger's part of the cross-app report pages: staff only, their subtree."""
-    if not has_role(user, *SUBTREE_ROLES):
+    if not permissions.may(user, "household_report", "list"):
         return None
     from django.urls import reverse
 

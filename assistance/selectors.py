@@ -3,7 +3,8 @@
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
 
-from unionportal.orgs.enums import SUBTREE_ROLES, Level, OrgKind
+from unionportal import permissions
+from unionportal.orgs.enums import Level, OrgKind
 from unionportal.orgs.models import Enterprise, Organisation
 from unionportal.orgs.scoping import get_scope, scope_q
 
@@ -15,9 +16,12 @@ from .models import DriveEnterprise, Household, InSubquery, Threshold, Visit, pa
 # households, so walking the newest-first index and skipping other subtrees' rows finds a page sooner.
 PER_ORGANISATION_FROM_DEPTH = 3
 
+# The roles that list households over a subtree (the matrix's "household" row; cadres reach pairings).
+STAFF_ROLES = permissions.roles_for("household", "list", permissions.SUBTREE, permissions.PROVINCE)
 
-def households_for(user):
-    return Household.objects.visible_to(user)
+
+def households_for(user, action: str = "list"):
+    return Household.objects.visible_to(user, action)
 
 
 def household_list_groups(user):
@@ -26,17 +30,17 @@ def household_list_groups(user):
 
     None too for everyone who sees the whole tree, and for cadres: their paired enterprises' households
     lie outside any subtree (and are few: the list is bounded by the pairings, not the data size)."""
-    scope = get_scope(user, SUBTREE_ROLES)
+    scope = get_scope(user, STAFF_ROLES)
     if not user.is_authenticated or scope.everything or paired_enterprise_ids(user):
         return None
     if any(len(path) // Organisation.steplen < PER_ORGANISATION_FROM_DEPTH for path in scope.subtree_paths):
         return None
-    return Organisation.objects.filter(scope_q(user, "path", roles=SUBTREE_ROLES))
+    return Organisation.objects.filter(scope_q(user, "path", roles=STAFF_ROLES))
 
 
-def access_household(user, pk, *, for_update: bool = False) -> Household:
-    """The household if ``user`` may see it, else Http404 (a guessed URL tells nothing)."""
-    rows = households_for(user)
+def access_household(user, pk, *, action: str = "open", for_update: bool = False) -> Household:
+    """The household if ``user`` may take ``action`` on it, else Http404 (a guessed URL tells nothing)."""
+    rows = households_for(user, action)
     if for_update:
         rows = rows.select_for_update(of=("self",))
     return get_object_or_404(rows.select_related("organisation", "enterprise"), pk=pk)
@@ -81,7 +85,7 @@ def threshold_organisations(user):
     """Organisations whose lines ``user`` may set: regional unions down to county level in their subtree
     (and any organisation there that already has lines of its own)."""
     return Organisation.objects.filter(
-        scope_q(user, "path", roles=SUBTREE_ROLES),
+        scope_q(user, "path", roles=STAFF_ROLES),
         Q(kind=OrgKind.REGIONAL) | Q(assistance_threshold__isnull=False),
         level__lte=Level.COUNTY,
     ).order_by("path")

@@ -9,11 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from unionportal import permissions
 from unionportal.audit import services as audit
 from unionportal.audit.services import field_changes
 from unionportal.campaigns.workdays import add_working_days
-from unionportal.orgs.enums import SUBTREE_ROLES
-from unionportal.orgs.scoping import get_scope
 
 from .enums import ACTIVE_STATES, SUDDEN_CAUSES, Category, HouseholdState
 from .models import DriveEnterprise, Household, HouseholdMember, Measure, PlanItem, Threshold, Visit
@@ -364,8 +363,7 @@ def threshold_set(
     PermissionDenied outside the actor's subtree and ValidationError for values out of range. Returns
     the threshold and what re-categorising found (None when nothing changed).
     """
-    scope = get_scope(actor, SUBTREE_ROLES)
-    if not (scope.everything or any(organisation.path.startswith(p) for p in scope.subtree_paths)):
+    if not permissions.covers(actor, "threshold", "change", organisation.path):
         raise PermissionDenied(_("只能设定您管辖范围内地区的困难认定标准。"))
     with transaction.atomic():
         threshold = Threshold.objects.select_for_update().filter(organisation=organisation).first()

@@ -1,8 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from unionportal.orgs.enums import SUBTREE_ROLES
-from unionportal.orgs.scoping import has_role
+from unionportal import permissions
 from unionportal.reports.registry import Todo
 
 from .enums import HouseholdState
@@ -12,13 +11,15 @@ from .selectors import households_for
 
 def assistance_todos(user) -> list[Todo]:
     """Cadres and staff: households waiting for a home visit, plan steps due, yearly reviews open."""
+    if not permissions.may(user, "household", "list"):
+        return []
     households = households_for(user)
     mine = households.filter(cadre=user)
     from django.utils import timezone
 
     today = timezone.localdate()
     staff_steps = []
-    if has_role(user, *SUBTREE_ROLES):
+    if permissions.reaches(user, "household", "review", permissions.SUBTREE):
         waiting = households.filter(
             state__in=[HouseholdState.VERIFIED, HouseholdState.APPRAISED, HouseholdState.NOTICED]
         ).count()

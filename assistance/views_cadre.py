@@ -12,7 +12,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -22,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from unionportal.orgs.enums import SUBTREE_ROLES, Role
-from unionportal.orgs.scoping import has_role
+from unionportal import permissions
+from unionportal.permissions import permission
 from unionportal.uploads.services import UploadRejected
 
 from . import selectors, services
@@ -43,19 +42,17 @@ ENTERPRISE_SELECT_LIMIT = 200
 
 
 def is_ledger_staff(user) -> bool:
-    return has_role(user, *SUBTREE_ROLES)
+    """Staff (or org admins) of a subtree: the matrix reaches their drive enterprises by subtree."""
+    return permissions.reaches(user, "drive_enterprise", "list", permissions.SUBTREE, permissions.PROVINCE)
 
 
 def is_ledger_cadre(user) -> bool:
-    """A cadre: the cadre role, or paired with a drive enterprise (staff may be paired too)."""
-    return has_role(user, Role.CADRE) or selectors.cadre_enterprises(user).exists()
+    """A cadre: the role that reaches the enterprises paired with them (a pairing alone grants nothing)."""
+    return permissions.reaches_own(user, "drive_enterprise", "list")
 
 
-def _require_ledger_user(user) -> tuple[bool, bool]:
-    staff, cadre = is_ledger_staff(user), is_ledger_cadre(user)
-    if not (staff or cadre):
-        raise PermissionDenied(_("帮扶台账只对工会干部和工会工作人员开放。"))
-    return staff, cadre
+def _ledger_roles(user) -> tuple[bool, bool]:
+    return is_ledger_staff(user), is_ledger_cadre(user)
 
 
 # --- dashboard ------------------------------------------------------------------------------------------
@@ -86,11 +83,11 @@ def _category_state_table(households) -> dict:
     return {"categories": categories, "rows": rows, "totals": totals, "total": sum(n for _c, n in totals)}
 
 
-@login_required
+@permission("drive_enterprise", "list")
 def dashboard(request):
     """Cadres: their enterprises, their households by state, recent visits. Staff: their subtree's counts."""
     user = request.user
-    staff, cadre = _require_ledger_user(user)
+    staff, cadre = _ledger_roles(user)
     context = {"is_staff": staff, "is_cadre": cadre}
     if cadre:
         last_visit = Visit.objects.filter(drive_enterprise=OuterRef("pk")).order_by("-visited_on")
@@ -141,13 +138,14 @@ def _add_service_error(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-@login_required
+@permission("visit", "change")
 @require_http_methods(["GET", "POST"])
 def visit_create(request):
     """A cadre logs a visit to one of their enterprises, with up to nine photos."""
     enterprises = list(selectors.cadre_enterprises(request.user).order_by("enterprise__name"))
     if not enterprises:
-        raise PermissionDenied(_("您还没有结对帮扶的企业，不能登记走访。请联系所在县级工会结对。"))
+        messages.error(request, _("您还没有结对帮扶的企业，不能登记走访。请联系所在县级工会结对。"))
+        return redirect("assistance:dashboard")
     queryset = DriveEnterprise.objects.filter(pk__in=[d.pk for d in enterprises]).select_related("enterprise")
     initial = {}
     chosen = request.GET.get("enterprise", "")
@@ -174,10 +172,10 @@ def visit_create(request):
     return render(request, "assistance/visit_form.html", {"form": form})
 
 
-@login_required
+@permission("visit", "list")
 def visit_list(request):
     """Visits the user may see (their enterprises, or their subtree), newest first, by enterprise."""
-    _staff, cadre = _require_ledger_user(request.user)
+    _staff, cadre = _ledger_roles(request.user)
     # Meta.ordering does not apply to a query with GROUP BY: order explicitly.
     visits = (
         selectors.visits_for(request.user)
@@ -200,7 +198,7 @@ def visit_list(request):
     )
 
 
-@login_required
+@permission("visit", "open")
 def visit_detail(request, pk):
     visit = get_object_or_404(selectors.visits_for(request.user), pk=pk)
     return render(
@@ -238,11 +236,9 @@ def _with_thresholds(organisations) -> list:
     return organisations
 
 
-@login_required
+@permission("threshold", "list")
 def threshold_list(request):
     """Staff: the 低保 line and k of each county, city and the province in their subtree."""
-    if not is_ledger_staff(request.user):
-        raise PermissionDenied(_("只有工会工作人员可以查看和设定困难认定标准。"))
     page = Paginator(selectors.threshold_organisations(request.user), THRESHOLDS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -254,7 +250,7 @@ def threshold_list(request):
     return render(request, "assistance/threshold_list.html", {"page": page})
 
 
-@login_required
+@permission("threshold", "change")
 @require_http_methods(["GET", "POST"])
 def threshold_edit(request, org_pk):
     organisation = get_object_or_404(selectors.threshold_organisations(request.user), pk=org_pk)

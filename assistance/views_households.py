@@ -5,7 +5,6 @@ household through ``access_household`` first, so a record outside the user's sco
 is posted. ID numbers and phones are masked on every page; revealing one is a logged action."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from unionportal.audit.models import AuditEvent
 from unionportal.audit.services import REVEAL_ACTION, reveal
 from unionportal.audit.transitions import TransitionError
+from unionportal.permissions import permission
 
 from . import services, workflows
 from .enums import ACTIVE_STATES, FILED_STATES, Category, HouseholdState
@@ -72,7 +72,7 @@ REVEAL_FIELD_LABELS = {"id_number": gettext_lazy("身份证号"), "phone": gette
 # --- list -----------------------------------------------------------------------------------------------
 
 
-@login_required
+@permission("household", "list")
 def household_list(request):
     """The households the user may see, filtered; ID numbers and phones masked. Constant query count."""
     user = request.user
@@ -129,12 +129,13 @@ def _render_form(request, form, formset, *, title, household=None):
     )
 
 
-@login_required
+@permission("household", "change")
 @require_http_methods(["GET", "POST"])
 def household_create(request):
     """File a household (state "applied") for an enterprise the user covers; the category is derived."""
     if not enterprises_for_filing(request.user).exists():
-        raise PermissionDenied(_("您没有可以建档的帮扶企业。"))
+        messages.error(request, _("您没有可以建档的帮扶企业。"))
+        return redirect("assistance:households")
     data = request.POST if request.method == "POST" else None
     form = HouseholdForm(data, user=request.user)
     formset = MemberFormSet(data, prefix=MEMBERS_PREFIX)
@@ -165,11 +166,11 @@ def household_create(request):
     return _render_form(request, form, formset, title=_("困难职工建档"))
 
 
-@login_required
+@permission("household", "change")
 @require_http_methods(["GET", "POST"])
 def household_edit(request, pk):
     """Edit an open file and its members; the category is derived again (services.household_update)."""
-    household = access_household(request.user, pk)
+    household = access_household(request.user, pk, action="change")
     if household.state not in ACTIVE_STATES:
         messages.error(request, _("已脱困或已退档的档案不能再修改。"))
         return redirect("assistance:household", pk=household.pk)
@@ -288,18 +289,18 @@ def _render_detail(request, household: Household, *, reveal_form=None, revealed=
     )
 
 
-@login_required
+@permission("household", "open")
 def household_detail(request, pk):
     household = access_household(request.user, pk)
     return _render_detail(request, household)
 
 
 @never_cache
-@login_required
+@permission("household", "reveal")
 @require_POST
 def household_reveal(request, pk):
     """Show the full ID number or phone once, on this response only, and log who saw it and why."""
-    household = access_household(request.user, pk)
+    household = access_household(request.user, pk, action="reveal")
     form = RevealForm(request.POST)
     if form.is_valid():
         field = form.cleaned_data["field"]
@@ -313,11 +314,11 @@ def household_reveal(request, pk):
     return _render_detail(request, household, reveal_form=form)
 
 
-@login_required
+@permission("household", "change")
 @require_POST
 def household_transition(request, pk):
     """One move along the path; refused moves come back as a message on the record, never a 500."""
-    household = access_household(request.user, pk)
+    household = access_household(request.user, pk, action="change")
     form = TransitionForm(request.POST)
     if not form.is_valid():
         if form.has_error("comment"):
@@ -352,11 +353,11 @@ def _record_url(household: Household, anchor: str) -> str:
     return reverse("assistance:household", args=[household.pk]) + f"#{anchor}"
 
 
-@login_required
+@permission("household", "change")
 @require_http_methods(["GET", "POST"])
 def measure_create(request, pk):
     """Record help given to a filed household; the first one moves it to "assisted"."""
-    household = access_household(request.user, pk)
+    household = access_household(request.user, pk, action="change")
     form = MeasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -380,10 +381,10 @@ def measure_create(request, pk):
     )
 
 
-@login_required
+@permission("household", "change")
 @require_http_methods(["GET", "POST"])
 def plan_item_create(request, pk):
-    household = access_household(request.user, pk)
+    household = access_household(request.user, pk, action="change")
     form = PlanItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -409,10 +410,10 @@ def plan_item_create(request, pk):
     )
 
 
-@login_required
+@permission("household", "change")
 @require_POST
 def plan_item_done(request, pk, item_pk):
-    household = access_household(request.user, pk)
+    household = access_household(request.user, pk, action="change")
     item = get_object_or_404(PlanItem, pk=item_pk, household=household)
     with transaction.atomic():
         # Compare-and-set: a second click (or a second person) does not record it twice.
@@ -425,14 +426,14 @@ def plan_item_done(request, pk, item_pk):
     return redirect(_record_url(household, "plan"))
 
 
-@login_required
+@permission("household", "change")
 @require_http_methods(["GET", "POST"])
 def yearly_review(request, pk):
     """The cadre confirms or changes the category of a filed household for this year's open review.
 
     The category is derived again from the current thresholds through services.household_update; a
     chosen category that contradicts it is refused with the explanation."""
-    household = access_household(request.user, pk)
+    household = access_household(request.user, pk, action="change")
     review = _open_review(household) if household.state in FILED_STATES else None
     if review is None:
         messages.info(request, _("该家庭目前没有待完成的年度复核。"))

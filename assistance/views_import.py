@@ -1,31 +1,24 @@
 """Pages of the household import: upload, template, preview with errors, confirm, progress."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from unionportal.imports import services as imports
 from unionportal.imports.files import XLSX_TYPE
 from unionportal.imports.selectors import jobs_for
+from unionportal.permissions import permission
 
 from . import household_import
 from .forms_import import HouseholdImportForm
 
 
-def _require_importer(request) -> None:
-    if not household_import.can_import(request.user):
-        raise PermissionDenied(_("您没有导入该数据的权限。"))
-
-
-@login_required
+@permission("household", "import")
 def upload(request):
-    _require_importer(request)
     form = HouseholdImportForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
@@ -56,16 +49,15 @@ def upload(request):
     )
 
 
-@login_required
+@permission("household", "import")
 def template(request):
-    _require_importer(request)
     response = HttpResponse(household_import.template_xlsx(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, "households-members-template.xlsx")
     response["Cache-Control"] = "no-store"
     return response
 
 
-@login_required
+@permission("import_job", "open")
 def job_detail(request, pk):
     job = household_import.access_job(request.user, pk)
     return render(
@@ -81,7 +73,7 @@ def job_detail(request, pk):
     )
 
 
-@login_required
+@permission("import_job", "change")
 @require_POST
 def job_confirm(request, pk):
     try:
@@ -92,7 +84,7 @@ def job_confirm(request, pk):
 
 
 @never_cache
-@login_required
+@permission("import_job", "open")
 def job_status(request, pk):
     job = household_import.access_job(request.user, pk)
     processed = imports.job_progress(job)

@@ -6,8 +6,6 @@ Thin: parse ``?org=`` (the level) and ``?capacity=1`` (the capacity-cutting subs
 
 import io
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,8 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from unionportal.imports.masking import neutralise
-from unionportal.orgs.enums import SUBTREE_ROLES
-from unionportal.orgs.scoping import has_role
+from unionportal.permissions import permission
 
 from . import rollups
 from .reports import LevelReport, Money, level_report
@@ -28,8 +25,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _report_for(request) -> LevelReport:
-    if not has_role(request.user, *SUBTREE_ROLES):
-        raise PermissionDenied(_("只有工会工作人员可以查看帮扶统计。"))
     return level_report(
         request.user, request.GET.get("org") or None, capacity=request.GET.get("capacity") == "1"
     )
@@ -50,7 +45,7 @@ def _chart(report: LevelReport) -> dict:
     }
 
 
-@login_required
+@permission("household_report", "list")
 def report(request):
     """Staff: households, measures, cadres and enterprises per child organisation of one level."""
     data = _report_for(request)
@@ -172,7 +167,7 @@ def report_workbook(data: LevelReport, *, username: str, at) -> bytes:
     return buffer.getvalue()
 
 
-@login_required
+@permission("household_report", "export")
 def report_export(request):
     """The same report (same ``org`` and ``capacity``) as an xlsx download named after the user and time."""
     data = _report_for(request)

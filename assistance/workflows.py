@@ -11,28 +11,38 @@ responsible union or above, with a reason where the outcome closes the file.
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from unionportal import permissions
 from unionportal.audit.transitions import Edge, Workflow
 from unionportal.notifications.services import Message
-from unionportal.orgs.enums import Role
-from unionportal.orgs.scoping import get_scope
 
 from .enums import Category
 from .enums import HouseholdState as S
-from .models import Household
+from .models import Household, paired_enterprise_ids
 from .selectors import access_household
 
 WORKFLOW_NAME = "assistance.household"
 
 
 def is_staff_over(actor, household: Household) -> bool:
-    scope = get_scope(actor, [Role.STAFF])
-    return scope.everything or any(household.organisation.path.startswith(p) for p in scope.subtree_paths)
+    """Staff of the household's union or above (the matrix's "review" row)."""
+    return permissions.allows(actor, "household", "review", household)
+
+
+def owns_household(user, household: Household) -> bool:
+    """The household is the user's own: theirs as its responsible cadre, or of an enterprise paired with them."""
+    return household.cadre_id == user.pk or household.enterprise_id in paired_enterprise_ids(user)
+
+
+def owns_drive_enterprise(user, drive) -> bool:
+    return drive.enterprise_id in paired_enterprise_ids(user)
 
 
 def is_paired_cadre(actor, household: Household) -> bool:
-    """The household's responsible cadre or any cadre paired with its enterprise."""
+    """A cadre who is the household's responsible cadre or paired with its enterprise."""
     from .models import DriveEnterprise
 
+    if not permissions.reaches_own(actor, "household", "change"):
+        return False
     if household.cadre_id == actor.pk:
         return True
     return (

@@ -15,9 +15,9 @@ APP = "awards"
 
 
 def nominations_for(user):
-    """The award nominations ``user`` may see (their union's; staff: their subtree's)."""
+    """The award nominations ``user`` may list (their union's; staff: their subtree's)."""
     return (
-        Candidacy.objects.visible_to(user)
+        Candidacy.objects.visible_to(user, "list")
         .filter(programme__app=APP)
         .select_related("programme__campaign", "organisation")
     )
@@ -31,9 +31,9 @@ def open_award_programmes(now=None):
     return award_programmes().open_for_intake(now or timezone.now()).order_by("intake_closes_at", "code")
 
 
-def access_nomination(user, pk, *, for_update: bool = False) -> Candidacy:
-    """An award nomination ``user`` may see (its details joined), else Http404."""
-    candidacy = access_candidacy(user, pk, for_update=for_update)
+def access_nomination(user, pk, *, action: str = "open", for_update: bool = False) -> Candidacy:
+    """An award nomination ``user`` may take ``action`` on, else Http404."""
+    candidacy = access_candidacy(user, pk, action=action, for_update=for_update)
     if candidacy.programme.app != APP:
         raise Http404
     return candidacy

@@ -10,11 +10,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from unionportal import permissions
 from unionportal.accounts.validators import birth_date_from_id, normalise_id_number, validate_id_number
 from unionportal.audit import services as audit
-from unionportal.orgs.enums import Role
 from unionportal.orgs.models import Organisation
-from unionportal.orgs.scoping import get_scope
 from unionportal.selection.enums import Flag, NomineeKind, Tag
 from unionportal.selection.models import Candidacy, Programme
 from unionportal.selection.services import (
@@ -51,16 +50,14 @@ DETAIL_FIELDS = {
 }
 # The shared candidacy fields the submitter fills in.
 CANDIDACY_FIELDS = ("name", "unit", "id_number", "summary", "deeds", "tags", "flags", "declarations")
-SUBMITTER_ROLES = (Role.SUBMITTER, Role.ORG_ADMIN, Role.STAFF)
 
 
 def submitting_organisations(user):
-    """The unions ``user`` may nominate for: their own union as a submitter, admin or staff member."""
-    scope = get_scope(user, SUBMITTER_ROLES)
-    if scope.everything:
-        return Organisation.objects.all()
-    paths = set(scope.own_paths) | set(scope.subtree_paths)
-    return Organisation.objects.filter(path__in=paths, is_active=True)
+    """The unions ``user`` may nominate for: their own union as a submitter, admin or staff member
+    (the matrix's "candidacy" / "change" row, which reaches the union itself)."""
+    return Organisation.objects.filter(
+        permissions.scope_q(user, "candidacy", "change", "path"), is_active=True
+    )
 
 
 def nomination_problems(*, programme: Programme, fields: dict, details: dict) -> dict[str, str]:

@@ -7,7 +7,6 @@ raise become form errors or messages, never a 500.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from unionportal.accounts.validators import mask_id_number, mask_mobile
 from unionportal.audit.services import reveal
 from unionportal.audit.transitions import TransitionError
+from unionportal.permissions import allows, permission
 from unionportal.selection import services as selection
 from unionportal.selection.enums import Flag, State
 from unionportal.selection.selectors import history, reviewers_of
@@ -43,7 +43,7 @@ ACTION_LABELS = {
 # --- list -----------------------------------------------------------------------------------------
 
 
-@login_required
+@permission("candidacy", "list")
 def nomination_list(request):
     """The open programmes (with a button for those who may nominate) and the user's nominations."""
     user = request.user
@@ -81,7 +81,7 @@ def _render_form(request, form, *, title, candidacy=None, status=200):
     )
 
 
-@login_required
+@permission("candidacy", "change")
 @require_http_methods(["GET", "POST"])
 def nomination_create(request, programme_id):
     programme = get_object_or_404(selectors.award_programmes(), pk=programme_id)
@@ -115,10 +115,10 @@ def nomination_create(request, programme_id):
     return _render_form(request, form, title=title, status=400 if form.errors else 200)
 
 
-@login_required
+@permission("candidacy", "change")
 @require_http_methods(["GET", "POST"])
 def nomination_edit(request, pk):
-    candidacy = selectors.access_nomination(request.user, pk)
+    candidacy = selectors.access_nomination(request.user, pk, action="change")
     actions = selectors.actions_for(request.user, candidacy)
     if not actions.edit:
         if selection.is_editable(candidacy):
@@ -188,7 +188,7 @@ def _flag_labels(candidacy) -> list[str]:
     return [flag.label for flag in Flag if flag.value in candidacy.flag_set()]
 
 
-@login_required
+@permission("candidacy", "open")
 def nomination_detail(request, pk):
     candidacy = selectors.access_nomination(request.user, pk)
     nomination = selectors.nomination_of(candidacy)
@@ -215,10 +215,10 @@ def nomination_detail(request, pk):
     )
 
 
-@login_required
+@permission("candidacy", "change")
 @require_POST
 def nomination_submit(request, pk):
-    candidacy = selectors.access_nomination(request.user, pk)
+    candidacy = selectors.access_nomination(request.user, pk, action="change")
     try:
         selection.candidacy_submit(actor=request.user, pk=candidacy.pk)
     except TransitionError as error:
@@ -236,10 +236,10 @@ def _confirm(request, candidacy, *, title, question, button):
     )
 
 
-@login_required
+@permission("candidacy", "change")
 @require_http_methods(["GET", "POST"])
 def nomination_withdraw(request, pk):
-    candidacy = selectors.access_nomination(request.user, pk)
+    candidacy = selectors.access_nomination(request.user, pk, action="change")
     if request.method == "POST":
         try:
             selection.candidacy_withdraw(actor=request.user, pk=candidacy.pk, comment=_("填报单位撤回"))
@@ -257,10 +257,10 @@ def nomination_withdraw(request, pk):
     )
 
 
-@login_required
+@permission("candidacy", "delete")
 @require_http_methods(["GET", "POST"])
 def nomination_delete(request, pk):
-    candidacy = selectors.access_nomination(request.user, pk)
+    candidacy = selectors.access_nomination(request.user, pk, action="delete")
     if request.method == "POST":
         try:
             selection.candidacy_delete(actor=request.user, pk=candidacy.pk)
@@ -278,16 +278,18 @@ def nomination_delete(request, pk):
     )
 
 
-@login_required
+@permission("candidacy", "print", post="reveal")
 @require_http_methods(["GET", "POST"])
 def nomination_print(request, pk):
     """The A4 recommendation form, personal data masked. The form that goes on paper needs the full ID
     number and phone: posting a reason reveals them for this print, a logged action."""
-    candidacy = selectors.access_nomination(request.user, pk)
+    candidacy = selectors.access_nomination(request.user, pk, action="print")
     nomination = selectors.nomination_of(candidacy)
     details = _detail_rows(candidacy, nomination)
     id_number = mask_id_number(candidacy.id_number) if candidacy.id_number else ""
     form = PrintRevealForm(request.POST or None)
+    if request.method == "POST" and not allows(request.user, "candidacy", "reveal", candidacy):
+        raise Http404
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"]
         try:

@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import translation
 
@@ -72,3 +73,19 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """A transaction around the whole module, rolled back at its end.
+
+    Module-scoped fixtures build their shared rows inside ``with module_db.unblock():``; each test still
+    runs in its own savepoint (``django_db``), so what a test writes is undone before the next one.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    yield django_db_blocker
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)

@@ -15,6 +15,8 @@ from health_check.checks import Cache, Database
 from health_check.contrib.celery import Ping
 from health_check.exceptions import ServiceUnavailable
 
+from unionportal.permissions import public
+
 
 @dataclasses.dataclass
 class Broker(HealthCheck):
@@ -42,6 +44,7 @@ def _checks() -> dict[str, HealthCheck]:
     return checks
 
 
+@public
 @never_cache
 def healthz(request):
     results = asyncio.run(_gather(_checks()))
@@ -54,5 +57,6 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+@public
 def ping(request):
     return HttpResponse("ok", content_type="text/plain")

@@ -402,11 +402,14 @@ def test_list_shows_open_programmes_with_new_button_and_filters(sub, w):
     assert [c.pk for c in resp.context["page"].object_list] == [b.pk]
 
 
-def test_list_has_no_new_button_for_a_reviewer(client, w):
-    client.force_login(make_user("expert_only"))
-    resp = client.get(reverse("awards:list"))
-    assert resp.context["can_nominate"] is False
-    assert reverse("awards:create", args=[w.programme.pk]) not in resp.content.decode()
+def test_the_nomination_pages_are_not_for_experts_or_workers(client, w):
+    """A role the matrix's "candidacy" row does not name opens none of the pages, whatever its union."""
+    nomination = nominate(w, 1)
+    for role in (Role.EXPERT, Role.WORKER, Role.CADRE):
+        client.force_login(make_user(f"{role}_a", org=w.tree["grassroots_a"], role=role))
+        assert client.get(reverse("awards:list")).status_code == 403
+        for name in ("awards:detail", "awards:print", "awards:edit", "awards:delete"):
+            assert client.get(reverse(name, args=[nomination.pk])).status_code == 404, (role, name)
 
 
 def test_list_query_count_does_not_grow_with_rows(sub, w, django_assert_max_num_queries):

@@ -127,8 +127,9 @@ def test_editing_adds_and_removes_photos_while_the_report_is_a_draft(client, tre
 
 def test_only_reporting_unions_have_the_report_pages(client, people, campaign):
     client.force_login(people["county_a"])
-    assert client.get("/campaigns/reports/").status_code == 403
-    assert client.get("/campaigns/reports/new/").status_code == 403
+    for url in ("/campaigns/reports/", "/campaigns/reports/new/"):
+        response = client.get(url)
+        assert (response.status_code, response["Location"]) == (302, "/campaigns/reports/review/")
     client.force_login(people["submitter_a"])
     for url in ("/campaigns/reports/review/", "/campaigns/reports/gallery/", "/campaigns/reports/overview/"):
         assert client.get(url).status_code == 403

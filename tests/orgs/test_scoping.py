@@ -1,4 +1,5 @@
-"""The one scoping rule: what each role sees of organisations, enterprises and memberships."""
+"""The scoping rule read from the permission matrix: what each role sees of organisations, enterprises
+and memberships."""
 
 from types import SimpleNamespace
 
@@ -7,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
 from tests.factories import make_enterprise, make_tree, make_user
+from unionportal import permissions
 from unionportal.orgs.enums import Role
 from unionportal.orgs.models import Enterprise, Membership, Organisation
 from unionportal.orgs.scoping import get_scope, has_role, scope_q
@@ -92,50 +94,39 @@ ALL_MEMBERSHIPS = SUBTREE_A_MEMBERSHIPS | {
 }
 
 CASES = {
-    # username: (organisations, enterprises, memberships)
+    # username: (organisations, enterprises, memberships): the matrix's "list" rows of "organisation",
+    # "enterprise" and "account" (accounts: organisation admins only).
     "staff_ka": (
         {"County a", "Township a", "Union a"},
         {"Ent a1", "Ent a2 (no union)", "Ent cross"},
-        SUBTREE_A_MEMBERSHIPS,
+        set(),
     ),
     "admin_ca": (
         {"City a", "County a", "Township a", "Union a"},
         {"Ent a1", "Ent a2 (no union)", "Ent cross"},
         SUBTREE_A_MEMBERSHIPS | {("admin_ca", "City a")},
     ),
-    # Other roles see their own organisation only: not the township above, not siblings.
-    "submitter_ga": (
-        {"Union a"},
-        {"Ent a1", "Ent cross"},
-        {("submitter_ga", "Union a"), ("overlap", "Union a")},
-    ),
-    "expert_gb": (
-        {"Union b"},
-        {"Ent b1"},
-        {("expert_gb", "Union b"), ("two_hats", "Union b")},
-    ),
+    # A membership alone grants nothing: submitters and experts list no organisations, enterprises or
+    # accounts, not even their own union's.
+    "submitter_ga": (set(), set(), set()),
+    "expert_gb": (set(), set(), set()),
     "root": (ALL_ORGS, ALL_ENTERPRISES, ALL_MEMBERSHIPS),
     "anonymous": (set(), set(), set()),
     "nobody": (set(), set(), set()),
     "lapsed_member": (set(), set(), set()),
     "inactive_user": (set(), set(), set()),
-    # Staff of township a and submitter of union b: a subtree plus one organisation elsewhere.
+    # Staff of township a and submitter of union b: the staff role reaches the subtree, the submitter
+    # role adds nothing here.
     "two_hats": (
-        {"Township a", "Union a", "Union b"},
-        {"Ent a1", "Ent a2 (no union)", "Ent cross", "Ent b1"},
-        {
-            ("two_hats", "Township a"),
-            ("submitter_ga", "Union a"),
-            ("overlap", "Union a"),
-            ("expert_gb", "Union b"),
-            ("two_hats", "Union b"),
-        },
+        {"Township a", "Union a"},
+        {"Ent a1", "Ent a2 (no union)", "Ent cross"},
+        set(),
     ),
     # Staff of county a and submitter of union a: the second membership adds nothing.
     "overlap": (
         {"County a", "Township a", "Union a"},
         {"Ent a1", "Ent a2 (no union)", "Ent cross"},
-        SUBTREE_A_MEMBERSHIPS,
+        set(),
     ),
 }
 
@@ -163,10 +154,15 @@ def test_scope_of_a_user_with_two_memberships(world):
     assert scope.everything is False
     assert scope.subtree_paths == (tree["township_a"].path,)
     assert scope.own_paths == (tree["grassroots_b"].path,)
-    assert scope.covers(tree["grassroots_a"].path)
-    assert scope.covers(tree["grassroots_b"].path)
-    assert not scope.covers(tree["county_a"].path)
-    assert not scope.covers(tree["township_b"].path)
+    # Nominations: the staff role reaches township a's subtree, the submitter role union b itself.
+    user = get("two_hats")
+    assert permissions.covers(user, "candidacy", "open", tree["grassroots_a"].path)
+    assert permissions.covers(user, "candidacy", "open", tree["grassroots_b"].path)
+    assert not permissions.covers(user, "candidacy", "open", tree["county_a"].path)
+    assert not permissions.covers(user, "candidacy", "open", tree["township_b"].path)
+    # Deleting a draft reaches neither: only its author (OWN) or the union's admin.
+    assert not permissions.covers(user, "candidacy", "delete", tree["grassroots_b"].path)
+    assert permissions.covers(user, "candidacy", "delete", tree["grassroots_b"].path, own=True)
 
 
 def test_own_path_inside_the_subtree_is_folded_in(world):
@@ -225,10 +221,11 @@ def test_scope_q_costs_one_query_then_none(world, django_assert_num_queries):
     user = get("two_hats")
 
     with django_assert_num_queries(1):
-        q = scope_q(user, "path")
+        q = permissions.scope_q(user, "organisation", "list", "path")
     with django_assert_num_queries(0):
-        scope_q(user, "organisation__path")
-        scope_q(user, "township__path")
+        scope_q(user, "organisation__path", roles=[Role.STAFF])
+        permissions.scope_q(user, "enterprise", "list", "township__path")
+        permissions.may(user, "candidacy", "open")
         has_role(user)
     with django_assert_num_queries(1):
         assert set(Organisation.objects.filter(q).values_list("name", flat=True)) == CASES["two_hats"][0]
@@ -241,13 +238,21 @@ def test_scope_q_of_superuser_and_anonymous_needs_no_query(world, username, djan
     user = get(username)
 
     with django_assert_num_queries(0):
-        scope_q(user, "path")
+        scope_q(user, "path", roles=[Role.STAFF])
+        permissions.scope_q(user, "candidacy", "open", "organisation__path")
         has_role(user, Role.STAFF)
+
+
+def test_scope_q_without_roles_is_refused(world):
+    with pytest.raises(TypeError):
+        scope_q(get("staff_ka"), "path")
+    with pytest.raises(ValueError, match="roles"):
+        scope_q(get("staff_ka"), "path", roles=[])
 
 
 def test_granting_a_role_refreshes_the_cached_scope(world):
     user = get("expert_gb")
-    assert org_names(user) == {"Union b"}
+    assert org_names(user) == set()
 
     membership_grant(user=user, organisation=Organisation.objects.get(name="County b"), role=Role.STAFF)
 
@@ -256,8 +261,15 @@ def test_granting_a_role_refreshes_the_cached_scope(world):
 
 
 def test_users_visible_to(world):
-    assert set(users_visible_to(get("submitter_ga")).values_list("username", flat=True)) == {
+    assert set(users_visible_to(get("submitter_ga")).values_list("username", flat=True)) == set()
+    assert set(users_visible_to(get("staff_ka")).values_list("username", flat=True)) == set()
+    assert set(users_visible_to(get("admin_ca")).values_list("username", flat=True)) == {
+        "admin_ca",
+        "staff_ka",
         "submitter_ga",
+        "lapsed_member",
+        "inactive_user",
+        "two_hats",
         "overlap",
     }
     assert set(users_visible_to(get("anonymous")).values_list("username", flat=True)) == set()
@@ -285,5 +297,5 @@ def test_everything_survives_being_ored_with_another_condition(django_user_model
     from unionportal.orgs.scoping import scope_q
 
     root = django_user_model.objects.create_superuser("root_or", password="x")
-    rows = Organisation.objects.filter(scope_q(root, "path") | Q(code="no-such-code"))
+    rows = Organisation.objects.filter(scope_q(root, "path", roles=[Role.STAFF]) | Q(code="no-such-code"))
     assert rows.count() == Organisation.objects.count() > 0

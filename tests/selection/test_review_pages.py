@@ -137,9 +137,13 @@ def test_a_programme_or_union_the_user_does_not_review_answers_404(w, client):
     client = login(client, w.county_a)
     assert client.get(REVIEW, {"org": w.tree["county_b"].pk}).status_code == 404
     assert client.get(REVIEW, {"programme": 999999}).status_code == 404
-    submitter = login(client, w.submitter_a).get(REVIEW)
-    assert submitter.status_code == 200
-    assert "您目前没有需要审核的评选项目。" in submitter.content.decode()
+    # A submitter holds no reviewing role (the matrix's "candidacy" / "review" row names staff only).
+    assert login(client, w.submitter_a).get(REVIEW).status_code == 403
+    # Staff of a union that reviews no programme get the page with nothing to do.
+    township = make_user("township_staff", org=w.tree["township_a"], role=Role.STAFF)
+    nothing = login(client, township).get(REVIEW)
+    assert nothing.status_code == 200
+    assert "您目前没有需要审核的评选项目。" in nothing.content.decode()
 
 
 # --- the province ---------------------------------------------------------------------------------
@@ -268,7 +272,7 @@ def test_objection_list_filters_and_is_scoped(w, client):
     other = login(client, w.county_b)
     assert list(other.get(url).context["page"].object_list) == []
     assert other.get(reverse("selection:objection", args=[objection.pk])).status_code == 404
-    assert login(client, w.submitter_a).get(url).status_code == 404
+    assert login(client, w.submitter_a).get(url).status_code == 403
 
 
 def test_province_records_findings_and_upholds_an_objection(w, client):
@@ -306,10 +310,12 @@ def test_city_staff_sub_allocate_and_over_allocation_is_refused_with_the_figures
     assert Allocation.objects.get(organisation=w.tree["county_a"]).quota == 3
 
 
-def test_allocation_page_404_for_unions_without_a_quota(w, client):
+def test_allocation_page_for_unions_without_a_quota(w, client):
     url = reverse("selection:allocations", args=[w.programme.pk])
     township = make_user("town", org=w.tree["township_a"], role=Role.STAFF)
-    assert login(client, township).get(url).status_code == 404
+    response = login(client, township).get(url, follow=True)
+    assert response.redirect_chain == [(reverse("selection:review"), 302)]
+    assert messages_of(response) == [f"您所在的工会没有获得“{w.programme}”的名额，无需向下分配。"]
     assert login(client, w.submitter_a).get(url).status_code == 404
     assert login(client, w.city_a).get(url, {"org": w.tree["city_b"].pk}).status_code == 404
 

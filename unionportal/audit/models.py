@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from unionportal.orgs.scoping import scope_q
+from unionportal import permissions
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -12,7 +12,7 @@ class AuditEventQuerySet(models.QuerySet):
         """Staff see events about their subtree; events tied to no organisation only superusers see."""
         if user.is_superuser:
             return self
-        return self.filter(scope_q(user, "org_path")).exclude(org_path="")
+        return self.filter(permissions.scope_q(user, "audit_event", "list", "org_path")).exclude(org_path="")
 
 
 class AuditEvent(models.Model):

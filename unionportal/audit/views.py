@@ -1,13 +1,9 @@
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from unionportal.orgs.enums import Role
-from unionportal.orgs.scoping import has_role
+from unionportal.permissions import permission
 
 from .selectors import actions_for, events_for
 
@@ -24,11 +20,9 @@ class AuditFilterForm(forms.Form):
     )
 
 
-@login_required
+@permission("audit_event", "list")
 def event_list(request):
     """Read-only audit log for staff, scoped to their subtree."""
-    if not has_role(request.user, Role.STAFF, Role.ORG_ADMIN):
-        raise PermissionDenied(_("只有工会工作人员可以查看操作记录。"))
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = events_for(request.user, **{k: v for k, v in filters.items() if v})

@@ -181,10 +181,10 @@ class MilestoneReminder(models.Model):
 
 
 class ActivityReportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from unionportal.orgs.scoping import scope_q
+    def visible_to(self, user, action: str = "open"):
+        from unionportal import permissions
 
-        return self.filter(scope_q(user, "organisation__path"))
+        return self.filter(permissions.scope_q(user, "activity_report", action, "organisation__path"))
 
 
 class ActivityReport(models.Model):

@@ -6,10 +6,10 @@ from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from unionportal import permissions
 from unionportal.audit.models import AuditEvent
 from unionportal.orgs.enums import Level, Role
 from unionportal.orgs.models import Membership, Organisation
-from unionportal.orgs.scoping import get_scope, scope_q
 
 from .enums import ReportState
 from .models import ActivityReport, Campaign, Milestone, MilestoneCompletion
@@ -51,7 +51,7 @@ class _Count(Subquery):
 def milestones_with_progress(user, campaign: Campaign, *, today: date) -> list[Milestone]:
     """The campaign's milestones, each with ``responsible_count`` and ``done_count`` for the responsible
     organisations in ``user``'s scope, and ``overdue`` (past due with one of them not done). One query."""
-    in_scope = Organisation.objects.filter(scope_q(user, "path"))
+    in_scope = Organisation.objects.filter(permissions.scope_q(user, "milestone", "list", "path"))
     responsible = in_scope.filter(_responsible_q(OuterRef("responsible_level"), OuterRef(OuterRef("pk"))))
     done = responsible.filter(
         Exists(
@@ -80,7 +80,7 @@ def milestone_status(user, milestone: Milestone, *, today: date) -> QuerySet[Org
     completions = MilestoneCompletion.objects.filter(milestone=milestone, organisation_id=OuterRef("pk"))
     return (
         responsible_organisations(milestone)
-        .filter(scope_q(user, "path"))
+        .filter(permissions.scope_q(user, "milestone", "open", "path"))
         .annotate(
             done_at=Subquery(completions.values("done_at")[:1]),
             done_by_name=Subquery(completions.values("done_by__username")[:1]),
@@ -135,9 +135,9 @@ def pending_milestones_for(
 # --- activity reports -----------------------------------------------------------------------------------
 
 
-def access_report(user, pk, *, for_update: bool = False) -> ActivityReport:
-    """The report ``pk`` if ``user`` may see it (their scope), else Http404."""
-    rows = ActivityReport.objects.visible_to(user)
+def access_report(user, pk, *, action: str = "open", for_update: bool = False) -> ActivityReport:
+    """The report ``pk`` if ``user`` may take ``action`` on it (role and scope), else Http404."""
+    rows = ActivityReport.objects.visible_to(user, action)
     if for_update:
         rows = rows.select_for_update(of=("self",))
     report = rows.select_related("organisation", "campaign").filter(pk=pk).first()
@@ -149,7 +149,7 @@ def access_report(user, pk, *, for_update: bool = False) -> ActivityReport:
 def reports_of(user, organisation: Organisation):
     """An organisation's own reports (the reporting union's list)."""
     return (
-        ActivityReport.objects.visible_to(user)
+        ActivityReport.objects.visible_to(user, "change")
         .filter(organisation=organisation)
         .order_by("-updated_at", "-id")
     )
@@ -171,24 +171,13 @@ def reporting_organisations(user) -> list[Organisation]:
 
 
 def is_reviewer(user) -> bool:
-    """Staff of any organisation above the grassroots level."""
-    scope = get_scope(user, [Role.STAFF])
-    return scope.everything or bool(scope.subtree_paths)
-
-
-def _reviewable(user):
-    """Reports strictly below one of the user's staff organisations (ancestors review, not the union)."""
-    scope = get_scope(user, [Role.STAFF])
-    if scope.everything:
-        return ActivityReport.objects.all()
-    q = Q(pk__in=[])
-    for path in scope.subtree_paths:
-        q |= Q(organisation__path__startswith=path) & ~Q(organisation__path=path)
-    return ActivityReport.objects.filter(q)
+    """Staff who review what the unions below them report (the matrix's "review" row)."""
+    return permissions.may(user, "activity_report", "review")
 
 
 def review_queue(user, campaign: Campaign | None):
-    rows = _reviewable(user).filter(state=ReportState.SUBMITTED)
+    """Submitted reports strictly below the user's staff organisations (ancestors review, not the union)."""
+    rows = ActivityReport.objects.visible_to(user, "review").filter(state=ReportState.SUBMITTED)
     if campaign is not None:
         rows = rows.filter(campaign=campaign)
     return rows.select_related("organisation").order_by("updated_at", "id")
@@ -196,7 +185,7 @@ def review_queue(user, campaign: Campaign | None):
 
 def gallery(user, campaign: Campaign | None, *, organisation_id=None):
     """Accepted reports in the user's scope, newest activity first, photos prefetched."""
-    rows = ActivityReport.objects.visible_to(user).filter(state=ReportState.ACCEPTED)
+    rows = ActivityReport.objects.visible_to(user, "list").filter(state=ReportState.ACCEPTED)
     if campaign is not None:
         rows = rows.filter(campaign=campaign)
     if organisation_id:
@@ -206,7 +195,7 @@ def gallery(user, campaign: Campaign | None, *, organisation_id=None):
 
 def report_counts(user, campaign: Campaign | None) -> list[dict]:
     """Per reporting organisation in the user's scope: reports per state and participants (one query)."""
-    rows = ActivityReport.objects.visible_to(user).exclude(state=ReportState.DRAFT)
+    rows = ActivityReport.objects.visible_to(user, "list").exclude(state=ReportState.DRAFT)
     if campaign is not None:
         rows = rows.filter(campaign=campaign)
     return list(

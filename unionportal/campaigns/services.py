@@ -12,19 +12,19 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from unionportal import permissions
 from unionportal.audit import services as audit
 from unionportal.audit.transitions import transition
 from unionportal.notifications.services import Message, queue
 from unionportal.orgs.enums import Role
 from unionportal.orgs.models import Membership, Organisation
-from unionportal.orgs.scoping import scope_q
 from unionportal.uploads.services import UploadRejected, stored_file_delete, upload_store
 
 from .enums import ReminderKind, ReportState
 from .models import ActivityReport, Milestone, MilestoneCompletion, MilestoneReminder
 from .selectors import access_report, current_campaign, reporting_organisations, responsible_organisations
 from .workdays import add_working_days, working_days_between
-from .workflows import ACTIVITY_REPORT_WORKFLOW, is_reporting_member
+from .workflows import ACTIVITY_REPORT_WORKFLOW
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def milestone_mark_done(
     Marking a milestone that is already done returns the existing record and writes nothing.
     """
     organisation = (
-        Organisation.objects.filter(scope_q(actor, "path", roles=[Role.STAFF]))
+        Organisation.objects.filter(permissions.scope_q(actor, "milestone", "change", "path"))
         .filter(pk=organisation_id)
         .first()
     )
@@ -234,9 +234,7 @@ def activity_report_update(
     For submitters and staff of the reporting union; Http404 outside the actor's scope, CampaignError
     when the report is under review or accepted, or would have more than MAX_PHOTOS photos."""
     with transaction.atomic():
-        report = access_report(actor, report_id, for_update=True)
-        if not is_reporting_member(actor, report):
-            raise CampaignError(_("只有本单位的填报人或工作人员可以修改活动报告。"))
+        report = access_report(actor, report_id, action="change", for_update=True)
         if not report.is_editable:
             raise CampaignError(
                 _("活动报告处于“%(state)s”状态，不能修改。") % {"state": report.get_state_display()}

@@ -4,8 +4,6 @@ Thin: each view parses input, calls one selector or service and renders. Records
 scope answer 404 (selectors and services raise it)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from unionportal.audit.transitions import TransitionError
+from unionportal.permissions import permission
 
 from . import selectors, services
 from .enums import ReportState
@@ -30,7 +29,7 @@ def _nav(user) -> dict:
     }
 
 
-@login_required
+@permission("milestone", "list")
 def index(request):
     """The current campaign: its milestones with progress in the user's subtree."""
     campaign = selectors.current_campaign()
@@ -50,7 +49,7 @@ def index(request):
     )
 
 
-@login_required
+@permission("milestone", "open")
 def milestone_detail(request, pk):
     """Per responsible organisation in the user's subtree: done or not; mark-done for the user's own."""
     milestone = get_object_or_404(Milestone.objects.select_related("campaign"), pk=pk)
@@ -68,7 +67,7 @@ def milestone_detail(request, pk):
     )
 
 
-@login_required
+@permission("milestone", "change")
 @require_http_methods(["GET", "POST"])
 def milestone_done(request, pk, org_pk):
     """Confirm, then record that one of the user's organisations has done the milestone."""
@@ -108,12 +107,18 @@ def milestone_done(request, pk, org_pk):
 # --- activity reports: the reporting union --------------------------------------------------------------
 
 
-@login_required
+def _not_a_reporting_union(request):
+    """Staff above the grassroots hold the "change" role but report nothing: send them to their queue."""
+    messages.info(request, _("活动报告由基层工会填报；上级工会在审核页面查看下级报送的报告。"))
+    return redirect("campaigns:review" if selectors.is_reviewer(request.user) else "home")
+
+
+@permission("activity_report", "change")
 def report_list(request):
     """The reporting union's own reports."""
     organisations = selectors.reporting_organisations(request.user)
     if not organisations:
-        raise PermissionDenied(_("只有基层工会的填报人或工作人员可以填报活动报告。"))
+        return _not_a_reporting_union(request)
     groups = [
         (org, list(selectors.reports_of(request.user, org).prefetch_related("photos")))
         for org in organisations
@@ -121,12 +126,12 @@ def report_list(request):
     return render(request, "campaigns/report_list.html", {"groups": groups, **_nav(request.user)})
 
 
-@login_required
+@permission("activity_report", "change")
 @require_http_methods(["GET", "POST"])
 def report_create(request):
     organisations = selectors.reporting_organisations(request.user)
     if not organisations:
-        raise PermissionDenied(_("只有基层工会的填报人或工作人员可以填报活动报告。"))
+        return _not_a_reporting_union(request)
     form = ActivityReportForm(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -147,12 +152,10 @@ def report_create(request):
     return render(request, "form_page.html", {"form": form, "title": _("填报活动报告")})
 
 
-@login_required
+@permission("activity_report", "change")
 @require_http_methods(["GET", "POST"])
 def report_edit(request, pk):
-    report = selectors.access_report(request.user, pk)
-    if not is_reporting_member(request.user, report):
-        raise PermissionDenied(_("只有本单位的填报人或工作人员可以修改活动报告。"))
+    report = selectors.access_report(request.user, pk, action="change")
     if not report.is_editable:
         messages.error(
             request, _("活动报告处于“%(state)s”状态，不能修改。") % {"state": report.get_state_display()}
@@ -180,7 +183,7 @@ def report_edit(request, pk):
     return render(request, "form_page.html", {"form": form, "title": _("修改活动报告")})
 
 
-@login_required
+@permission("activity_report", "open")
 def report_detail(request, pk):
     report = selectors.access_report(request.user, pk)
     actions = {e.target for e in ACTIVITY_REPORT_WORKFLOW.available(report, request.user)}
@@ -202,8 +205,11 @@ def report_detail(request, pk):
     )
 
 
-def _transition(request, pk, to, *, comment: str = "", done: str, next_url: str = ""):
-    """Perform one workflow move; the state the user saw comes with the form (compare-and-set)."""
+def _transition(request, pk, to, *, action: str, comment: str = "", done: str, next_url: str = ""):
+    """Perform one workflow move; the state the user saw comes with the form (compare-and-set).
+
+    A report the user may open but not move (``action``: "change" for its union, "review" above) is 404."""
+    selectors.access_report(request.user, pk, action=action)
     try:
         report = services.activity_report_transition(
             actor=request.user,
@@ -223,31 +229,36 @@ def _next_url(request) -> str:
     return reverse("campaigns:review") if request.POST.get("next") == "review" else ""
 
 
-@login_required
+@permission("activity_report", "change")
 @require_http_methods(["POST"])
 def report_submit(request, pk):
     return _transition(
-        request, pk, ReportState.SUBMITTED, done=_("活动报告《%(title)s》已提交，等待上级工会审核。")
+        request,
+        pk,
+        ReportState.SUBMITTED,
+        action="change",
+        done=_("活动报告《%(title)s》已提交，等待上级工会审核。"),
     )
 
 
-@login_required
+@permission("activity_report", "review")
 @require_http_methods(["POST"])
 def report_accept(request, pk):
     return _transition(
         request,
         pk,
         ReportState.ACCEPTED,
+        action="review",
         done=_("已采用活动报告《%(title)s》。"),
         next_url=_next_url(request),
     )
 
 
-@login_required
+@permission("activity_report", "review")
 @require_http_methods(["GET", "POST"])
 def report_return(request, pk):
     """Ask for the reason, then return the report to its union."""
-    report = selectors.access_report(request.user, pk)
+    report = selectors.access_report(request.user, pk, action="review")
     form = ReturnForm(
         request.POST or None, initial={"state": report.state, "next": request.GET.get("next", "")}
     )
@@ -256,6 +267,7 @@ def report_return(request, pk):
             request,
             pk,
             ReportState.RETURNED,
+            action="review",
             comment=form.cleaned_data["reason"],
             done=_("已退回活动报告《%(title)s》。"),
             next_url=_next_url(request),
@@ -275,15 +287,9 @@ def report_return(request, pk):
 # --- activity reports: upper levels ---------------------------------------------------------------------
 
 
-def _require_reviewer(request):
-    if not selectors.is_reviewer(request.user):
-        raise PermissionDenied(_("只有上级工会工作人员可以查看。"))
-
-
-@login_required
+@permission("activity_report", "review")
 def report_overview(request):
     """Counts per reporting union in the user's subtree (one aggregate query)."""
-    _require_reviewer(request)
     campaign = selectors.current_campaign()
     rows = selectors.report_counts(request.user, campaign)
     totals = {
@@ -298,10 +304,9 @@ def report_overview(request):
     )
 
 
-@login_required
+@permission("activity_report", "review")
 def report_gallery(request):
     """Accepted reports in the user's subtree, with photo thumbnails (paginated)."""
-    _require_reviewer(request)
     campaign = selectors.current_campaign()
     org = request.GET.get("org", "")
     rows = selectors.gallery(request.user, campaign, organisation_id=int(org) if org.isdigit() else None)
@@ -311,10 +316,9 @@ def report_gallery(request):
     )
 
 
-@login_required
+@permission("activity_report", "review")
 def review_queue(request):
     """Submitted reports below the user's organisations, oldest first, with accept / return."""
-    _require_reviewer(request)
     rows = selectors.review_queue(request.user, selectors.current_campaign())
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     return render(request, "campaigns/review_queue.html", {"page": page, **_nav(request.user)})

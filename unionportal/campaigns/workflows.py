@@ -16,11 +16,11 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from unionportal import permissions
 from unionportal.audit.transitions import Edge, Workflow
 from unionportal.notifications.services import Message
 from unionportal.orgs.enums import Role
 from unionportal.orgs.models import Membership
-from unionportal.orgs.scoping import get_scope
 
 from .enums import ReportState
 from .models import ActivityReport
@@ -33,19 +33,13 @@ WORKFLOW_NAME = "campaigns.activity_report"
 
 
 def is_reporting_member(actor, report: ActivityReport) -> bool:
-    """A submitter or staff of the reporting union itself."""
-    return (
-        Membership.objects.active()
-        .filter(user=actor, organisation_id=report.organisation_id, role__in=[Role.SUBMITTER, Role.STAFF])
-        .exists()
-    )
+    """A submitter or staff of the reporting union itself (the matrix's "change" row)."""
+    return permissions.allows(actor, "activity_report", "change", report)
 
 
 def is_ancestor_staff(actor, report: ActivityReport) -> bool:
-    """Staff of an organisation strictly above the reporting union."""
-    scope = get_scope(actor, [Role.STAFF])
-    path = report.organisation.path
-    return scope.everything or any(path.startswith(p) and path != p for p in scope.subtree_paths)
+    """Staff of an organisation strictly above the reporting union (the matrix's "review" row)."""
+    return permissions.allows(actor, "activity_report", "review", report)
 
 
 # --- who is told ----------------------------------------------------------------------------------------

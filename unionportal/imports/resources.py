@@ -54,9 +54,8 @@ from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
 
-from unionportal.orgs.enums import SUBTREE_ROLES
+from unionportal import permissions
 from unionportal.orgs.models import Organisation
-from unionportal.orgs.scoping import get_scope, has_role
 
 from .enums import RowStatus
 
@@ -197,23 +196,29 @@ class ScopedResource(resources.ModelResource):
     # --- who may use it -------------------------------------------------------------------------
 
     @classmethod
+    def access_kind(cls) -> str:
+        """The record kind of the permission matrix whose "import" and "export" rows decide."""
+        return permissions.admin_kind(cls._meta.model._meta.label)
+
+    @classmethod
     def can_import(cls, user) -> bool:
-        return has_role(user, *SUBTREE_ROLES)
+        return permissions.may(user, cls.access_kind(), "import")
 
     @classmethod
     def can_export(cls, user) -> bool:
-        return has_role(user, *SUBTREE_ROLES)
+        return permissions.may(user, cls.access_kind(), "export")
 
     @cached_property
-    def scope(self):
-        return get_scope(self.user, roles=SUBTREE_ROLES)
+    def imports_anywhere(self) -> bool:
+        """Whether the importer may add rows outside every subtree (the tree's top): superusers only."""
+        return self.user.is_superuser
 
     def in_scope(self, org: Organisation) -> bool:
-        """Whether ``org`` lies in the importer's subtree (the rule ``scope_q`` applies to staff)."""
-        return self.scope.everything or any(org.path.startswith(p) for p in self.scope.subtree_paths)
+        """Whether the importer's "import" row reaches ``org``."""
+        return permissions.covers(self.user, self.access_kind(), "import", org.path)
 
     def get_queryset(self):
-        return self._meta.model.objects.visible_to(self.user)
+        return self._meta.model.objects.visible_to(self.user, "export")
 
     # --- hooks for subclasses -------------------------------------------------------------------
 

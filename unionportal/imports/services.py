@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from unionportal import permissions
 from unionportal.audit import services as audit
 from unionportal.orgs.enums import SUBTREE_ROLES
-from unionportal.orgs.scoping import get_scope, has_role
+from unionportal.orgs.scoping import get_scope
 from unionportal.uploads import limits
 from unionportal.uploads.spreadsheets import SpreadsheetError, read_table
 
@@ -328,7 +329,7 @@ def awaiting_confirmation_todos(user):
     """Home-page provider: the user's previewed imports without errors, waiting for confirmation."""
     from unionportal.reports.registry import Todo
 
-    if not has_role(user, *SUBTREE_ROLES):  # only staff import; their scope is cached for the request
+    if not permissions.may(user, "import_job", "change"):
         return []
     count = ImportJob.objects.owned_by(user).filter(status=JobStatus.PREVIEWED, error_count=0).count()
     return [Todo(label=_("待确认的导入"), count=count, url=reverse("imports:index"))]

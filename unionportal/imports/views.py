@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -7,6 +6,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+
+from unionportal.permissions import permission, resource_permission
 
 from . import services
 from .files import XLSX_TYPE, template_xlsx
@@ -52,7 +53,7 @@ def _file_response(filename: str, content_type: str, content: bytes) -> HttpResp
     return response
 
 
-@login_required
+@permission("import_job", "list")
 def index(request):
     user = request.user
     entries = [
@@ -64,14 +65,12 @@ def index(request):
         for e in registered()
     ]
     entries = [e for e in entries if e["can_import"] or e["can_export"]]
-    if not entries:
-        raise PermissionDenied(_("您没有导入或导出数据的权限。"))
     return render(
         request, "imports/index.html", {"entries": entries, "jobs": _with_labels(jobs_for(user)[:20])}
     )
 
 
-@login_required
+@resource_permission("import")
 def upload(request, key):
     entry = _for_import(request, key)
     form = UploadForm(request.POST or None, request.FILES or None, max_rows=entry.resource_class.max_rows)
@@ -105,14 +104,14 @@ def upload(request, key):
     )
 
 
-@login_required
+@resource_permission("import")
 def template(request, key):
     entry = _for_import(request, key)
     content = template_xlsx(entry.resource(request.user), str(entry.label))
     return _file_response(f"{key}-template.xlsx", XLSX_TYPE, content)
 
 
-@login_required
+@permission("import_job", "open")
 def job_detail(request, pk):
     job = access_job(request.user, pk)
     try:
@@ -134,7 +133,7 @@ def job_detail(request, pk):
     )
 
 
-@login_required
+@permission("import_job", "change")
 @require_POST
 def job_confirm(request, pk):
     try:
@@ -145,7 +144,7 @@ def job_confirm(request, pk):
 
 
 @never_cache
-@login_required
+@permission("import_job", "open")
 def job_status(request, pk):
     job = access_job(request.user, pk)
     processed = services.job_progress(job)
@@ -172,7 +171,7 @@ def _export(request, entry, fmt: str, form: ExportForm | None):
     return _file_response(filename, content_type, content)
 
 
-@login_required
+@resource_permission("export")
 def export(request, key):
     """The export form: format, and revealing personal fields with a reason (masked by default)."""
     entry = _for_export(request, key)
@@ -188,7 +187,7 @@ def export(request, key):
     )
 
 
-@login_required
+@resource_permission("export")
 def export_download(request, key, fmt):
     """GET: the masked file straight away; POST: the export form's fields (reveal with a reason)."""
     entry = _for_export(request, key)

@@ -1,17 +1,18 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from unionportal.permissions import permission, signed_in
+
 from . import services
 from .forms import PreferenceForm
 from .models import Preference
 
 
-@login_required
+@signed_in
 def inbox(request):
     unread_only = request.GET.get("unread") == "1"
     rows = services.inbox(request.user)
@@ -21,7 +22,7 @@ def inbox(request):
     return render(request, "notifications/inbox.html", {"page": page, "unread_only": unread_only})
 
 
-@login_required
+@permission("notification", "open")
 @require_POST
 def open_message(request, pk):
     """Mark one message read and follow its link (only to this site)."""
@@ -32,7 +33,7 @@ def open_message(request, pk):
     return redirect("notifications:inbox")
 
 
-@login_required
+@signed_in
 @require_POST
 def mark_all_read(request):
     count = services.mark_read(user=request.user)
@@ -40,7 +41,7 @@ def mark_all_read(request):
     return redirect("notifications:inbox")
 
 
-@login_required
+@signed_in
 def preferences(request):
     preference, _created = Preference.objects.get_or_create(user=request.user)
     form = PreferenceForm(request.POST or None, instance=preference)

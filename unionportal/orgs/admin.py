@@ -112,7 +112,7 @@ class EnterpriseAdmin(ScopedAdmin):
     list_per_page = 50
 
     def scope(self, request, queryset):
-        return queryset.filter(pk__in=Enterprise.objects.visible_to(request.user).values("pk"))
+        return queryset.filter(pk__in=Enterprise.objects.visible_to(request.user, "admin").values("pk"))
 
 
 class MembershipForm(forms.ModelForm):

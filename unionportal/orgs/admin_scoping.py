@@ -1,11 +1,13 @@
-"""The admin side of the scoping rule: every scoped ModelAdmin lists, offers and opens only what
-``scope_q`` lets the user see, and answers 404 for anything else."""
+"""The admin side of the permission matrix: every scoped ModelAdmin lists, offers and opens only what
+the model's kind lets the user reach with the ADMIN action (``unionportal.permissions.ADMIN_MODELS``),
+and answers 404 for anything else."""
 
 from django.contrib import admin
 from django.http import Http404
 
+from unionportal import permissions
+
 from .models import Enterprise, Organisation
-from .scoping import scope_q
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -13,7 +15,8 @@ class ScopedAdmin(admin.ModelAdmin):
     scope_path: str = ""
 
     def scope(self, request, queryset):
-        return queryset.filter(scope_q(request.user, self.scope_path))
+        kind = permissions.admin_kind(self.model._meta.label)
+        return queryset.filter(permissions.scope_q(request.user, kind, "admin", self.scope_path))
 
     def get_queryset(self, request):
         return self.scope(request, super().get_queryset(request))

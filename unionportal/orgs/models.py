@@ -7,13 +7,14 @@ from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from .enums import Industry, Level, OrgKind, Ownership, Role
-from .scoping import scope_q
 from .validators import validate_credit_code
 
 
 class OrganisationQuerySet(MP_NodeQuerySet):
-    def visible_to(self, user):
-        return self.filter(scope_q(user, "path"))
+    def visible_to(self, user, action: str = "list"):
+        from unionportal import permissions
+
+        return self.filter(permissions.scope_q(user, "organisation", action, "path"))
 
 
 class OrganisationManager(MP_NodeManager.from_queryset(OrganisationQuerySet)):
@@ -95,8 +96,13 @@ def check_parent_level(parent, level, *, node=None) -> None:
 
 
 class EnterpriseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(scope_q(user, "township__path") | scope_q(user, "union__path"))
+    def visible_to(self, user, action: str = "list"):
+        from unionportal import permissions
+
+        return self.filter(
+            permissions.scope_q(user, "enterprise", action, "township__path")
+            | permissions.scope_q(user, "enterprise", action, "union__path")
+        )
 
 
 class Enterprise(models.Model):
@@ -147,8 +153,10 @@ class MembershipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True, user__is_active=True)
 
-    def visible_to(self, user):
-        return self.filter(scope_q(user, "organisation__path"))
+    def visible_to(self, user, action: str = "list"):
+        from unionportal import permissions
+
+        return self.filter(permissions.scope_q(user, "account", action, "organisation__path"))
 
 
 class Membership(models.Model):

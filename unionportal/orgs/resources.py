@@ -97,7 +97,7 @@ class OrganisationResource(ScopedResource):
         parent_code = (getattr(instance, "parent_code", "") or "").strip()
         level_known = "level" not in errors and instance.level is not None
         if not parent_code:
-            if not self.scope.everything:
+            if not self.imports_anywhere:
                 self.add_error(errors, "parent", _("请填写上级组织代码。"))
                 return
             parent = None

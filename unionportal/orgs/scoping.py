@@ -1,8 +1,9 @@
-"""The one scoping rule: what a user may see and act on.
+"""The mechanics of scoping: a user's memberships as organisation paths, and filters on those paths.
 
-Staff and organisation admins act on their organisation's whole subtree; every other role sees its
-own organisation only; superusers see everything; anonymous users see nothing. Every ``visible_to``
-queryset method, the admin, views, exports and imports go through ``scope_q``.
+Which roles may see which records is the permission matrix's decision (``unionportal.permissions``);
+this module only turns "these roles" into paths. Staff and organisation admins reach their
+organisation's whole subtree, every other role its own organisation; superusers see everything;
+anonymous users see nothing. ``scope_q`` needs the roles spelled out: no default admits any role.
 """
 
 from dataclasses import dataclass
@@ -20,11 +21,6 @@ class Scope:
     subtree_paths: tuple[str, ...]  # paths whose whole subtree is in scope
     own_paths: tuple[str, ...]  # paths in scope by themselves only
 
-    def covers(self, path: str) -> bool:
-        return (
-            self.everything or any(path.startswith(p) for p in self.subtree_paths) or path in self.own_paths
-        )
-
 
 def _minimal(paths: set[str]) -> tuple[str, ...]:
     """Drop paths already covered by an ancestor path, so the query stays short."""
@@ -35,7 +31,7 @@ def _minimal(paths: set[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
-def _membership_rows(user) -> list[tuple[str, str]]:
+def membership_rows(user) -> list[tuple[str, str]]:
     """(role, organisation path) of the user's active memberships: one query per user object."""
     cache = user.__dict__.setdefault(_CACHE_ATTR, {})
     if "rows" not in cache:
@@ -55,7 +51,7 @@ def get_scope(user, roles=None) -> Scope:
         return Scope(True, (), ())
     wanted = {str(r) for r in roles} if roles else None
     subtree, own = set(), set()
-    for role, path in _membership_rows(user):
+    for role, path in membership_rows(user):
         if wanted is None or role in wanted:
             (subtree if role in SUBTREE_ROLES else own).add(path)
     subtree_paths = _minimal(subtree)
@@ -63,8 +59,10 @@ def get_scope(user, roles=None) -> Scope:
     return Scope(False, subtree_paths, own_paths)
 
 
-def scope_q(user, path_field: str, roles=None) -> Q:
-    """A filter on ``path_field`` (an organisation path) for the records ``user`` may see."""
+def scope_q(user, path_field: str, *, roles) -> Q:
+    """A filter on ``path_field`` (an organisation path) for the records that ``user``'s ``roles`` reach."""
+    if not roles:
+        raise ValueError("scope_q needs the roles that grant access")
     scope = get_scope(user, roles)
     if scope.everything:
         # Not Q(): Django drops an empty Q from an OR, so ``scope_q(...) | Q(other)`` would mean only "other".

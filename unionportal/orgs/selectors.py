@@ -3,7 +3,7 @@ from django.db.models import Q
 
 from .enums import Role
 from .models import Membership, Organisation
-from .scoping import get_scope, scope_q
+from .scoping import scope_q
 
 User = get_user_model()
 
@@ -18,13 +18,10 @@ def memberships_of(user):
 
 
 def users_visible_to(user):
-    """Accounts holding a membership inside the user's scope (admins: their whole subtree)."""
-    scope = get_scope(user)
-    if scope.everything:
+    """Accounts holding a membership inside the user's scope (org admins: their whole subtree)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
         return User.objects.all()
-    return User.objects.filter(
-        pk__in=Membership.objects.filter(scope_q(user, "organisation__path")).values("user_id")
-    )
+    return User.objects.filter(pk__in=Membership.objects.visible_to(user, "list").values("user_id"))
 
 
 def users_managed_by(actor, *, search: str = "", organisation: Organisation | None = None):

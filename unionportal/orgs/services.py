@@ -8,9 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from unionportal import permissions
+
 from .enums import SUBTREE_ROLES, Role
 from .models import Membership, Organisation, check_parent_level
-from .scoping import forget_scope, get_scope
+from .scoping import forget_scope
 
 User = get_user_model()
 
@@ -70,8 +72,7 @@ def generate_password() -> str:
 
 
 def can_manage_users_of(actor, organisation: Organisation) -> bool:
-    scope = get_scope(actor, roles=[Role.ORG_ADMIN])
-    return scope.everything or any(organisation.path.startswith(p) for p in scope.subtree_paths)
+    return permissions.covers(actor, "account", "change", organisation.path)
 
 
 def user_create_in_subtree(

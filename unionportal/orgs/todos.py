@@ -1,16 +1,15 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from unionportal import permissions
 from unionportal.reports.registry import Todo
 
-from .enums import Role
-from .scoping import has_role
 from .selectors import never_signed_in_count
 
 
 def accounts_never_signed_in(user) -> list[Todo]:
     """Org admins: accounts in their subtree that nobody has used yet."""
-    if not has_role(user, Role.ORG_ADMIN):
+    if not permissions.may(user, "account", "list"):
         return []
     return [
         Todo(

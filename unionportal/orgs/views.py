@@ -1,7 +1,6 @@
 import io
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -9,23 +8,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from unionportal.permissions import permission
 from unionportal.uploads.spreadsheets import SpreadsheetError, read_table
 
 from . import services
-from .enums import Role
 from .forms import UserCreateForm, UserImportForm
-from .scoping import has_role
 from .selectors import users_managed_by
 
 
-def _require_org_admin(request):
-    if not has_role(request.user, Role.ORG_ADMIN):
-        raise PermissionDenied(_("只有组织管理员可以管理账户。"))
-
-
-@login_required
+@permission("account", "list")
 def user_list(request):
-    _require_org_admin(request)
     search = request.GET.get("q", "").strip()[:60]
     users = users_managed_by(request.user, search=search)
     if request.GET.get("never"):
@@ -34,9 +26,8 @@ def user_list(request):
     return render(request, "orgs/user_list.html", {"page": page, "search": search})
 
 
-@login_required
+@permission("account", "change")
 def user_create(request):
-    _require_org_admin(request)
     form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -48,9 +39,8 @@ def user_create(request):
     return render(request, "form_page.html", {"form": form, "title": _("新建账户")})
 
 
-@login_required
+@permission("account", "import")
 def user_import(request):
-    _require_org_admin(request)
     form = UserImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -69,9 +59,8 @@ def user_import(request):
     )
 
 
-@login_required
+@permission("account", "import")
 def user_import_template(request):
-    _require_org_admin(request)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "accounts"
@@ -90,9 +79,8 @@ def _managed_user(request, pk):
     return get_object_or_404(users_managed_by(request.user), pk=pk)
 
 
-@login_required
+@permission("account", "change")
 def user_deactivate(request, pk):
-    _require_org_admin(request)
     user = _managed_user(request, pk)
     if request.method == "POST":
         try:
@@ -113,9 +101,8 @@ def user_deactivate(request, pk):
     )
 
 
-@login_required
+@permission("account", "change")
 def user_reactivate(request, pk):
-    _require_org_admin(request)
     user = _managed_user(request, pk)
     if request.method == "POST":
         try:

@@ -12,6 +12,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
+from unionportal import permissions
+
 VERSION_KEY = "public:version"
 TIMEOUT = 300
 
@@ -63,4 +65,4 @@ def public_page(view):
         patch_cache_control(response, public=True, max_age=60)
         return response
 
-    return wrapped
+    return permissions.public(wrapped)

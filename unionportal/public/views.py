@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from unionportal.campaigns.selectors import current_campaign
+from unionportal.permissions import public
 from unionportal.selection.enums import Tag
 
 from . import selectors, share
@@ -74,6 +75,7 @@ def honouree_detail(request, pk: int):
     )
 
 
+@public
 @require_safe
 def honouree_photo(request, pk: int):
     """The photo of an honouree or a candidate on notice; nothing once withdrawn or revoked."""
@@ -92,6 +94,7 @@ def honouree_photo(request, pk: int):
     return response
 
 
+@public
 @require_safe
 def honouree_share(request, pk: int):
     """The 1200×630 share image, kept in the cache under the public version (revoking drops it)."""

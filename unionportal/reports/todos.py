@@ -5,18 +5,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from unionportal import permissions
 from unionportal.audit.models import AuditEvent
 from unionportal.audit.services import REVEAL_ACTION
-from unionportal.orgs.enums import Role
 from unionportal.orgs.models import Membership, Organisation
-from unionportal.orgs.scoping import has_role
 
 from .registry import Todo
 
 
 def unions_without_account(user) -> list[Todo]:
     """Staff: unions in their subtree where nobody can sign in yet (coverage)."""
-    if not has_role(user, Role.STAFF, Role.ORG_ADMIN):
+    if not permissions.may(user, "organisation", "list"):
         return []
     members = Membership.objects.active().filter(organisation=OuterRef("pk"))
     count = Organisation.objects.visible_to(user).filter(is_active=True).exclude(Exists(members)).count()
@@ -25,7 +24,7 @@ def unions_without_account(user) -> list[Todo]:
 
 def recent_reveals(user) -> list[Todo]:
     """Staff: personal data revealed in their subtree in the last seven days (audit)."""
-    if not has_role(user, Role.STAFF, Role.ORG_ADMIN):
+    if not permissions.may(user, "audit_event", "list"):
         return []
     since = timezone.now() - timedelta(days=7)
     count = AuditEvent.objects.visible_to(user).filter(action=REVEAL_ACTION, at__gte=since).count()

@@ -1,7 +1,5 @@
 import io
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,15 +7,14 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from unionportal.notifications.services import inbox
-from unionportal.orgs.enums import Role
-from unionportal.orgs.scoping import has_role
 from unionportal.orgs.selectors import memberships_of
+from unionportal.permissions import permission, signed_in
 
 from .coverage import ACTIVE_DAYS, coverage
 from .registry import todos_for
 
 
-@login_required
+@signed_in
 def home(request):
     """Each signed-in user's home: their organisations and roles, inbox, and what waits for them."""
     return render(
@@ -31,11 +28,9 @@ def home(request):
     )
 
 
-@login_required
+@permission("organisation", "list")
 def coverage_page(request):
     """The "one network, five levels covered" page for staff, with a chart and an export."""
-    if not has_role(request.user, Role.STAFF, Role.ORG_ADMIN):
-        raise PermissionDenied(_("只有工会工作人员可以查看覆盖情况。"))
     data = coverage(request.user)
     if request.GET.get("format") == "xlsx":
         return coverage_xlsx(request, data)

@@ -2,7 +2,6 @@
 (province staff; ID numbers masked in the list), and read-only, scoped lists of candidacies and
 objections. State changes never happen here: they go through the staff pages and the services."""
 
-import rules
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -15,32 +14,9 @@ from unionportal.accounts.admin import MASKED_HELP, MaskedRevealAdminMixin, post
 from unionportal.accounts.validators import mask_id_number, normalise_id_number, validate_id_number
 from unionportal.orgs.admin_scoping import ReadOnlyAdminMixin, ScopedAdmin
 from unionportal.orgs.enums import Level
-from unionportal.orgs.models import Organisation
-from unionportal.orgs.rules import is_union_staff
 
 from .models import Allocation, Candidacy, Objection, PastHonour, Programme, Rule
-from .selectors import allocation_problems, is_staff_of
-
-
-@rules.predicate
-def is_province_staff(user):
-    root = Organisation.objects.filter(depth=1).first()
-    return root is not None and is_staff_of(user, root)
-
-
-_PERMS = {
-    "selection": is_union_staff,
-    "selection.view_candidacy": is_union_staff,
-    "selection.view_objection": is_union_staff,
-    **{
-        f"selection.{action}_{model}": is_province_staff
-        for model in ("programme", "allocation", "rule", "pasthonour")
-        for action in ("view", "add", "change", "delete")
-    },
-}
-for _name, _predicate in _PERMS.items():
-    if not rules.perm_exists(_name):
-        rules.add_perm(_name, _predicate)
+from .selectors import allocation_problems
 
 
 class AllocationFormSet(forms.BaseInlineFormSet):

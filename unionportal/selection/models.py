@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from unionportal import permissions
 from unionportal.campaigns.models import Campaign
-from unionportal.orgs.enums import Level, Role
+from unionportal.orgs.enums import Level
 from unionportal.orgs.models import Organisation
-from unionportal.orgs.scoping import get_scope, scope_q
 
 from .enums import (
     PERSON_FREEING_STATES,
@@ -192,9 +192,11 @@ class Rule(models.Model):
 
 
 class CandidacyQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Staff see their subtree's candidacies; a submitter sees their own union's."""
-        return self.filter(scope_q(user, "organisation__path"))
+    def visible_to(self, user, action: str = "open"):
+        """The candidacies ``user`` may take ``action`` on (the matrix's "candidacy" row): staff their
+        subtree's, a submitter their own union's, the author their own drafts (delete)."""
+        own = Q(created_by=user) if getattr(user, "pk", None) else None
+        return self.filter(permissions.scope_q(user, "candidacy", action, "organisation__path", own=own))
 
     def in_subtree(self, organisation):
         return self.filter(organisation__path__startswith=organisation.path)
@@ -333,16 +335,10 @@ class Notice(models.Model):
 
 
 class ObjectionQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, action: str = "open"):
         """Staff of the unions above the candidate's see an objection; the candidate's own union does not
         (an objection names the objector and their contact, who must not be exposed to those objected to)."""
-        scope = get_scope(user, [Role.STAFF])
-        if scope.everything:
-            return self.all()
-        q = Q(pk__in=[])
-        for path in scope.subtree_paths:
-            q |= Q(candidacy__organisation__path__startswith=path) & ~Q(candidacy__organisation__path=path)
-        return self.filter(q)
+        return self.filter(permissions.scope_q(user, "objection", action, "candidacy__organisation__path"))
 
     def open(self):
         return self.filter(state=ObjectionState.OPEN)

@@ -21,12 +21,10 @@ from django.utils.translation import gettext as _
 from import_export.fields import Field
 from stdnum.cn import ric
 
+from unionportal import permissions
 from unionportal.accounts.validators import mask_id_number, normalise_id_number, validate_id_number
 from unionportal.imports.resources import ScopedResource
 from unionportal.imports.widgets import ChoiceWidget, IntWidget, TextWidget
-from unionportal.orgs.enums import SUBTREE_ROLES
-from unionportal.orgs.models import Organisation
-from unionportal.orgs.scoping import get_scope
 
 from .enums import FINAL_STATES, Flag, HonourLevel, State, Tag
 from .models import Candidacy, PastHonour
@@ -204,12 +202,6 @@ class IdNumberWidget(TextWidget):
         return normalise_id_number(_text(value))
 
 
-def is_province_staff(user) -> bool:
-    """Staff or organisation admin of the province (its path is the tree's root: one step long)."""
-    scope = get_scope(user, roles=SUBTREE_ROLES)
-    return scope.everything or any(len(p) == Organisation.steplen for p in scope.subtree_paths)
-
-
 def _example_id() -> str:
     body = "42068419850315001"
     return body + ric.calc_check_digit(body + "0")
@@ -243,17 +235,9 @@ class PastHonourResource(ScopedResource):
         import_id_fields = ("id_number",)
         force_init_instance = True  # every row is a new honour; one already on file is refused
 
-    @classmethod
-    def can_import(cls, user) -> bool:
-        return is_province_staff(user)
-
-    @classmethod
-    def can_export(cls, user) -> bool:
-        return is_province_staff(user)
-
     def get_queryset(self):
         rows = PastHonour.objects.all()
-        return rows if is_province_staff(self.user) else rows.none()
+        return rows if permissions.may(self.user, "past_honour", "export") else rows.none()
 
     def row_orgs(self, instance, row):
         return []  # not tied to a union: only the province may import them (can_import)

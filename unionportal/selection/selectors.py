@@ -7,19 +7,20 @@ from django.utils.translation import gettext as _
 
 from unionportal.audit.models import AuditEvent
 from unionportal.orgs.enums import Level, Role
-from unionportal.orgs.models import Membership, Organisation
+from unionportal.orgs.models import Organisation
+from unionportal.orgs.scoping import membership_rows
 
 from .enums import FINAL_STATES, REVIEW_STATES, STATE_LEVEL, Flag, RuleKind, State, states_above
 from .models import Allocation, Candidacy, Programme, Rule
 
 
-def candidacies_for(user):
-    return Candidacy.objects.visible_to(user).select_related("programme__campaign", "organisation")
+def candidacies_for(user, action: str = "list"):
+    return Candidacy.objects.visible_to(user, action).select_related("programme__campaign", "organisation")
 
 
-def access_candidacy(user, pk, *, for_update: bool = False) -> Candidacy:
-    """The candidacy if ``user`` may see it, else Http404 (a guessed URL tells nothing)."""
-    rows = Candidacy.objects.visible_to(user)
+def access_candidacy(user, pk, *, action: str = "open", for_update: bool = False) -> Candidacy:
+    """The candidacy if ``user`` may take ``action`` on it, else Http404 (a guessed URL tells nothing)."""
+    rows = Candidacy.objects.visible_to(user, action)
     if for_update:
         rows = rows.select_for_update(of=("self",))
     return get_object_or_404(rows.select_related("programme__campaign", "organisation"), pk=pk)
@@ -75,9 +76,7 @@ def is_staff_of(user, organisation: Organisation) -> bool:
     """Staff of exactly this union (reviewing is done by a level's own staff), or a superuser."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_superuser:
-        return True
-    return Membership.objects.active().filter(user=user, organisation=organisation, role=Role.STAFF).exists()
+    return user.is_superuser or (Role.STAFF, organisation.path) in membership_rows(user)
 
 
 def reviewing_organisations(user, programme: Programme) -> list[Organisation]:

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from unionportal import permissions
 from unionportal.accounts.validators import MOBILE_RE, normalise_mobile
 from unionportal.audit import services as audit
 from unionportal.audit.transitions import TransitionError, transition
@@ -33,6 +34,7 @@ from unionportal.uploads.services import stored_file_set_public
 from .enums import REVIEW_STATES, ObjectionState, State
 from .models import Candidacy, Notice, Objection, PastHonour, Programme
 from .selectors import (
+    access_candidacy,
     ancestors_of,
     check_rules,
     first_review_state,
@@ -186,7 +188,8 @@ def is_editable(candidacy: Candidacy) -> bool:
 
 def candidacy_delete(*, actor, pk) -> None:
     with transaction.atomic():
-        candidacy = CANDIDACY_WORKFLOW.access(actor, pk, for_update=True)
+        # Only whoever wrote the draft (or the nominating union's admin): the matrix's "delete" row.
+        candidacy = access_candidacy(actor, pk, action="delete", for_update=True)
         if candidacy.state != State.DRAFT or candidacy.submitted_at is not None:
             raise SelectionError(_("只能删除从未提交过的草稿。"))
         audit.record(actor=actor, action="selection.candidacy.delete", obj=candidacy)
@@ -286,8 +289,7 @@ def send_back(*, actor, pks, reason: str, reject: bool = False) -> list[Candidac
 
 def ranks_set(*, actor, programme: Programme, ranks: dict[int, int]) -> None:
     """The province orders the candidacies at its level (its queue and the approved list)."""
-    root = Organisation.objects.get(depth=1)
-    if not is_staff_of(actor, root):
+    if not permissions.is_province_staff(actor):
         raise SelectionError(_("您无权执行此操作。"))
     with transaction.atomic():
         rows = Candidacy.objects.filter(
@@ -335,8 +337,7 @@ def notice_open(
     *, actor, programme: Programme, starts_on: date, office: str, phone: str, address: str
 ) -> Notice:
     """Put the approved list on public notice: a Notice and a public row (stage notice) per candidate."""
-    root = Organisation.objects.get(depth=1)
-    if not is_staff_of(actor, root):
+    if not permissions.is_province_staff(actor):
         raise SelectionError(_("您无权执行此操作。"))
     with transaction.atomic():
         approved = list(
@@ -369,7 +370,12 @@ def notice_open(
             )
             if candidacy.photo is not None:
                 stored_file_set_public(stored_file=candidacy.photo, public=True)
-        audit.record(actor=actor, action="selection.notice.open", obj=notice, org_path=root.path)
+        audit.record(
+            actor=actor,
+            action="selection.notice.open",
+            obj=notice,
+            org_path=Organisation.objects.get(depth=1).path,
+        )
     invalidate()
     return notice
 
@@ -542,8 +548,7 @@ def publish_problems(programme: Programme, *, today: date) -> list[str]:
 
 def programme_publish(*, actor, programme: Programme, today: date) -> int:
     """Publish the notice list: candidacies become honourees, their public rows published."""
-    root = Organisation.objects.get(depth=1)
-    if not is_staff_of(actor, root):
+    if not permissions.is_province_staff(actor):
         raise SelectionError(_("您无权执行此操作。"))
     now = timezone.now()
     with transaction.atomic():

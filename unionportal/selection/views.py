@@ -7,9 +7,8 @@ user's reach answers 404.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,10 +16,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from unionportal import permissions
 from unionportal.audit.transitions import TransitionError
-from unionportal.orgs.enums import Level, Role
+from unionportal.orgs.enums import Level
 from unionportal.orgs.models import Organisation
-from unionportal.orgs.scoping import has_role
+from unionportal.permissions import permission
 
 from . import registry, services
 from .enums import Flag, ObjectionState, State
@@ -38,16 +38,15 @@ from .selectors import (
     check_rules,
     final_list,
     forwarded,
-    is_staff_of,
     queue,
     quota_of,
     review_assignments,
     staff_organisations,
 )
-from .workflows import access_objection, is_province_staff
+from .workflows import access_objection
 
 
-@login_required
+@permission("candidacy", "open")
 def candidacy_detail(request, pk):
     """The stable address of a candidacy (notifications link here): the owning app's page."""
     candidacy = access_candidacy(request.user, pk)
@@ -77,7 +76,7 @@ def _decorate(rows: list[Candidacy]) -> list[Candidacy]:
 # --- the review queue -----------------------------------------------------------------------------
 
 
-@login_required
+@permission("candidacy", "review")
 @require_http_methods(["GET", "POST"])
 def review(request):
     """A reviewing level's queue: what its subtree forwarded, filtered and sorted, the rules on the list
@@ -179,13 +178,12 @@ def _review_action(request, programme, organisation) -> None:
 
 def _province_programme(request, pk) -> tuple[Programme, Organisation]:
     """The programme, for province staff (and superusers) only; 404 for everyone else."""
-    root = _root()
-    if not is_staff_of(request.user, root):
+    if not permissions.is_province_staff(request.user):
         raise Http404
-    return get_object_or_404(Programme.objects.select_related("campaign"), pk=pk), root
+    return get_object_or_404(Programme.objects.select_related("campaign"), pk=pk), _root()
 
 
-@login_required
+@permission("programme", "open", post="change")
 @require_http_methods(["GET", "POST"])
 def final(request, pk):
     programme, root = _province_programme(request, pk)
@@ -212,7 +210,7 @@ def final(request, pk):
                     )
                     return redirect("selection:final", pk=programme.pk)
         else:
-            raise Http404
+            return HttpResponseBadRequest(_("未知的操作。"))
     today = timezone.localdate()
     waiting = _decorate(list(queue(programme, root).order_by("rank", "submitted_at", "id")))
     approved = _decorate(list(final_list(programme).select_related("organisation")))
@@ -268,7 +266,7 @@ def _final_action(request, programme, root, action) -> None:
     messages.success(request, _("已批准 %(count)s 个推荐对象。") % {"count": len(done)})
 
 
-@login_required
+@permission("programme", "change")
 @require_http_methods(["GET", "POST"])
 def publish(request, pk):
     """Confirm, then publish the notice list as honourees."""
@@ -297,7 +295,7 @@ def publish(request, pk):
     )
 
 
-@login_required
+@permission("programme", "change")
 @require_http_methods(["GET", "POST"])
 def revoke(request, pk, candidacy_pk):
     """Confirm with a reason, then revoke a published honour."""
@@ -329,16 +327,10 @@ def revoke(request, pk, candidacy_pk):
 # --- objection cases ------------------------------------------------------------------------------
 
 
-def _require_staff(user) -> None:
-    if not has_role(user, Role.STAFF, Role.ORG_ADMIN):
-        raise Http404
-
-
-@login_required
+@permission("objection", "list")
 def objection_list(request):
-    _require_staff(request.user)
     form = ObjectionFilterForm(request.GET or None)
-    rows = Objection.objects.visible_to(request.user).select_related(
+    rows = Objection.objects.visible_to(request.user, "list").select_related(
         "candidacy__organisation", "notice__programme__campaign"
     )
     if form.is_valid() and form.cleaned_data["state"] == "open":
@@ -349,13 +341,12 @@ def objection_list(request):
     return render(request, "selection/objection_list.html", {"form": form, "page": page})
 
 
-@login_required
+@permission("objection", "open", post="change")
 @require_http_methods(["GET", "POST"])
 def objection_detail(request, pk):
-    _require_staff(request.user)
     objection = access_objection(request.user, pk)
-    can_decide = objection.state == ObjectionState.OPEN and is_province_staff(
-        request.user, objection.candidacy
+    can_decide = objection.state == ObjectionState.OPEN and permissions.allows(
+        request.user, "objection", "change", objection
     )
     form = ObjectionDecideForm(request.POST or None) if can_decide else None
     if request.method == "POST":
@@ -396,14 +387,17 @@ def _allocation_children(programme: Programme, organisation: Organisation) -> li
     return [o for o in below if not any(o.path != p and o.path.startswith(p) for p in paths)]
 
 
-@login_required
+@permission("allocation", "change")
 @require_http_methods(["GET", "POST"])
 def allocations(request, pk):
     """A union's staff set the quotas of the unions below it (within what it holds)."""
     programme = get_object_or_404(Programme.objects.select_related("campaign"), pk=pk)
     orgs = [o for o in staff_organisations(request.user) if quota_of(programme, o) is not None]
     if not orgs:
-        raise Http404
+        messages.info(
+            request, _("您所在的工会没有获得“%(programme)s”的名额，无需向下分配。") % {"programme": programme}
+        )
+        return redirect("selection:review")
     try:
         organisation = next(o for o in orgs if o.pk == int(request.GET.get("org") or orgs[0].pk))
     except (StopIteration, ValueError):

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
 
 from unionportal.http import client_ip, ratelimited
+from unionportal.permissions import public
 from unionportal.public.cache import public_page
 from unionportal.public.models import PublicEntry
 from unionportal.uploads.services import UploadRejected, upload_store
@@ -66,6 +67,7 @@ def notice_list(request):
     return render(request, "selection/public/notice_list.html", {"notices": notices, "today": today})
 
 
+@public
 @never_cache
 @ratelimit(group="notices.objection", key=_client_key, rate=_objection_rate, method="POST", block=False)
 def notice_detail(request, pk):
@@ -146,6 +148,7 @@ def _lodge(request, notice: Notice, form: ObjectionForm, today) -> Objection | N
     return None
 
 
+@public
 @never_cache
 @ratelimit(group="notices.receipt", key=_client_key, rate=_lookup_rate, method="POST", block=False)
 def receipt_lookup(request):

@@ -12,6 +12,7 @@ under a lock of its allocation); the rules are checked on the whole list by ``se
 
 from django.utils.translation import gettext as _
 
+from unionportal import permissions
 from unionportal.audit.transitions import Edge, Workflow
 from unionportal.notifications.services import Message
 from unionportal.orgs.enums import Level, Role
@@ -39,17 +40,8 @@ REVIEWS = tuple(REVIEW_STATES.values())
 
 
 def is_submitter(actor, candidacy: Candidacy) -> bool:
-    """A submitter, admin or staff member of the nominating union itself."""
-    return (
-        actor.is_superuser
-        or Membership.objects.active()
-        .filter(
-            user=actor,
-            organisation_id=candidacy.organisation_id,
-            role__in=[Role.SUBMITTER, Role.ORG_ADMIN, Role.STAFF],
-        )
-        .exists()
-    )
+    """A submitter, admin or staff member of the nominating union itself (the matrix's "change" row)."""
+    return permissions.allows(actor, "candidacy", "change", candidacy)
 
 
 def is_reviewer(actor, candidacy: Candidacy) -> bool:
@@ -58,10 +50,7 @@ def is_reviewer(actor, candidacy: Candidacy) -> bool:
 
 
 def is_province_staff(actor, candidacy: Candidacy) -> bool:
-    from unionportal.orgs.models import Organisation
-
-    root = Organisation.objects.filter(depth=1).first()
-    return root is not None and is_staff_of(actor, root)
+    return permissions.is_province_staff(actor)
 
 
 # --- guards ---------------------------------------------------------------------------------------
@@ -258,17 +247,17 @@ def _edges() -> list[Edge]:
 CANDIDACY_WORKFLOW = Workflow(name=WORKFLOW_NAME, model=Candidacy, access=access_candidacy, edges=_edges())
 
 
-def access_objection(user, pk, *, for_update: bool = False) -> Objection:
+def access_objection(user, pk, *, action: str = "open", for_update: bool = False) -> Objection:
     from django.shortcuts import get_object_or_404
 
-    rows = Objection.objects.visible_to(user)
+    rows = Objection.objects.visible_to(user, action)
     if for_update:
         rows = rows.select_for_update(of=("self",))
     return get_object_or_404(rows.select_related("candidacy__organisation", "notice__programme"), pk=pk)
 
 
 def objection_handler(actor, objection: Objection) -> bool:
-    return is_province_staff(actor, objection.candidacy)
+    return permissions.allows(actor, "objection", "change", objection)
 
 
 OBJECTION_WORKFLOW = Workflow(

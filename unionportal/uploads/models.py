@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from unionportal.orgs.scoping import scope_q
+from unionportal import permissions
 
 UPLOADS_DIR = "uploads"
 
@@ -30,11 +30,9 @@ class StoredFileQuerySet(models.QuerySet):
             return self.filter(is_public=True)
         if user.is_superuser:
             return self.all()
-        return self.filter(
-            Q(is_public=True)
-            | Q(uploaded_by=user)
-            | (Q(organisation__isnull=False) & scope_q(user, "organisation__path"))
-        )
+        # Whoever uploaded a file may open it again, whatever their role (a form shown with errors).
+        in_scope = permissions.scope_q(user, "stored_file", "open", "organisation__path")
+        return self.filter(Q(is_public=True) | Q(uploaded_by=user) | in_scope)
 
 
 class StoredFile(models.Model):

@@ -7,6 +7,8 @@ from csp.decorators import csp
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_safe
 
+from unionportal.permissions import records
+
 from .selectors import access_stored_file
 
 # Opened directly, a stored file is a document of its own: no script, no plugin, no form may run in it.
@@ -45,12 +47,14 @@ def _serve(request, pk, *, thumbnail: bool):
     return response
 
 
+@records("stored_file", "open")
 @require_safe
 @csp(FILE_CSP)
 def file_serve(request, pk):
     return _serve(request, pk, thumbnail=False)
 
 
+@records("stored_file", "open")
 @require_safe
 @csp(FILE_CSP)
 def thumbnail_serve(request, pk):

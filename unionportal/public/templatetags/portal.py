@@ -2,8 +2,7 @@ from django import template
 from django.urls import translate_url
 from django.utils.translation import get_language
 
-from unionportal.orgs.enums import Role
-from unionportal.orgs.scoping import has_role
+from unionportal import permissions
 
 register = template.Library()
 
@@ -19,8 +18,23 @@ def other_language(context):
     return {"code": code, "label": label, "url": translate_url(request.get_full_path(), code)}
 
 
+# Navigation entry → the matrix row that opens its page; the bar shows only what the user may open.
+NAV_PAGES = {
+    "campaigns": ("milestone", "list"),
+    "reports": ("activity_report", "change"),
+    "awards": ("candidacy", "list"),
+    "review": ("candidacy", "review"),
+    "assistance": ("drive_enterprise", "list"),
+    "accounts": ("account", "list"),
+    "coverage": ("organisation", "list"),
+    "audit": ("audit_event", "list"),
+}
+
+
 @register.simple_tag(takes_context=True)
-def user_roles(context):
-    """The roles the signed-in user holds, for the navigation bar."""
+def nav_pages(context):
+    """Which of the staff pages the signed-in user may open (from the permission matrix)."""
     user = context["request"].user
-    return {role.value: has_role(user, role) for role in Role}
+    pages = {name: permissions.may(user, kind, action) for name, (kind, action) in NAV_PAGES.items()}
+    pages["tools"] = pages["coverage"] or pages["audit"] or user.is_staff
+    return pages
