@@ -1,0 +1,332 @@
+"""Every URL of the project, for every demo role, against the permission matrix (unionportal/permissions.py).
+
+Each view carries its entry of the matrix (``@permission(kind, action)``, ``@public``, ``@signed_in``, an
+import's resource, or records served by their own row): a URL pattern whose view has none fails here, so a
+page cannot be added without saying who may open it. For each URL and each demo account (and an anonymous
+visitor), the matrix says whether the account may take the action on the sample record the URL opens; the
+page must then answer (any status but 403, 404 and 5xx, and not the sign-in page), or refuse with 403/404.
+GET and an empty POST are both tried, each rolled back, so a refused POST changes nothing either.
+"""
+
+import copy
+from io import StringIO
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from unionportal import permissions
+from unionportal.imports.registry import get_registered, registered
+
+User = get_user_model()
+
+DEMO_ROLES = [
+    "province",
+    "city",
+    "county",
+    "township",
+    "grassroots",
+    "county2",
+    "grassroots2",
+    "expert",
+    "cadre",
+    "worker",
+]
+ROLES = ["anonymous", *DEMO_ROLES]
+
+# Views of libraries, by module: the captcha images are public (the objection form shows them).
+LIBRARY_VIEWS = {"captcha.views": (permissions.PUBLIC, "")}
+
+
+def _walk(patterns, namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue  # the admin is walked by its own test below
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}" if entry.name else None, entry
+
+
+def url_patterns() -> list[tuple[str, URLPattern]]:
+    return [(name, entry) for name, entry in _walk(get_resolver().url_patterns) if name]
+
+
+def access_of(entry: URLPattern):
+    callback = entry.callback
+    access = getattr(callback, "access", None) or LIBRARY_VIEWS.get(callback.__module__)
+    if access is None and hasattr(callback, "view_class"):
+        access = getattr(callback.view_class, "access", None)
+    return access
+
+
+def test_every_url_has_an_entry_in_the_matrix():
+    missing = [name for name, entry in url_patterns() if access_of(entry) is None]
+    assert missing == [], f"views without a permission entry: {missing}"
+    for name, entry in url_patterns():
+        kind = access_of(entry)[0]
+        assert kind in (permissions.PUBLIC, permissions.SIGNED_IN, permissions.RESOURCE) or (
+            kind in permissions.MATRIX
+        ), name
+
+
+# --- the demo data and one sample record per URL ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(module_db):
+    from assistance.models import Household, PlanItem, Visit
+    from unionportal.campaigns.models import ActivityReport, Milestone
+    from unionportal.imports.models import ImportJob
+    from unionportal.notifications.models import Notification
+    from unionportal.orgs.models import Organisation
+    from unionportal.public.models import News, PublicEntry
+    from unionportal.selection.enums import State
+    from unionportal.selection.models import Candidacy, Notice, Objection, Programme
+
+    with module_db.unblock():
+        with override_settings(DEBUG=True):
+            call_command("seed_demo", stdout=StringIO())
+        users = {u.username: u for u in User.objects.filter(username__in=DEMO_ROLES)}
+        grassroots = users["grassroots"]
+        draft = Candidacy.objects.filter(created_by=grassroots, state=State.DRAFT).first()
+        published = Candidacy.objects.filter(state=State.PUBLISHED).select_related("programme").first()
+        household = Household.objects.filter(cadre=users["cadre"]).select_related("enterprise").first()
+        plan_item = PlanItem.objects.filter(household=household).first() or PlanItem.objects.first()
+        household = plan_item.household
+        county = Organisation.objects.get(memberships__user=users["county"])
+        township = Organisation.objects.get(memberships__user=users["township"])
+        news = News.objects.create(title="测试新闻", body="正文", publish_at=timezone.now())
+        job = ImportJob.objects.create(
+            resource_key="orgs.enterprise", file_name="e.csv", actor=users["county"]
+        )
+        message = Notification.objects.create(
+            recipient=grassroots,
+            channel="inbox",
+            status="sent",
+            event="test",
+            subject="测试消息",
+            url="/home/",
+        )
+        household_job = ImportJob.objects.create(
+            resource_key="assistance.household_members", file_name="h.xlsx", actor=users["county"]
+        )
+        entry = PublicEntry.objects.filter(stage=PublicEntry.Stage.PUBLISHED).first()
+        grassroots_membership = grassroots.memberships.select_related("organisation").first()
+        private_file = draft.photo
+        private_file.refresh_from_db()
+        public_file = published.photo
+        samples = {
+            # url name: (kwargs, the record the matrix is asked about; None: the role alone decides)
+            "awards:create": ({"programme_id": draft.programme_id}, None),
+            "awards:detail": ({"pk": draft.pk}, draft),
+            "awards:edit": ({"pk": draft.pk}, draft),
+            "awards:submit": ({"pk": draft.pk}, draft),
+            "awards:withdraw": ({"pk": draft.pk}, draft),
+            "awards:delete": ({"pk": draft.pk}, draft),
+            "awards:print": ({"pk": draft.pk}, draft),
+            "selection:candidacy": ({"pk": draft.pk}, draft),
+            "selection:final": ({"pk": published.programme_id}, None),
+            "selection:publish": ({"pk": published.programme_id}, None),
+            "selection:revoke": ({"pk": published.programme_id, "candidacy_pk": published.pk}, None),
+            "selection:allocations": ({"pk": Programme.objects.filter(app="awards").last().pk}, None),
+            "selection:objection": ({"pk": Objection.objects.first().pk}, Objection.objects.first()),
+            "notices:detail": ({"pk": Notice.objects.first().pk}, None),
+            "public:honouree": ({"pk": entry.pk}, None),
+            "public:honouree_photo": ({"pk": entry.pk}, None),
+            "public:honouree_share": ({"pk": entry.pk}, None),
+            "public:news_detail": ({"pk": news.pk}, None),
+            "campaigns:milestone": ({"pk": Milestone.objects.first().pk}, None),
+            "campaigns:milestone_done": (
+                {"pk": Milestone.objects.first().pk, "org_pk": township.pk},
+                township,
+            ),
+            "assistance:visit": ({"pk": Visit.objects.first().pk}, Visit.objects.first()),
+            "assistance:threshold_edit": ({"org_pk": county.pk}, SimpleNamespace(organisation=county)),
+            "assistance:import_job": ({"pk": household_job.pk}, household_job),
+            "assistance:import_confirm": ({"pk": household_job.pk}, household_job),
+            "assistance:import_status": ({"pk": household_job.pk}, household_job),
+            "imports:job": ({"pk": job.pk}, job),
+            "imports:job_status": ({"pk": job.pk}, job),
+            "imports:job_confirm": ({"pk": job.pk}, job),
+            "notifications:open": ({"pk": message.pk}, message),
+            "accounts:password_reset_confirm": ({"uidb64": "MQ", "token": "set-password"}, None),
+            "uploads:file": ({"pk": private_file.pk}, private_file),
+            "orgs:user_deactivate": ({"pk": grassroots.pk}, grassroots_membership),
+            "orgs:user_reactivate": ({"pk": grassroots.pk}, grassroots_membership),
+            "uploads:thumbnail": ({"pk": private_file.pk}, private_file),
+        }
+        for name in ("household", "household_edit", "household_reveal", "household_transition"):
+            samples[f"assistance:{name}"] = ({"pk": household.pk}, household)
+        for name in ("measure_create", "plan_item_create", "yearly_review"):
+            samples[f"assistance:{name}"] = ({"pk": household.pk}, household)
+        samples["assistance:plan_item_done"] = ({"pk": household.pk, "item_pk": plan_item.pk}, household)
+        report = ActivityReport.objects.filter(organisation__memberships__user=grassroots).first()
+        for name in ("report", "report_edit", "report_submit", "report_accept", "report_return"):
+            samples[f"campaigns:{name}"] = ({"pk": report.pk}, report)
+        for name in ("uploads:file", "uploads:thumbnail"):
+            samples[f"{name}:public"] = ({"pk": public_file.pk}, public_file)
+    return SimpleNamespace(samples=samples, users=users)
+
+
+def cases(demo):
+    """(url name, url, access, record, the action of a POST) for every URL of the project, with a sample
+    record for those that take one."""
+    for name, entry in url_patterns():
+        access = access_of(entry)
+        post = getattr(entry.callback, "access_post", None)
+        converters = entry.pattern.regex.groupindex
+        if entry.callback.__module__ in LIBRARY_VIEWS:
+            continue  # the captcha's image, sound and refresh answer only its own form's keys and requests
+        if not converters:
+            yield name, reverse(name), access, None, post
+        elif access[0] == permissions.RESOURCE:
+            for item in registered():
+                kwargs = {"key": item.key}
+                if "fmt" in converters:
+                    kwargs["fmt"] = "xlsx"
+                yield name, reverse(name, kwargs=kwargs), access, item.key, post
+        else:
+            for sample_name in (name, f"{name}:public"):
+                if sample_name in demo.samples:
+                    kwargs, obj = demo.samples[sample_name]
+                    yield sample_name, reverse(name, kwargs=kwargs), access, obj, post
+
+
+@pytest.mark.django_db
+def test_every_url_with_parameters_has_a_sample_record(demo):
+    missing = [
+        name
+        for name, entry in url_patterns()
+        if entry.pattern.regex.groupindex
+        and access_of(entry)[0] != permissions.RESOURCE
+        and entry.callback.__module__ not in LIBRARY_VIEWS
+        and name not in demo.samples
+    ]
+    assert missing == [], f"add a sample record to the demo fixture for: {missing}"
+
+
+def expected_allowed(user, access, obj, action=None) -> bool:
+    kind, action = access[0], action or access[1]
+    signed_in = user.is_authenticated
+    if kind == permissions.PUBLIC:
+        return True
+    if kind == permissions.SIGNED_IN:
+        return signed_in
+    if kind == permissions.RESOURCE:
+        resource = get_registered(obj).resource_class
+        return signed_in and (resource.can_import(user) if action == "import" else resource.can_export(user))
+    if len(access) > 2:  # records served to everyone where public (files), else by the row
+        return (
+            obj.is_public
+            or (signed_in and obj.uploaded_by_id == user.pk)
+            or permissions.allows(user, kind, action, obj)
+        )
+    return permissions.allows(user, kind, action, obj)
+
+
+def _answer(client, method, url):
+    cookies = copy.deepcopy(client.cookies)
+    with transaction.atomic():
+        response = getattr(client, method)(url)
+        response.close()  # a file served closes its handle
+        transaction.set_rollback(True)
+    client.cookies = cookies  # a request here must not change who the next one comes from
+    return response
+
+
+def _verdict(response) -> str:
+    if response.status_code in (403, 404):
+        return "refused"
+    if response.status_code == 405:
+        return "method"  # a GET to a POST-only view (or the reverse): says nothing either way
+    if response.status_code == 302 and response["Location"].startswith(reverse("accounts:login")):
+        return "sign in"
+    if response.status_code >= 500 and response.status_code != 503:
+        return f"error {response.status_code}"
+    return "served"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_each_role_as_the_matrix_says(demo, role):
+    user = User.objects.get(username=role) if role != "anonymous" else None
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        client.force_login(user)
+    else:
+        from django.contrib.auth.models import AnonymousUser
+
+        user = AnonymousUser()
+    wrong = []
+    for name, url, access, obj, post_action in cases(demo):
+        for method in ("get", "post"):
+            allowed = expected_allowed(user, access, obj, post_action if method == "post" else None)
+            if role == "anonymous" and not allowed:
+                want = {"sign in", "refused", "method"}
+            else:
+                want = {"served" if allowed else "refused", "method"}
+            got = _verdict(_answer(client, method, url))
+            if got not in want:
+                wrong.append(f"{method.upper()} {url} ({name}, {access}): {got}, the matrix says {want}")
+    assert wrong == [], "\n".join(wrong)
+
+
+# --- the admin ----------------------------------------------------------------------------------------------
+
+STAFF_ROLES = [role for role in DEMO_ROLES if role in ("province", "city", "county", "township", "county2")]
+
+
+def _admin_links(html: str) -> set[str]:
+    import re
+
+    links = set(re.findall(r'href="(/admin/[^"#?]*)"', html))
+    return {link for link in links if not link.startswith(("/admin/logout", "/admin/password_change"))}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_every_admin_link_a_staff_user_is_shown_opens(demo, role):
+    """The admin index and every changelist it links to offer only pages the user may open."""
+    client = Client()
+    client.force_login(User.objects.get(username=role))
+    index = client.get(reverse("admin:index"))
+    assert index.status_code == 200
+    seen, queue, broken = set(), sorted(_admin_links(index.content.decode())), []
+    while queue:
+        link = queue.pop()
+        if link in seen:
+            continue
+        seen.add(link)
+        response = client.get(link)
+        if response.status_code != 200:
+            broken.append(f"{link}: {response.status_code}")
+        elif link.count("/") <= 4:  # an app index or a changelist: follow its links one level down
+            queue += sorted(_admin_links(response.content.decode()) - seen)
+    assert broken == [], "\n".join(broken)
+    assert len(seen) > 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", DEMO_ROLES)
+def test_admin_changelists_follow_the_matrix(demo, role):
+    from django.contrib import admin
+
+    user = User.objects.get(username=role)
+    client = Client()
+    client.force_login(user)
+    wrong = []
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        kind = permissions.admin_kind(model._meta.label)
+        allowed = user.is_staff and kind is not None and permissions.may(user, kind, "admin")
+        status = client.get(url).status_code
+        if allowed != (status == 200):
+            wrong.append(f"{url}: {status}, the matrix says {'open' if allowed else 'closed'}")
+    assert wrong == [], "\n".join(wrong)
