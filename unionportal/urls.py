@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from unionportal import health
+from unionportal.accounts import views as account_views
 from unionportal.reports import views as report_views
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns += i18n_patterns(
     # The domain apps (this file and settings are the one place that wires them in).
     path("assistance/", include("assistance.urls")),
     path("awards/", include("awards.urls")),
+    path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -164,3 +164,23 @@ def locked_out(request, original_response=None, credentials=None, *args, **kwarg
     last = attempt.attempt_time if attempt else timezone.now()
     unlock_at = timezone.localtime(last + settings.AXES_COOLOFF_TIME)
     return render(request, "accounts/locked_out.html", {"unlock_at": unlock_at}, status=429)
+
+
+def admin_login(request):
+    """The admin's own sign-in form is not used: staff sign in on the portal's page, which carries the
+    lockout per address and the growing delay per account, then come back to the admin."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("admin:index")
+    if request.user.is_authenticated and request.user.is_staff:
+        return redirect(target)
+    if request.user.is_authenticated:
+        messages.error(request, _("您的账户不能使用后台管理。"))
+        return redirect("home")
+    return redirect_to_login(target)
+
+
+admin_login.access = ("signed_in", "")  # like every signed-in page: anonymous visitors go to sign in
