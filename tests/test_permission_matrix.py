@@ -137,6 +137,7 @@ def demo(module_db):
             "selection:revoke": ({"pk": published.programme_id, "candidacy_pk": published.pk}, None),
             "selection:allocations": ({"pk": Programme.objects.filter(app="awards").last().pk}, None),
             "selection:objection": ({"pk": Objection.objects.first().pk}, Objection.objects.first()),
+            "selection:objection_reveal": ({"pk": Objection.objects.first().pk}, Objection.objects.first()),
             "notices:detail": ({"pk": Notice.objects.first().pk}, None),
             "public:honouree": ({"pk": entry.pk}, None),
             "public:honouree_photo": ({"pk": entry.pk}, None),

@@ -275,6 +275,39 @@ def test_objection_list_filters_and_is_scoped(w, client):
     assert login(client, w.submitter_a).get(url).status_code == 403
 
 
+def test_the_objectors_contact_is_masked_and_revealed_only_with_a_logged_reason(w, client):
+    from unionportal.audit.models import AuditEvent
+    from unionportal.audit.services import REVEAL_ACTION
+
+    objection = lodge(w)
+    url = reverse("selection:objection", args=[objection.pk])
+    reveal_url = reverse("selection:objection_reveal", args=[objection.pk])
+    page = login(client, w.county_a).get(url).content.decode()
+    assert "13800001111" not in page and "138****1111" in page
+    for reason in ("", "查"):
+        refused = client.post(reveal_url, {"reason": reason})
+        assert refused.status_code == 400 and "13800001111" not in refused.content.decode()
+    assert not AuditEvent.objects.filter(action=REVEAL_ACTION).exists()
+    shown = client.post(reveal_url, {"reason": "电话核实反映情况"})
+    assert shown.status_code == 200 and "13800001111" in shown.content.decode()
+    event = AuditEvent.objects.get(action=REVEAL_ACTION)
+    assert (event.comment, event.changes, event.object_id) == (
+        "电话核实反映情况",
+        {"field": "contact"},
+        str(objection.pk),
+    )
+    # The union objected to never sees the case, let alone the contact.
+    assert login(client, w.submitter_a).post(reveal_url, {"reason": "想知道是谁反映的"}).status_code == 404
+    assert AuditEvent.objects.filter(action=REVEAL_ACTION).count() == 1
+
+
+def test_the_objection_admin_masks_the_contact(w, client):
+    objection = lodge(w)
+    page = login(client, w.province).get(reverse("admin:selection_objection_change", args=[objection.pk]))
+    assert page.status_code == 200
+    assert "13800001111" not in page.content.decode() and "138****1111" in page.content.decode()
+
+
 def test_province_records_findings_and_upholds_an_objection(w, client):
     objection = lodge(w)
     url = reverse("selection:objection", args=[objection.pk])

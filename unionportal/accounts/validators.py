@@ -73,6 +73,20 @@ def gender_from_id(value: str) -> str:
     return "male" if int(normalise_id_number(value)[16]) % 2 else "female"
 
 
+def mask_contact(value: str | None) -> str:
+    """A contact given as a mobile (138****1234) or an e-mail address (z***@example.org); else its ends."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if "@" in value:
+        local, _at, domain = value.partition("@")
+        return f"{local[:1]}***@{domain}"
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if len(digits) >= 7:
+        return mask_mobile(digits)
+    return value[:1] + "*" * max(len(value) - 1, 1)
+
+
 def mask_id_number(value: str | None) -> str:
     """110***********001X: an ID number as lists and exports show it."""
     if not value:

@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from unionportal import permissions
 from unionportal.accounts.admin import MASKED_HELP, MaskedRevealAdminMixin, posted_personal_value
-from unionportal.accounts.validators import mask_id_number, normalise_id_number, validate_id_number
+from unionportal.accounts.validators import (
+    mask_contact,
+    mask_id_number,
+    normalise_id_number,
+    validate_id_number,
+)
 from unionportal.orgs.admin_scoping import ReadOnlyAdminMixin, ScopedAdmin
 from unionportal.orgs.enums import Level
 
@@ -193,7 +198,13 @@ class ObjectionAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_filter = ["state"]
     search_fields = ["receipt_no", "candidacy__name"]
     list_select_related = ["candidacy"]
-    exclude = ["form_token", "client_ip"]
+    # The objector's contact is protected: masked here; the case page reveals it with a logged reason.
+    exclude = ["form_token", "client_ip", "contact"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [f for f in super().get_readonly_fields(request, obj) if f not in ("form_token", "client_ip")]
+        hidden = ("form_token", "client_ip", "contact")
+        return [*(f for f in super().get_readonly_fields(request, obj) if f not in hidden), "masked_contact"]
+
+    @admin.display(description=_("联系方式"))
+    def masked_contact(self, obj):
+        return mask_contact(obj.contact)

@@ -99,6 +99,19 @@ class NoticeOpenForm(CrispyMixin, forms.Form):
         self.helper.add_input(Hidden("action", "notice"))
 
 
+class ContactRevealForm(CrispyMixin, forms.Form):
+    """Why the objector's full contact is needed (the reveal is logged with this reason)."""
+
+    submit_label = _("查看完整联系方式")
+
+    reason = forms.CharField(
+        label=_("查看理由"),
+        max_length=200,
+        help_text=_("反映人的联系方式受保护，仅在核实、回复时查看；查看将被记录（查看人、时间、理由）。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
 class ObjectionDecideForm(CrispyMixin, forms.Form):
     submit_label = _("办结")
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("programmes/<int:pk>/allocations/", views.allocations, name="allocations"),
     path("objections/", views.objection_list, name="objections"),
     path("objections/<int:pk>/", views.objection_detail, name="objection"),
+    path("objections/<int:pk>/reveal/", views.objection_reveal, name="objection_reveal"),
 ]

@@ -7,6 +7,7 @@ user's reach answers 404.
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,9 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from unionportal import permissions
+from unionportal.accounts.validators import mask_contact
+from unionportal.audit.services import reveal
 from unionportal.audit.transitions import TransitionError
 from unionportal.orgs.enums import Level
 from unionportal.orgs.models import Organisation
@@ -26,6 +30,7 @@ from . import registry, services
 from .enums import Flag, ObjectionState, State
 from .forms import (
     AllocationForm,
+    ContactRevealForm,
     NoticeOpenForm,
     ObjectionDecideForm,
     ObjectionFilterForm,
@@ -365,11 +370,46 @@ def objection_detail(request, pk):
             else:
                 messages.success(request, _("异议 %(no)s 已办结。") % {"no": objection.receipt_no})
                 return redirect("selection:objection", pk=objection.pk)
+    return _objection_page(request, objection, form=form)
+
+
+def _objection_page(request, objection, *, form=None, reveal_form=None, contact=None, status=200):
+    """The case page: the objector's contact masked unless just revealed with a reason."""
+    may_reveal = permissions.allows(request.user, "objection", "reveal", objection)
+    if may_reveal and contact is None:
+        reveal_form = reveal_form or ContactRevealForm()
+        reveal_form.helper.form_action = reverse("selection:objection_reveal", args=[objection.pk])
     return render(
         request,
         "selection/objection_detail.html",
-        {"objection": objection, "form": form},
+        {
+            "objection": objection,
+            "form": form,
+            "contact": contact or mask_contact(objection.contact),
+            "revealed": contact is not None,
+            "reveal_form": reveal_form if may_reveal and contact is None else None,
+        },
+        status=status,
     )
+
+
+@never_cache
+@permission("objection", "reveal")
+@require_POST
+def objection_reveal(request, pk):
+    """Show the objector's full contact once, after a stated reason: a logged action."""
+    objection = access_objection(request.user, pk, action="reveal")
+    form = ContactRevealForm(request.POST)
+    if form.is_valid():
+        try:
+            contact = reveal(
+                actor=request.user, obj=objection, field="contact", reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error("reason", error)
+        else:
+            return _objection_page(request, objection, contact=contact)
+    return _objection_page(request, objection, reveal_form=form, status=400)
 
 
 # --- sub-allocation -------------------------------------------------------------------------------
