@@ -331,3 +331,12 @@ def test_admin_changelists_follow_the_matrix(demo, role):
         if allowed != (status == 200):
             wrong.append(f"{url}: {status}, the matrix says {'open' if allowed else 'closed'}")
     assert wrong == [], "\n".join(wrong)
+
+
+def test_the_readme_prints_the_matrix_as_the_code_has_it():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    start = readme.index("<!-- permission matrix")
+    table = readme[readme.index("\n", start) + 1 : readme.index("<!-- end of the permission matrix -->")]
+    assert table.strip() == permissions.as_markdown()

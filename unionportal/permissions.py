@@ -394,6 +394,21 @@ def register_owner_test(kind_name: str, test: Callable) -> None:
         MATRIX[kind_name].owner_test.append(test)
 
 
+def as_markdown() -> str:
+    """The matrix as the README prints it (a test keeps the two the same)."""
+    roles = {S: "S", A: "A", SUB: "Sub", E: "E", C: "C", W: "W", ANY_ACCOUNT: "any"}
+    reach = {PROVINCE: "prov", SUBTREE: "tree", BELOW: "below", ORG: "org", OWN: "own"}
+    actions = [a.value for a in Action]
+    lines = ["| kind | " + " | ".join(actions) + " |", "|" + "---|" * (len(actions) + 1)]
+    for name, spec in MATRIX.items():
+        cells = [
+            ", ".join(f"{roles[r]}:{reach[v]}" for r, v in spec.grants.get(a, {}).items()) or "—"
+            for a in actions
+        ]
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def is_province_staff(user) -> bool:
     """The one definition: staff of the root organisation (the provincial federation), or a superuser."""
     return _signed_in(user) and (
