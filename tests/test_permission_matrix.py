@@ -238,7 +238,8 @@ def _answer(client, method, url):
     cookies = copy.deepcopy(client.cookies)
     with transaction.atomic():
         response = getattr(client, method)(url)
-        response.close()  # a file served closes its handle
+        if response.streaming:  # read a served file to its end: the client then closes it (and its handle)
+            b"".join(response.streaming_content)
         transaction.set_rollback(True)
     client.cookies = cookies  # a request here must not change who the next one comes from
     return response
