@@ -22,21 +22,11 @@ from django.utils import timezone
 
 from unionportal import permissions
 from unionportal.imports.registry import get_registered, registered
+from unionportal.orgs import demo_data
 
 User = get_user_model()
 
-DEMO_ROLES = [
-    "province",
-    "city",
-    "county",
-    "township",
-    "grassroots",
-    "county2",
-    "grassroots2",
-    "expert",
-    "cadre",
-    "worker",
-]
+DEMO_ROLES = [account["username"] for account in demo_data.ACCOUNTS]
 ROLES = ["anonymous", *DEMO_ROLES]
 
 # Views of libraries, by module: the captcha images are public (the objection form shows them).
