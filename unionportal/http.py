@@ -40,8 +40,19 @@ def client_ip(request) -> str:
     return hops[0] if hops else peer
 
 
-def ratelimited(request, exception):
-    """The answer to a client over a rate limit (settings.RATELIMIT_VIEW): 429, in the user's language."""
+def ratelimited(request, exception=None, *, retry_after: int | None = None):
+    """The answer to a client over a rate limit (settings.RATELIMIT_VIEW, and the 403 handler's answer to
+    django-ratelimit's Ratelimited): 429 with the portal's 429.html, in the user's language.
+
+    ``retry_after`` (seconds, or the exception's ``retry_after`` when it carries one) is shown on the page
+    and sent as Retry-After; without it the page says "try again later".
+    """
     from django.shortcuts import render
 
-    return render(request, "public/ratelimited.html", status=429)
+    if retry_after is None:
+        retry_after = getattr(exception, "retry_after", None)
+    seconds = max(1, int(retry_after)) if retry_after else None
+    response = render(request, "429.html", {"retry_after": seconds}, status=429)
+    if seconds:
+        response["Retry-After"] = str(seconds)
+    return response

@@ -36,3 +36,8 @@ urlpatterns += i18n_patterns(
 # Uploaded files are never served from MEDIA_URL, only through the permission-checked /files/ views.
 
 admin.site.site_header = admin.site.site_title = "unionportal"
+
+handler400 = "unionportal.errors.bad_request"
+handler403 = "unionportal.errors.permission_denied"
+handler404 = "unionportal.errors.page_not_found"
+handler500 = "unionportal.errors.server_error"
