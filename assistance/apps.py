@@ -8,6 +8,19 @@ class AssistanceConfig(AppConfig):
 
     def ready(self):
         from unionportal import demo, periodic, permissions
+        from unionportal.audit.presenting import register_action_labels
+
+        register_action_labels(
+            {
+                "assistance.household.create": _("提交建档申请"),
+                "assistance.household.update": _("修改档案"),
+                "assistance.household.recategorise": _("按新标准重新认定类别"),
+                "assistance.measure.add": _("登记帮扶措施"),
+                "assistance.plan.add": _("添加帮扶计划"),
+                "assistance.plan.done": _("完成帮扶计划"),
+                "assistance.threshold.change": _("修改困难认定标准"),
+            }
+        )
         from unionportal.reports.registry import register_report_section, register_todo_provider
 
         from . import reminders, rollups

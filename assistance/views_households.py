@@ -17,7 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from unionportal.audit.models import AuditEvent
-from unionportal.audit.services import REVEAL_ACTION, reveal
+from unionportal.audit.presenting import describe
+from unionportal.audit.services import reveal
 from unionportal.audit.transitions import TransitionError
 from unionportal.permissions import permission
 
@@ -56,16 +57,6 @@ MOVE_LABELS = {
     HouseholdState.REJECTED: gettext_lazy("不予建档"),
 }
 CLOSING_MOVES = {HouseholdState.ESCAPED, HouseholdState.EXITED, HouseholdState.REJECTED}
-
-ACTION_LABELS = {
-    "assistance.household.create": gettext_lazy("提交建档申请"),
-    "assistance.household.update": gettext_lazy("修改档案"),
-    f"{workflows.WORKFLOW_NAME}.transition": gettext_lazy("状态变更"),
-    "assistance.measure.add": gettext_lazy("登记帮扶措施"),
-    "assistance.plan.add": gettext_lazy("添加帮扶计划"),
-    "assistance.plan.done": gettext_lazy("完成帮扶计划"),
-    REVEAL_ACTION: gettext_lazy("查看完整信息"),
-}
 REVEAL_FIELD_LABELS = {"id_number": gettext_lazy("身份证号"), "phone": gettext_lazy("手机号")}
 
 
@@ -206,28 +197,15 @@ def household_edit(request, pk):
 # --- the record -----------------------------------------------------------------------------------------
 
 
-def _history(household: Household) -> list[dict]:
-    events = AuditEvent.objects.filter(
-        content_type=ContentType.objects.get_for_model(Household), object_id=str(household.pk)
-    ).order_by("-at", "-id")[:HISTORY_LIMIT]
-    label = workflows.HOUSEHOLD_WORKFLOW.label
-    rows = []
-    for event in events:
-        comment = event.comment
-        if event.action == REVEAL_ACTION:
-            field = REVEAL_FIELD_LABELS.get(event.changes.get("field"), event.changes.get("field", ""))
-            comment = _("%(field)s；理由：%(reason)s") % {"field": field, "reason": event.comment}
-        rows.append(
-            {
-                "at": event.at,
-                "actor": event.actor_label,
-                "action": ACTION_LABELS.get(event.action, event.action),
-                "from_state": label(event.from_state) if event.from_state else "",
-                "to_state": label(event.to_state) if event.to_state else "",
-                "comment": comment,
-            }
+def _history(household: Household):
+    events = (
+        AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(Household), object_id=str(household.pk)
         )
-    return rows
+        .select_related("actor", "content_type")
+        .order_by("-at", "-id")[:HISTORY_LIMIT]
+    )
+    return describe(events)
 
 
 def _open_review(household: Household) -> YearlyReview | None:

@@ -13,17 +13,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from unionportal.accounts.validators import mask_id_number, mask_mobile
+from unionportal.audit.presenting import describe
 from unionportal.audit.services import reveal
 from unionportal.audit.transitions import TransitionError
 from unionportal.permissions import allows, permission
 from unionportal.selection import services as selection
 from unionportal.selection.enums import Flag, State
 from unionportal.selection.selectors import history, reviewers_of
-from unionportal.selection.workflows import WORKFLOW_NAME
 
 from . import selectors
 from .forms import NominationFilterForm, NominationForm, PrintRevealForm, add_service_errors
@@ -31,13 +30,6 @@ from .models import Nomination
 from .services import DETAIL_FIELDS, nomination_save, submitting_organisations
 
 PAGE_SIZE = 20
-
-ACTION_LABELS = {
-    "selection.candidacy.create": gettext_lazy("新建推荐"),
-    "selection.candidacy.edit": gettext_lazy("修改推荐"),
-    f"{WORKFLOW_NAME}.transition": gettext_lazy("状态变更"),
-    "selection.candidacy.rank": gettext_lazy("调整排序"),
-}
 
 
 # --- list -----------------------------------------------------------------------------------------
@@ -149,19 +141,7 @@ def nomination_edit(request, pk):
 
 
 def _history_rows(candidacy):
-    rows = []
-    for event in history(candidacy).select_related("actor"):
-        rows.append(
-            {
-                "at": event.at,
-                "actor": event.actor_label or (event.actor.get_username() if event.actor else ""),
-                "action": ACTION_LABELS.get(event.action, event.action),
-                "from_state": State(event.from_state).label if event.from_state in State.values else "",
-                "to_state": State(event.to_state).label if event.to_state in State.values else "",
-                "comment": event.comment,
-            }
-        )
-    return rows
+    return describe(history(candidacy).select_related("actor", "content_type"))
 
 
 def _detail_rows(candidacy, nomination) -> list[tuple[str, str]]:

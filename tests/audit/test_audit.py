@@ -91,3 +91,22 @@ def test_purge_keeps_six_months(tree):
     call_command("purge_audit")
     assert list(AuditEvent.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not AuditEvent.objects.filter(pk=old.pk).exists()
+
+
+def test_the_audit_page_tells_events_in_words(client):
+    """No raw codes on the page: people, record kinds, actions and states in words (in both languages)."""
+    from tests.selection.factories import nominate, world
+    from unionportal.selection import services as selection
+
+    w = world()
+    candidacy = nominate(w, 1, submit=True)
+    selection.ranks_set(actor=w.province, programme=w.programme, ranks={candidacy.pk: 1})
+    client.force_login(w.county_a)
+    page = client.get("/audit/").content.decode()
+    table = page[page.index('id="audit-table"') :]
+    assert "selection.candidacy.transition" not in table and "review3" not in table
+    assert "状态变更" in page and "草稿 → 县（市、区）审核中" in page
+    assert "推荐对象" in page  # the record's kind
+    assert w.submitter_a.display_name in page
+    english = client.get("/en/audit/").content.decode()
+    assert "Status change" in english and "review3" not in english[english.index('id="audit-table"') :]

@@ -300,7 +300,7 @@ def test_submit_withdraw_fix_and_resubmit_through_the_views(sub, w):
     assert c.deeds == "补充后的事迹。"
     resp = sub.get(reverse("awards:detail", args=[c.pk]))
     rows = resp.context["history"]
-    assert [(r["action"], r["to_state"]) for r in rows] == [
+    assert [(r.action, r.to_state) for r in rows] == [
         ("新建推荐", ""),
         ("状态变更", "县（市、区）审核中"),
         ("状态变更", "草稿"),

@@ -7,7 +7,7 @@ from .models import AuditEvent
 
 def events_for(user, *, actor: str = "", action: str = "", obj: str = "", date_from=None, date_to=None):
     """Audit events the user may read (their subtree), filtered; newest first."""
-    rows = AuditEvent.objects.visible_to(user).select_related("content_type")
+    rows = AuditEvent.objects.visible_to(user).select_related("content_type", "actor")
     if actor:
         rows = rows.filter(actor_label__icontains=actor)
     if action:

@@ -31,6 +31,9 @@ Allowed = Callable[..., bool]  # (actor, obj) -> bool
 Guard = Callable[..., str | None]  # (obj, actor) -> an error message, or None when it may proceed
 Notify = Callable[..., Iterable[Message]]  # (obj, actor, comment) -> messages to queue
 
+# Every workflow by name, so that its audit events can be told in words (audit/presenting.py).
+WORKFLOWS: dict[str, "Workflow"] = {}
+
 
 @dataclass(frozen=True)
 class Edge:
@@ -55,6 +58,7 @@ class Workflow:
 
     def __post_init__(self):
         self._index = {(e.source, e.target): e for e in self.edges}
+        WORKFLOWS[self.name] = self
 
     def edge(self, source: str, target: str) -> Edge | None:
         return self._index.get((source, target))

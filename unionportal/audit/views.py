@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from unionportal.permissions import permission
 
+from .presenting import action_label, describe
 from .selectors import actions_for, events_for
 
 
@@ -27,6 +28,9 @@ def event_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     rows = events_for(request.user, **{k: v for k, v in filters.items() if v})
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page.object_list = describe(page.object_list)
     return render(
-        request, "audit/event_list.html", {"form": form, "page": page, "actions": actions_for(request.user)}
+        request,
+        "audit/event_list.html",
+        {"form": form, "page": page, "actions": [(a, action_label(a)) for a in actions_for(request.user)]},
     )

@@ -9,6 +9,15 @@ class CampaignsConfig(AppConfig):
 
     def ready(self):
         from unionportal import demo, periodic
+        from unionportal.audit.presenting import register_action_labels
+
+        register_action_labels(
+            {
+                "campaigns.milestone.done": _("标记工作节点完成"),
+                "campaigns.activity_report.create": _("填报活动报告"),
+                "campaigns.activity_report.update": _("修改活动报告"),
+            }
+        )
         from unionportal.reports.registry import register_todo_provider
 
         from .demo import seed_campaign_demo

@@ -226,6 +226,11 @@ def last_return_reason(report: ActivityReport) -> str:
 
 
 def report_history(report: ActivityReport):
-    return AuditEvent.objects.filter(
-        action__startswith="campaigns.activity_report.", object_id=str(report.pk)
-    ).order_by("at", "id")
+    """The report's audit trail in words, oldest first."""
+    from unionportal.audit.presenting import describe
+
+    return describe(
+        AuditEvent.objects.filter(action__startswith="campaigns.activity_report.", object_id=str(report.pk))
+        .select_related("actor", "content_type")
+        .order_by("at", "id")
+    )

@@ -9,6 +9,19 @@ class SelectionConfig(AppConfig):
 
     def ready(self):
         from unionportal import periodic
+        from unionportal.audit.presenting import register_action_labels
+
+        register_action_labels(
+            {
+                "selection.candidacy.create": _("新建推荐"),
+                "selection.candidacy.edit": _("修改推荐"),
+                "selection.candidacy.delete": _("删除推荐草稿"),
+                "selection.candidacy.rank": _("调整排序"),
+                "selection.notice.open": _("发布公示"),
+                "selection.objection.lodge": _("受理公示异议"),
+                "selection.allocation.set": _("分配名额"),
+            }
+        )
 
         from . import services
 

@@ -1,0 +1,129 @@
+"""Audit events in words: who (the person's name), what (the action's label), on what (the record's kind
+and name), from which state to which (the workflow's state labels) and which fields changed (their
+labels), in the reader's language. The audit page and each record's history use ``describe``.
+
+Apps name their actions with ``register_action_labels`` in ``AppConfig.ready``; a workflow's
+``<name>.transition`` events take their state labels from the workflow itself.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .services import REVEAL_ACTION
+from .transitions import WORKFLOWS
+
+_ACTION_LABELS = {
+    REVEAL_ACTION: gettext_lazy("查看完整个人信息"),
+    "imports.import": gettext_lazy("批量导入"),
+}
+# Masked fields a reveal names, and the parts of an export reveal.
+_FIELD_LABELS = {
+    "id_number": gettext_lazy("身份证号"),
+    "phone": gettext_lazy("手机号"),
+    "contact": gettext_lazy("联系方式"),
+    "export": gettext_lazy("导出数据"),
+    "format": gettext_lazy("格式"),
+    "fields": gettext_lazy("完整显示的列"),
+    "rows": gettext_lazy("行数"),
+}
+
+
+def register_action_labels(labels: dict) -> None:
+    _ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    if action in _ACTION_LABELS:
+        return str(_ACTION_LABELS[action])
+    if action.endswith(".transition"):
+        return _("状态变更")
+    return action
+
+
+@dataclass
+class Described:
+    at: object
+    actor: str
+    action: str
+    kind: str
+    obj: str
+    from_state: str
+    to_state: str
+    comment: str
+    changes: list[tuple[str, str, str]]  # (field label, before, after); before is "" for a single value
+    client_ip: str
+
+
+def _model(event):
+    content_type = event.content_type
+    return content_type.model_class() if content_type is not None else None
+
+
+def _field_label(model, name: str) -> str:
+    if name in _FIELD_LABELS:
+        return str(_FIELD_LABELS[name])
+    if model is not None:
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except Exception:  # a changed column that is not a model field (e.g. "members")
+            return name
+    return name
+
+
+def _shown(value) -> str:
+    if value in (None, "None", ""):
+        return "—"
+    if isinstance(value, list):
+        return _("、").join(str(_FIELD_LABELS.get(v, v)) for v in value)
+    return str(value)
+
+
+def _workflow(event, model):
+    """The workflow an event's states belong to: by its name ("<workflow>.transition"), else the model's."""
+    workflow = WORKFLOWS.get(event.action.removesuffix(".transition"))
+    if workflow is None and model is not None:
+        workflow = next((w for w in WORKFLOWS.values() if w.model is model), None)
+    return workflow
+
+
+def _state(workflow, state: str) -> str:
+    if not state:
+        return ""
+    return workflow.label(state) if workflow is not None else state
+
+
+def describe(events) -> list[Described]:
+    """The events in words (select_related "actor" and "content_type" on the queryset: no query here)."""
+    rows = []
+    for event in events:
+        model = _model(event)
+        workflow = _workflow(event, model)
+        changes = []
+        for name, value in (event.changes or {}).items():
+            label = _field_label(model, name)
+            if event.action == REVEAL_ACTION and name == "field":
+                changes.append((_("查看字段"), "", _field_label(model, value)))
+            elif isinstance(value, list) and len(value) == 2 and name not in _FIELD_LABELS:
+                changes.append((label, _shown(value[0]), _shown(value[1])))
+            else:
+                changes.append((label, "", _shown(value)))
+        actor = event.actor
+        rows.append(
+            Described(
+                at=event.at,
+                actor=(getattr(actor, "display_name", "") or event.actor_label)
+                if actor
+                else event.actor_label,
+                action=action_label(event.action),
+                kind=str(model._meta.verbose_name) if model is not None else "",
+                obj=event.object_repr,
+                from_state=_state(workflow, event.from_state),
+                to_state=_state(workflow, event.to_state),
+                comment=event.comment,
+                changes=changes,
+                client_ip=event.client_ip or "",
+            )
+        )
+    return rows
