@@ -10,15 +10,20 @@ PYTEST_WORKERS ?= 2
 .PHONY: install run test lint format messages bench clean
 
 $(STAMP): pyproject.toml
+	@echo "==> Creating the virtual environment in $(VENV)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@echo "==> Installing the Python packages (first run: a minute or two)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar off -e '.[dev]' | grep -v '^Requirement already satisfied' || true
+	$(BIN)/python -c "import django, celery, psycopg"  # fail here, not later, if the install did not take
 	touch $(STAMP)
 
 install: $(STAMP)
 
 run: install
-	$(BIN)/python manage.py migrate --noinput
+	@echo "==> Migrating the embedded database (var/db.sqlite3)"
+	$(BIN)/python manage.py migrate --noinput -v 0
+	@echo "==> Loading the demo data"
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

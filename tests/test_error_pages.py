@@ -161,3 +161,14 @@ def test_500_answers_a_fixed_page_when_even_its_template_fails(client):
         response = client.get("/en/test-errors/500/")
     assert response.status_code == 500
     assert "Something went wrong on our side." in response.content.decode()
+
+
+def test_a_form_posted_without_its_csrf_token_gets_the_portal_page(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "表单已过期或来源无法确认，本次提交没有保存。" in response.content.decode()
+    english = client.post("/en/accounts/login/", {"username": "x", "password": "y"})
+    assert "The form has expired" in english.content.decode()

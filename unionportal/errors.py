@@ -85,3 +85,11 @@ def server_error(request):
         logger.exception("the 500 page could not be rendered; answered with the fixed text")
         html = _FALLBACK_500
     return HttpResponseServerError(html)
+
+
+@requires_csrf_token
+def csrf_failure(request, reason=""):
+    """A form posted without a valid CSRF token (most often: the page sat open past its session). It is
+    a refusal (403, as Django answers), told like the 400 page: go back, reload, send again."""
+    with translation.override(_language(request)):
+        return render(request, "400.html", {"back_url": _back_url(request), "csrf": True}, status=403)

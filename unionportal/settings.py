@@ -287,6 +287,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+CSRF_FAILURE_VIEW = "unionportal.errors.csrf_failure"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -298,3 +300,8 @@ LOGGING = {
         "health_check": {"level": "ERROR"},
     },
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Tasks run in-process: a line per task (and kombu's note that the in-memory broker has no host) would
+    # bury what `make run` and the management commands print.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
+    LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}

@@ -1,6 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from unionportal import health
 from unionportal.accounts import views as account_views
@@ -35,7 +36,11 @@ urlpatterns += i18n_patterns(
 
 # Uploaded files are never served from MEDIA_URL, only through the permission-checked /files/ views.
 
-admin.site.site_header = admin.site.site_title = "unionportal"
+# The admin speaks the portal's language (Chinese at /admin/, English at /en/admin/) under its name.
+admin.site.site_header = _("五一系列活动平台 · 后台管理")
+admin.site.site_title = _("五一系列活动平台后台")
+admin.site.index_title = _("后台管理")
+admin.site.site_url = "/home/"
 
 handler400 = "unionportal.errors.bad_request"
 handler403 = "unionportal.errors.permission_denied"
