@@ -152,6 +152,16 @@ class NominationForm(forms.Form):
         elif self.kind == NomineeKind.TEAM:
             self.fields["name"].label = _("班组（团队）名称")
             self.fields["unit"].label = _("所在单位")
+        else:
+            # One workplace, two ways to give it: picked from the enterprise register, or typed.
+            self.fields["name"].label = _("姓名")
+            self.fields["unit"].label = _("工作单位")
+            self.fields["unit"].help_text = _("已在下方“所在企业”中选择时可不填，将按企业名称填写。")
+            if "employer" in self.fields:
+                self.fields["employer"].label = _("所在企业（企业库）")
+                self.fields["employer"].help_text = _(
+                    "职工所在企业已登记在企业库中时请选择；不在库中时只填“工作单位”。"
+                )
 
     @staticmethod
     def _initial(candidacy) -> dict:
@@ -226,7 +236,7 @@ class NominationForm(forms.Form):
         data = self.cleaned_data
         fields = {
             "name": data["name"],
-            "unit": data.get("unit", ""),
+            "unit": data.get("unit", "") or (data["employer"].name if data.get("employer") else ""),
             "id_number": data.get("id_number", ""),
             "summary": data.get("summary", ""),
             "deeds": data.get("deeds", ""),

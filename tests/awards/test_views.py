@@ -118,6 +118,18 @@ def test_unit_form_saves_the_enterprise_with_its_credit_code(sub, w):
     assert n.candidacy.id_number == ""
 
 
+def test_an_individuals_workplace_is_typed_or_taken_from_the_enterprise_chosen(sub, w):
+    page = sub.get(create_url(w)).content.decode()
+    assert "姓名" in page and "所在企业（企业库）" in page
+    enterprise = make_enterprise(
+        w.tree["township_a"], union=w.tree["grassroots_a"], name="宜城示例纺织有限公司"
+    )
+    resp = sub.post(create_url(w), individual_post(1, unit="", employer=enterprise.pk))
+    assert resp.status_code == 302
+    n = Nomination.objects.get(candidacy__id_number=id_number(1))
+    assert (n.employer, n.candidacy.unit) == (enterprise, "宜城示例纺织有限公司")
+
+
 def test_unit_form_lists_only_enterprises_of_the_submitting_union(sub, w):
     programme = make_programme(w.programme.campaign, kind=NomineeKind.UNIT, code="unit")
     mine = make_enterprise(w.tree["township_a"], union=w.tree["grassroots_a"])

@@ -9,7 +9,7 @@ from .validators import mask_mobile, validate_mobile
 class User(AbstractUser):
     """A person who signs in. Chinese names are one field; the phone is optional but unique."""
 
-    name = models.CharField(_("名称"), max_length=60, blank=True)
+    name = models.CharField(_("姓名"), max_length=60, blank=True)
     phone = models.CharField(
         _("手机号"), max_length=11, unique=True, null=True, blank=True, validators=[validate_mobile]
     )
