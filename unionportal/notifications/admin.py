@@ -7,7 +7,17 @@ from .models import Notification
 
 @admin.register(Notification)
 class NotificationAdmin(SuperuserOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "channel", "event", "subject", "status", "attempts", "sent_at"]
-    list_filter = ["channel", "status", "event"]
+    list_display = [
+        "created_at",
+        "recipient",
+        "channel",
+        "event",
+        "language",
+        "subject",
+        "status",
+        "attempts",
+        "sent_at",
+    ]
+    list_filter = ["channel", "status", "language", "event"]
     search_fields = ["subject", "recipient__username"]
     list_select_related = ["recipient"]

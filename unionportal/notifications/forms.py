@@ -11,4 +11,12 @@ class PreferenceForm(CrispyMixin, forms.ModelForm):
 
     class Meta:
         model = Preference
-        fields = ["email", "sms"]
+        fields = ["language", "email", "sms"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A post without the language (an older form, a script) keeps the one chosen before.
+        self.fields["language"].required = False
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or self.instance.language

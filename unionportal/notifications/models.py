@@ -10,6 +10,13 @@ class Channel(models.TextChoices):
     SMS = "sms", _("短信")
 
 
+class Language(models.TextChoices):
+    """The languages a notification is rendered in (the site's, settings.LANGUAGES)."""
+
+    ZH_HANS = "zh-hans", _("简体中文")
+    EN = "en", _("English")
+
+
 class Status(models.TextChoices):
     PENDING = "pending", _("待发送")
     SENT = "sent", _("已发送")
@@ -22,6 +29,11 @@ class Notification(models.Model):
     Written in the transaction of the change that causes it; a Celery task delivers it after commit
     and a periodic sweep delivers whatever is still pending, so nothing is lost while the broker is
     down. An inbox message is this row itself, shown once delivered.
+
+    The message is ``event`` with ``params``, rendered from the event's registered template
+    (``registry.py``) in the recipient's language when it is shown or sent. ``subject`` and ``body``
+    hold it as rendered when written, in ``language``: what the admin lists, and the message itself
+    for rows without parameters (written before templates, or events without one).
     """
 
     recipient = models.ForeignKey(
@@ -35,6 +47,8 @@ class Notification(models.Model):
     subject = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
+    params = models.JSONField(_("参数"), null=True, blank=True)
+    language = models.CharField(_("语言"), max_length=10, choices=Language.choices, default=Language.ZH_HANS)
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     last_error = models.CharField(max_length=300, blank=True)
@@ -56,13 +70,20 @@ class Notification(models.Model):
 
 
 class Preference(models.Model):
-    """Which channels besides the inbox a user wants."""
+    """Which channels besides the inbox a user wants, and the language of their notifications."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
     )
     email = models.BooleanField(_("同时发送电子邮件"), default=True)
     sms = models.BooleanField(_("同时发送短信"), default=False)
+    language = models.CharField(
+        _("通知语言"),
+        max_length=10,
+        choices=Language.choices,
+        default=Language.ZH_HANS,
+        help_text=_("站内消息、电子邮件和短信使用的语言。"),
+    )
 
     class Meta:
         verbose_name = _("通知偏好")

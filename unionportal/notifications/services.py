@@ -1,7 +1,12 @@
-"""Queueing and delivering notifications. Rows first, delivery after commit, a sweep for the rest."""
+"""Queueing and delivering notifications. Rows first, delivery after commit, a sweep for the rest.
+
+A message is an event with parameters, rendered from the event's template (``registry.py``) in each
+recipient's language: once when the row is written (the stored subject and body), again when the inbox
+shows it and when it is sent by e-mail or SMS.
+"""
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,6 +14,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from . import registry
 from .models import Channel, Notification, Preference, Status
 from .sms import send_sms
 
@@ -17,15 +23,36 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Message:
-    """What to tell whom; channels follow each recipient's preferences."""
+    """What to tell whom; channels and language follow each recipient's preferences.
+
+    ``event`` names a registered template filled from ``params`` (data as typed: names, reasons; never
+    translated text). An event without a template sends ``subject`` and ``body`` as given, in every
+    recipient's language alike: for tests and one-off texts only.
+    """
 
     recipients: tuple
     event: str
-    subject: str
-    body: str = ""
+    params: dict = field(default_factory=dict)
     url: str = ""
+    subject: str = ""
+    body: str = ""
+
+    def render(self, language: str) -> tuple[str, str]:
+        if registry.is_registered(self.event):
+            return registry.render(self.event, self.params, language)
+        return self.subject, self.body
+
+    def check(self) -> None:
+        """Raise ValueError or TypeError for a message that cannot be rendered for its recipients."""
+        if registry.is_registered(self.event):
+            registry.check_params(self.event, self.params)
+        elif self.params or not self.subject:
+            raise ValueError(
+                f"notification event {self.event!r} has no registered template: register one, "
+                "or give a literal subject and no params"
+            )
 
 
 def _channels_for(user, preferences: dict[int, Preference]) -> list[str]:
@@ -38,24 +65,42 @@ def _channels_for(user, preferences: dict[int, Preference]) -> list[str]:
     return channels
 
 
+def _language_of(preference: Preference | None) -> str:
+    return preference.language if preference is not None else settings.LANGUAGE_CODE
+
+
 def queue(message: Message) -> list[Notification]:
-    """Write the outbox rows now (inside the caller's transaction) and deliver them after commit."""
+    """Write the outbox rows now (inside the caller's transaction) and deliver them after commit.
+
+    Each row keeps the event's parameters and the recipient's language, and its subject and body
+    rendered in that language. Raises ValueError or TypeError for a message that cannot be rendered
+    (a programming error: nothing is written).
+    """
+    message.check()
+    templated = registry.is_registered(message.event)
     recipients = list({u.pk: u for u in message.recipients if u is not None and u.is_active}.values())
     preferences = {p.user_id: p for p in Preference.objects.filter(user__in=recipients)}
-    rows = Notification.objects.bulk_create(
-        [
+    texts: dict[str, tuple[str, str]] = {}
+    rows = []
+    for user in recipients:
+        language = _language_of(preferences.get(user.pk))
+        if language not in texts:
+            texts[language] = message.render(language)
+        subject, body = texts[language]
+        rows += [
             Notification(
                 recipient=user,
                 channel=channel,
                 event=message.event,
-                subject=message.subject[:200],
-                body=message.body,
+                params=dict(message.params) if templated else None,
+                language=language,
+                subject=subject[:200],
+                body=body,
                 url=message.url[:300],
             )
-            for user in recipients
             for channel in _channels_for(user, preferences)
         ]
-    )
+    rows = Notification.objects.bulk_create(rows)
     ids = [row.pk for row in rows if row.pk is not None]
     if not ids:  # some backends do not return primary keys from bulk_create
         ids = list(
@@ -65,6 +110,26 @@ def queue(message: Message) -> list[Notification]:
         )
     transaction.on_commit(lambda: enqueue(ids))
     return rows
+
+
+def rendered(row: Notification, language: str | None = None) -> tuple[str, str]:
+    """The subject and body of ``row`` in ``language`` (by default the row's own language).
+
+    Rows without parameters (written before templates, or of an event without one) and rows whose
+    parameters no longer fit their event's template show the subject and body stored with them.
+    """
+    if row.params is None or not registry.is_registered(row.event):
+        return row.subject, row.body
+    try:
+        return registry.render(row.event, row.params, language or row.language)
+    except (KeyError, ValueError, TypeError):
+        logger.warning(
+            "notification %s: its parameters do not fit the template of %s; the stored text is used",
+            row.pk,
+            row.event,
+            exc_info=True,
+        )
+        return row.subject, row.body
 
 
 def enqueue(ids: list[int]) -> None:
@@ -94,12 +159,14 @@ def deliver(*, notification_id: int, now=None) -> bool:
         )
         if row is None:
             return False
+        # Rendered now, in the language the row was written for (the recipient's when it was queued).
+        subject, body = rendered(row)
         try:
             if row.channel == Channel.EMAIL:
-                text = f"{row.body}\n\n{settings.SITE_URL}{row.url}" if row.url else row.body
-                send_mail(row.subject, text, None, [row.recipient.email])
+                text = f"{body}\n\n{settings.SITE_URL}{row.url}" if row.url else body
+                send_mail(subject, text, None, [row.recipient.email])
             elif row.channel == Channel.SMS:
-                send_sms(row.recipient.phone, row.subject)
+                send_sms(row.recipient.phone, subject)
         except Exception as exc:
             row.attempts += 1
             row.last_error = str(exc)[:300]
@@ -137,6 +204,21 @@ def unread_count(user) -> int:
 
 def inbox(user):
     return Notification.objects.filter(recipient=user, channel=Channel.INBOX, status=Status.SENT)
+
+
+def display_language(user) -> str:
+    """The language ``user`` reads notifications in now (their preference; the site's without one)."""
+    return Preference.objects.filter(user=user).values_list("language", flat=True).first() or (
+        settings.LANGUAGE_CODE
+    )
+
+
+def for_display(rows, *, language: str) -> list[Notification]:
+    """``rows`` as a list, each with ``display_subject`` and ``display_body`` rendered in ``language``."""
+    rows = list(rows)
+    for row in rows:
+        row.display_subject, row.display_body = rendered(row, language)
+    return rows
 
 
 def mark_read(*, user, ids=None, now=None) -> int:

@@ -19,6 +19,10 @@ def inbox(request):
     if unread_only:
         rows = rows.filter(read_at__isnull=True)
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    # Each message in the language the user reads notifications in now, not the one it was written in.
+    page.object_list = services.for_display(
+        page.object_list, language=services.display_language(request.user)
+    )
     return render(request, "notifications/inbox.html", {"page": page, "unread_only": unread_only})
 
 
