@@ -11,9 +11,11 @@ under a lock of its allocation); the rules are checked on the whole list by ``se
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from unionportal import permissions
 from unionportal.audit.transitions import Edge, Workflow
+from unionportal.notifications.registry import register
 from unionportal.notifications.services import Message
 from unionportal.orgs.enums import Level, Role
 from unionportal.orgs.models import Membership
@@ -136,14 +138,47 @@ def _staff_of_holder(candidacy: Candidacy) -> tuple:
     )
 
 
-def tell_submitters(subject: str):
+# The messages, rendered in each recipient's language; the name and the comment stay as typed.
+TO_REVIEW = register(
+    f"{WORKFLOW_NAME}.to_review", subject=gettext_lazy("待审核推荐：%(name)s"), body="%(comment)s"
+)
+RETURNED = register(
+    f"{WORKFLOW_NAME}.returned",
+    subject=gettext_lazy("“%(name)s”被退回修改"),
+    body=gettext_lazy("退回理由：%(comment)s"),
+)
+REJECTED = register(
+    f"{WORKFLOW_NAME}.rejected",
+    subject=gettext_lazy("“%(name)s”未通过审核"),
+    body=gettext_lazy("理由：%(comment)s"),
+)
+APPROVED = register(
+    f"{WORKFLOW_NAME}.approved",
+    subject=gettext_lazy("“%(name)s”已获省级批准，即将公示"),
+    body="%(comment)s",
+)
+STRUCK = register(
+    f"{WORKFLOW_NAME}.struck",
+    subject=gettext_lazy("“%(name)s”因公示异议成立被撤下"),
+    body=gettext_lazy("理由：%(comment)s"),
+)
+PUBLISHED = register(
+    f"{WORKFLOW_NAME}.published", subject=gettext_lazy("“%(name)s”已正式表彰"), body="%(comment)s"
+)
+REVOKED = register(
+    f"{WORKFLOW_NAME}.revoked",
+    subject=gettext_lazy("“%(name)s”的荣誉已被撤销"),
+    body=gettext_lazy("理由：%(comment)s"),
+)
+
+
+def tell_submitters(event: str):
     def notify(candidacy: Candidacy, actor, comment: str):
         return [
             Message(
                 recipients=_submitters(candidacy),
-                event=f"{WORKFLOW_NAME}.changed",
-                subject=subject % {"name": candidacy.name},
-                body=comment,
+                event=event,
+                params={"name": candidacy.name, "comment": comment},
                 url=candidacy.get_absolute_url(),
             )
         ]
@@ -156,9 +191,8 @@ def tell_next_reviewer(candidacy: Candidacy, actor, comment: str):
     return [
         Message(
             recipients=_staff_of_holder(candidacy),
-            event=f"{WORKFLOW_NAME}.to_review",
-            subject=_("待审核推荐：%(name)s") % {"name": candidacy.name},
-            body=comment,
+            event=TO_REVIEW,
+            params={"name": candidacy.name, "comment": comment},
             url=candidacy.get_absolute_url(),
         )
     ]
@@ -188,14 +222,14 @@ def _edges() -> list[Edge]:
                 S.RETURNED,
                 allowed=is_reviewer,
                 needs_comment=True,
-                notify=tell_submitters(_("“%(name)s”被退回修改")),
+                notify=tell_submitters(RETURNED),
             ),
             Edge(
                 review,
                 S.REJECTED,
                 allowed=is_reviewer,
                 needs_comment=True,
-                notify=tell_submitters(_("“%(name)s”未通过审核")),
+                notify=tell_submitters(REJECTED),
             ),
         ]
         for higher in REVIEWS:
@@ -215,7 +249,7 @@ def _edges() -> list[Edge]:
             S.APPROVED,
             allowed=is_reviewer,
             guards=(is_next_level(S.APPROVED), within_quota),
-            notify=tell_submitters(_("“%(name)s”已获省级批准，即将公示")),
+            notify=tell_submitters(APPROVED),
         ),
         Edge(S.APPROVED, S.REVIEW1, allowed=is_province_staff, needs_comment=True),
         Edge(S.APPROVED, S.NOTICE, allowed=is_province_staff),
@@ -224,21 +258,21 @@ def _edges() -> list[Edge]:
             S.STRUCK,
             allowed=is_province_staff,
             needs_comment=True,
-            notify=tell_submitters(_("“%(name)s”因公示异议成立被撤下")),
+            notify=tell_submitters(STRUCK),
         ),
         Edge(
             S.NOTICE,
             S.PUBLISHED,
             allowed=is_province_staff,
             guards=(no_open_objections,),
-            notify=tell_submitters(_("“%(name)s”已正式表彰")),
+            notify=tell_submitters(PUBLISHED),
         ),
         Edge(
             S.PUBLISHED,
             S.REVOKED,
             allowed=is_province_staff,
             needs_comment=True,
-            notify=tell_submitters(_("“%(name)s”的荣誉已被撤销")),
+            notify=tell_submitters(REVOKED),
         ),
     ]
     return edges
