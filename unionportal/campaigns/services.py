@@ -5,16 +5,17 @@ The working-day calendar lives in ``workdays.py`` (``add_working_days``, ``is_wo
 
 import logging
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from unionportal import permissions
 from unionportal.audit import services as audit
 from unionportal.audit.transitions import transition
+from unionportal.notifications.registry import register
 from unionportal.notifications.services import Message, queue
 from unionportal.orgs.enums import Role
 from unionportal.orgs.models import Membership, Organisation
@@ -83,31 +84,37 @@ def milestone_mark_done(
     return completion
 
 
+# Reminders, rendered in each recipient's language; the milestone title and union name stay as stored.
+OVERDUE_REMINDER = register(
+    f"campaigns.milestone.{ReminderKind.OVERDUE.value}",
+    subject=gettext_lazy("工作节点已逾期：“%(title)s”（截止日期 %(due)s）"),
+    body=gettext_lazy(
+        "%(org)s尚未完成工作节点“%(title)s”，截止日期 %(due)s 已过。完成后请在平台上标记完成。"
+    ),
+)
+BEFORE_DUE_REMINDER = register(
+    f"campaigns.milestone.{ReminderKind.BEFORE_DUE.value}",
+    subject=gettext_lazy("工作节点提醒：“%(title)s”将于 %(due)s 到期"),
+    body=gettext_lazy(
+        "%(org)s尚未完成工作节点“%(title)s”，距截止日期 %(due)s 还有 %(n)s 个工作日。"
+        "完成后请在平台上标记完成。"
+    ),
+)
+
+
 def _reminder_message(
     milestone: Milestone, organisation: Organisation, kind: str, today, recipients
 ) -> Message:
-    values = {"title": milestone.title, "due": milestone.due_on.isoformat(), "org": organisation.name}
+    params = {"title": milestone.title, "due": milestone.due_on.isoformat(), "org": organisation.name}
     if kind == ReminderKind.OVERDUE:
-        subject = _("工作节点已逾期：“%(title)s”（截止日期 %(due)s）") % values
-        body = (
-            _("%(org)s尚未完成工作节点“%(title)s”，截止日期 %(due)s 已过。完成后请在平台上标记完成。")
-            % values
-        )
+        event = OVERDUE_REMINDER
     else:
-        values["n"] = working_days_between(today, milestone.due_on)
-        subject = _("工作节点提醒：“%(title)s”将于 %(due)s 到期") % values
-        body = (
-            _(
-                "%(org)s尚未完成工作节点“%(title)s”，距截止日期 %(due)s 还有 %(n)s 个工作日。"
-                "完成后请在平台上标记完成。"
-            )
-            % values
-        )
+        event = BEFORE_DUE_REMINDER
+        params["n"] = working_days_between(today, milestone.due_on)
     return Message(
         recipients=tuple(recipients),
-        event=f"campaigns.milestone.{kind}",
-        subject=subject,
-        body=body,
+        event=event,
+        params=params,
         url=milestone.get_absolute_url(),
     )
 
@@ -137,7 +144,7 @@ def milestone_reminders(*, now) -> int:
 
 
 def _remind(milestone: Milestone, kind: str, *, today, now) -> int:
-    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+    with transaction.atomic():
         # The milestone row lock serialises concurrent runs; the unique constraint backs it up.
         Milestone.objects.select_for_update().filter(pk=milestone.pk).first()
         pending = list(

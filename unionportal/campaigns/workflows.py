@@ -12,12 +12,11 @@ ancestor that has staff (normally the parent); accepting and returning tell the 
 union's submitters.
 """
 
-from django.conf import settings
-from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from unionportal import permissions
 from unionportal.audit.transitions import Edge, Workflow
+from unionportal.notifications.registry import register
 from unionportal.notifications.services import Message
 from unionportal.orgs.enums import Role
 from unionportal.orgs.models import Membership
@@ -72,52 +71,61 @@ def authors_of(report: ActivityReport) -> list:
     return users
 
 
+# The messages, rendered in each recipient's language; names, titles, places and reasons stay as typed.
+SUBMITTED = register(
+    "campaigns.activity_report.submitted",
+    subject=_("待审核的基层活动报告：%(org)s《%(title)s》"),
+    body=_("%(org)s提交了活动报告《%(title)s》（%(date)s，%(place)s，%(n)s人参与），请审核。"),
+)
+ACCEPTED = register(
+    "campaigns.activity_report.accepted",
+    subject=_("活动报告《%(title)s》已被采用"),
+    body="%(comment)s",
+)
+RETURNED = register(
+    "campaigns.activity_report.returned",
+    subject=_("活动报告《%(title)s》被退回修改"),
+    body=_("退回理由：%(reason)s"),
+)
+
+
 def _notify_submitted(report, actor, comment) -> list[Message]:
-    # Recipients' language is not known: notifications are written in the site's default language.
-    with translation.override(settings.LANGUAGE_CODE):
-        return [
-            Message(
-                recipients=tuple(reviewers_of(report)),
-                event="campaigns.activity_report.submitted",
-                subject=_("待审核的基层活动报告：%(org)s《%(title)s》")
-                % {"org": report.organisation.name, "title": report.title},
-                body=_("%(org)s提交了活动报告《%(title)s》（%(date)s，%(place)s，%(n)s人参与），请审核。")
-                % {
-                    "org": report.organisation.name,
-                    "title": report.title,
-                    "date": report.date.isoformat(),
-                    "place": report.place,
-                    "n": report.participants,
-                },
-                url=report.get_absolute_url(),
-            )
-        ]
+    return [
+        Message(
+            recipients=tuple(reviewers_of(report)),
+            event=SUBMITTED,
+            params={
+                "org": report.organisation.name,
+                "title": report.title,
+                "date": report.date.isoformat(),
+                "place": report.place,
+                "n": report.participants,
+            },
+            url=report.get_absolute_url(),
+        )
+    ]
 
 
 def _notify_accepted(report, actor, comment) -> list[Message]:
-    with translation.override(settings.LANGUAGE_CODE):
-        return [
-            Message(
-                recipients=tuple(authors_of(report)),
-                event="campaigns.activity_report.accepted",
-                subject=_("活动报告《%(title)s》已被采用") % {"title": report.title},
-                body=comment,
-                url=report.get_absolute_url(),
-            )
-        ]
+    return [
+        Message(
+            recipients=tuple(authors_of(report)),
+            event=ACCEPTED,
+            params={"title": report.title, "comment": comment},
+            url=report.get_absolute_url(),
+        )
+    ]
 
 
 def _notify_returned(report, actor, comment) -> list[Message]:
-    with translation.override(settings.LANGUAGE_CODE):
-        return [
-            Message(
-                recipients=tuple(authors_of(report)),
-                event="campaigns.activity_report.returned",
-                subject=_("活动报告《%(title)s》被退回修改") % {"title": report.title},
-                body=_("退回理由：%(reason)s") % {"reason": comment},
-                url=report.get_absolute_url(),
-            )
-        ]
+    return [
+        Message(
+            recipients=tuple(authors_of(report)),
+            event=RETURNED,
+            params={"title": report.title, "reason": comment},
+            url=report.get_absolute_url(),
+        )
+    ]
 
 
 ACTIVITY_REPORT_WORKFLOW = Workflow(
