@@ -2,12 +2,18 @@
 Each takes ``now`` and sends each reminder once."""
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
+from unionportal.notifications.registry import register
 from unionportal.notifications.services import Message, queue
 
 from .enums import FILED_STATES, HouseholdState
 from .models import Household, PlanItem, YearlyReview
+
+# Rendered in the cadre's language; the worker's name and the planned action stay as typed.
+VERIFY_DUE = register("assistance.verify_due", subject=_("请于 %(date)s 前入户核实 %(name)s 家"))
+PLAN_DUE = register("assistance.plan_due", subject=_("帮扶计划到期：%(name)s 家——%(action)s"))
+YEARLY_REVIEW = register("assistance.yearly_review", subject=_("请完成 %(name)s 家的 %(year)d 年度复核"))
 
 
 def verification_reminders(*, now) -> int:
@@ -26,9 +32,8 @@ def verification_reminders(*, now) -> int:
             queue(
                 Message(
                     recipients=(household.cadre,),
-                    event="assistance.verify_due",
-                    subject=_("请于 %(date)s 前入户核实 %(name)s 家")
-                    % {"date": household.verify_due_on.isoformat(), "name": household.worker_name},
+                    event=VERIFY_DUE,
+                    params={"date": household.verify_due_on.isoformat(), "name": household.worker_name},
                     url=f"/assistance/households/{household.pk}/",
                 )
             )
@@ -52,9 +57,8 @@ def plan_follow_up_reminders(*, now) -> int:
             queue(
                 Message(
                     recipients=(item.household.cadre,),
-                    event="assistance.plan_due",
-                    subject=_("帮扶计划到期：%(name)s 家——%(action)s")
-                    % {"name": item.household.worker_name, "action": item.action},
+                    event=PLAN_DUE,
+                    params={"name": item.household.worker_name, "action": item.action},
                     url=f"/assistance/households/{item.household_id}/",
                 )
             )
@@ -83,9 +87,8 @@ def yearly_reviews(*, now) -> int:
             queue(
                 Message(
                     recipients=(household.cadre,),
-                    event="assistance.yearly_review",
-                    subject=_("请完成 %(name)s 家的 %(year)d 年度复核")
-                    % {"name": household.worker_name, "year": today.year},
+                    event=YEARLY_REVIEW,
+                    params={"name": household.worker_name, "year": today.year},
                     url=f"/assistance/households/{household.pk}/",
                 )
             )

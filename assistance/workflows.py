@@ -10,9 +10,11 @@ responsible union or above, with a reason where the outcome closes the file.
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from unionportal import permissions
 from unionportal.audit.transitions import Edge, Workflow
+from unionportal.notifications.registry import register
 from unionportal.notifications.services import Message
 
 from .enums import Category
@@ -64,15 +66,32 @@ def qualifies(household: Household, actor) -> str | None:
     return None
 
 
-def tell_cadre(subject: str):
+# The cadre's messages, rendered in the cadre's language; the worker's name and the comment stay as typed.
+FILED = register(f"{WORKFLOW_NAME}.filed", subject=gettext_lazy("%(name)s 家已建档立卡"), body="%(comment)s")
+ESCAPED = register(
+    f"{WORKFLOW_NAME}.escaped",
+    subject=gettext_lazy("%(name)s 家已脱困"),
+    body=gettext_lazy("说明：%(comment)s"),
+)
+EXITED = register(
+    f"{WORKFLOW_NAME}.exited",
+    subject=gettext_lazy("%(name)s 家已退档"),
+    body=gettext_lazy("理由：%(comment)s"),
+)
+REJECTED = register(
+    f"{WORKFLOW_NAME}.rejected",
+    subject=gettext_lazy("%(name)s 家不予建档"),
+    body=gettext_lazy("理由：%(comment)s"),
+)
+
+
+def tell_cadre(event: str):
     def notify(household: Household, actor, comment: str):
-        body = comment or ""
         return [
             Message(
                 recipients=(household.cadre,),
-                event=f"{WORKFLOW_NAME}.changed",
-                subject=subject % {"name": household.worker_name},
-                body=body,
+                event=event,
+                params={"name": household.worker_name, "comment": comment or ""},
                 url=f"/assistance/households/{household.pk}/",
             )
         ]
@@ -93,7 +112,7 @@ HOUSEHOLD_WORKFLOW = Workflow(
             S.FILED,
             allowed=is_staff_over,
             guards=(qualifies,),
-            notify=tell_cadre("%(name)s 家已建档立卡"),
+            notify=tell_cadre(FILED),
         ),
         Edge(S.FILED, S.ASSISTED, allowed=is_cadre_or_staff),
         Edge(S.FILED, S.ESCAPED, allowed=is_staff_over, needs_comment=True),
@@ -102,21 +121,21 @@ HOUSEHOLD_WORKFLOW = Workflow(
             S.ESCAPED,
             allowed=is_staff_over,
             needs_comment=True,
-            notify=tell_cadre("%(name)s 家已脱困"),
+            notify=tell_cadre(ESCAPED),
         ),
         Edge(
             S.FILED,
             S.EXITED,
             allowed=is_staff_over,
             needs_comment=True,
-            notify=tell_cadre("%(name)s 家已退档"),
+            notify=tell_cadre(EXITED),
         ),
         Edge(
             S.ASSISTED,
             S.EXITED,
             allowed=is_staff_over,
             needs_comment=True,
-            notify=tell_cadre("%(name)s 家已退档"),
+            notify=tell_cadre(EXITED),
         ),
         *[
             Edge(
@@ -124,7 +143,7 @@ HOUSEHOLD_WORKFLOW = Workflow(
                 S.REJECTED,
                 allowed=is_staff_over,
                 needs_comment=True,
-                notify=tell_cadre("%(name)s 家不予建档"),
+                notify=tell_cadre(REJECTED),
             )
             for source in (S.APPLIED, S.VERIFIED, S.APPRAISED, S.NOTICED)
         ],
