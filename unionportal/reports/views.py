@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from unionportal.notifications.services import inbox
+from unionportal.notifications.services import display_language, for_display, inbox
 from unionportal.orgs.selectors import memberships_of
 from unionportal.permissions import permission, signed_in
 
@@ -23,7 +23,7 @@ def home(request):
         {
             "memberships": memberships_of(request.user),
             "todos": todos_for(request.user),
-            "latest_messages": inbox(request.user)[:5],
+            "latest_messages": for_display(inbox(request.user)[:5], language=display_language(request.user)),
         },
     )
 
