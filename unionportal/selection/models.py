@@ -13,8 +13,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from unionportal import permissions
 from unionportal.campaigns.models import Campaign
@@ -241,6 +242,17 @@ class Candidacy(models.Model):
     consent_at = models.DateTimeField(_("本人同意时间"), null=True, blank=True)
     past_honours = models.CharField(_("既往荣誉"), max_length=300, blank=True)
     rank = models.PositiveIntegerField(_("排序"), null=True, blank=True)
+    # The notice batch the candidacy went on public notice in (set by ``services.notice_open``): each
+    # batch has its own period, so a notice page lists its own batch and an objection counts that period.
+    notice = models.ForeignKey(
+        "Notice",
+        verbose_name=_("公示批次"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="candidacies",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -303,12 +315,30 @@ class PastHonour(models.Model):
         return f"{self.year} {self.get_level_display()}{self.award} {self.name}"
 
 
+CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 to 99 in Chinese numerals (二, 十一, 二十三), as in 第二批; other numbers in digits."""
+    if not 0 < n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    if not tens:
+        return CHINESE_DIGITS[ones]
+    return (CHINESE_DIGITS[tens] if tens > 1 else "") + "十" + (CHINESE_DIGITS[ones] if ones else "")
+
+
 class Notice(models.Model):
-    """A public notice (公示) of a programme's approved list, counted in working days."""
+    """A public notice (公示) of a programme's approved list, counted in working days.
+
+    A programme's notices are its batches, numbered as they open: whoever is approved after a notice
+    opened goes on a batch of its own with a full period (第二批, 第三批…), never onto a running one.
+    """
 
     programme = models.ForeignKey(
         Programme, verbose_name=_("评选项目"), on_delete=models.PROTECT, related_name="notices"
     )
+    batch = models.PositiveSmallIntegerField(_("批次"), default=1, editable=False)
     starts_on = models.DateField(_("公示开始"))
     ends_on = models.DateField(_("公示截止"))
     office = models.CharField(_("受理单位"), max_length=120)
@@ -323,15 +353,47 @@ class Notice(models.Model):
         verbose_name = _("公示")
         verbose_name_plural = pgettext_lazy("plural", "公示")
         ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "batch"], name="notice_unique_batch"),
+        ]
 
     def __str__(self):
-        return _("%(programme)s 公示") % {"programme": self.programme}
+        text = _("%(programme)s 公示") % {"programme": self.programme}
+        return self._with_batch(text)
 
     def get_absolute_url(self):
         return reverse("notices:detail", args=[self.pk])
 
     def is_running(self, today) -> bool:
         return self.starts_on <= today <= self.ends_on
+
+    @property
+    def batch_label(self) -> str:
+        """第二批 (English: batch 2)."""
+        language = get_language() or "zh-hans"
+        number = chinese_number(self.batch) if language.startswith("zh") else str(self.batch)
+        return gettext("第%(number)s批") % {"number": number}
+
+    @property
+    def title(self) -> str:
+        """The public title: 2026年“…”拟表彰对象公示, then （第二批） from the second batch on."""
+        text = gettext("%(year)s年“%(programme)s”拟表彰对象公示") % {
+            "year": self.programme.campaign.year,
+            "programme": self.programme.name,
+        }
+        return self._with_batch(text)
+
+    def _with_batch(self, text: str) -> str:
+        # The first notice keeps its plain title: it was published before anyone knew a second batch
+        # would follow, and a published notice's title does not change afterwards.
+        if self.batch <= 1:
+            return text
+        return gettext("%(title)s（%(batch)s）") % {"title": text, "batch": self.batch_label}
+
+    @cached_property
+    def candidacy_ids(self) -> set[int]:
+        """The candidacies of this batch (one query; the notice page lists these)."""
+        return set(self.candidacies.values_list("pk", flat=True))
 
 
 class ObjectionQuerySet(models.QuerySet):

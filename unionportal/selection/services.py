@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -336,10 +337,19 @@ def notice_period(starts_on: date, working_days: int) -> date:
 def notice_open(
     *, actor, programme: Programme, starts_on: date, office: str, phone: str, address: str
 ) -> Notice:
-    """Put the approved list on public notice: a Notice and a public row (stage notice) per candidate."""
+    """Put the approved list on public notice: a Notice and a public row (stage notice) per candidate.
+
+    Each call opens a new batch numbered after the programme's last (第二批, 第三批…) with the candidates
+    approved since, rather than adding them to a notice already open: every candidate must stay on
+    notice for the full period, and a published notice's dates and list do not change afterwards.
+    Province staff only (SelectionError otherwise, or when nothing is approved).
+    """
     if not permissions.is_province_staff(actor):
         raise SelectionError(_("您无权执行此操作。"))
     with transaction.atomic():
+        # The programme row first, as forward and publish take it: two notices of one programme open one
+        # after the other and number their batches in that order.
+        Programme.objects.select_for_update().filter(pk=programme.pk).first()
         approved = list(
             Candidacy.objects.select_for_update()
             .filter(programme=programme, state=State.APPROVED)
@@ -347,8 +357,10 @@ def notice_open(
         )
         if not approved:
             raise SelectionError(_("没有已批准的推荐对象，不能发布公示。"))
+        last = Notice.objects.filter(programme=programme).aggregate(last=Max("batch"))["last"] or 0
         notice = Notice.objects.create(
             programme=programme,
+            batch=last + 1,
             starts_on=starts_on,
             ends_on=notice_period(starts_on, programme.notice_working_days),
             office=office,
@@ -370,6 +382,7 @@ def notice_open(
             )
             if candidacy.photo is not None:
                 stored_file_set_public(stored_file=candidacy.photo, public=True)
+        Candidacy.objects.filter(pk__in=[c.pk for c in approved]).update(notice=notice)
         audit.record(
             actor=actor,
             action="selection.notice.open",
@@ -417,11 +430,20 @@ def objection_lodge(
             _("公示期为 %(start)s 至 %(end)s，现在不在公示期内。")
             % {"start": notice.starts_on, "end": notice.ends_on}
         )
-    candidacy = Candidacy.objects.filter(
-        pk=candidacy_id, programme_id=notice.programme_id, state=State.NOTICE
-    ).first()
+    candidacy = (
+        Candidacy.objects.filter(pk=candidacy_id, programme_id=notice.programme_id, state=State.NOTICE)
+        .select_related("notice")
+        .first()
+    )
     if candidacy is None:
         raise SelectionError(_("请选择公示名单中的对象。"))
+    # A candidate is open to objections during its own batch's period, and the case is filed there.
+    notice = candidacy.notice or notice
+    if not notice.is_running(today):
+        raise SelectionError(
+            _("“%(name)s”的公示期为 %(start)s 至 %(end)s，现在不在公示期内。")
+            % {"name": candidacy.name, "start": notice.starts_on, "end": notice.ends_on}
+        )
     if Objection.objects.filter(form_token=value).exists():
         raise SelectionError(_("该表单已经提交过，请勿重复提交。"))
     for _attempt in range(5):
@@ -532,7 +554,8 @@ def objections_tell_sweep(*, now) -> int:
 
 
 def publish_problems(programme: Programme, *, today: date) -> list[str]:
-    notice = programme.notices.first()
+    # The batch that ends last: publication waits for every batch's period.
+    notice = programme.notices.order_by("-ends_on", "-id").first()
     problems = []
     if notice is None:
         problems.append(_("尚未发布公示。"))
