@@ -30,12 +30,20 @@ ID_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
+def confirm(page, expect: str) -> None:
+    """On a confirm page: it lists what will happen; confirm it."""
+    page.wait_for_selector("#confirm-form")
+    assert expect in page.inner_text("#confirm-rows")
+    page.click("#confirm-submit")
+
+
 def forward_from_queue(page, base, programme, candidacy, screenshot=None):
     page.goto(base + f"/selection/review/?programme={programme.pk}")
     page.check(f"#pick-{candidacy.pk}")
     if screenshot:
         shot(page, screenshot[0], screenshot[1])
     page.click("#do-forward")
+    confirm(page, candidacy.name)
     page.wait_for_selector(".alert-success")
 
 
@@ -88,8 +96,10 @@ def test_a_team_nomination_walks_from_grassroots_to_the_public_honouree_page(
     page.goto(base + f"/selection/programmes/{programme.pk}/final/")
     page.check(f"#pick-{candidacy.pk}")
     page.click("#approve")
+    confirm(page, TEAM)
     page.wait_for_selector(".alert-success")
     page.click("#notice-form [type=submit]")
+    confirm(page, TEAM)
     page.wait_for_selector("#notice-running")
     candidacy.refresh_from_db()
     assert candidacy.state == State.NOTICE
@@ -118,6 +128,7 @@ def test_a_team_nomination_walks_from_grassroots_to_the_public_honouree_page(
     page.check("input[name=outcome][value=dismissed]")
     page.fill("textarea[name=findings]", "经实地核实，班组人数与申报一致，异议不成立。")
     page.click("#objection-decide [type=submit]")
+    confirm(page, TEAM)
     page.wait_for_selector(".alert-success")
     objection.refresh_from_db()
     assert objection.state == ObjectionState.DISMISSED

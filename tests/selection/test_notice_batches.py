@@ -137,6 +137,17 @@ def test_publication_waits_for_the_last_batch(w, batches):
     ]
 
 
+def test_the_final_page_lists_every_batch_and_says_a_new_one_follows(w, batches, client):
+    old, new, _first, _late, _today = batches
+    approve(w, 4)
+    client.force_login(w.province)
+    html = client.get(reverse("selection:final", args=[w.programme.pk])).content.decode()
+    assert f'<p id="notice-batch-1"><a href="{old.get_absolute_url()}">{TITLE}</a>' in html
+    assert f'<p id="notice-running"><a href="{new.get_absolute_url()}">{TITLE}（第二批）</a>' in html
+    assert "这些新批准的对象将作为新的一批单独公示，公示期重新计算。" in html
+    assert '公示中 · <span class="notice-batch">第二批</span>' in html
+
+
 def test_the_migration_numbers_existing_notices_and_links_their_candidacies(w):
     migration = importlib.import_module("unionportal.selection.migrations.0003_notice_batches")
     today = timezone.localdate()

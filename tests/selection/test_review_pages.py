@@ -12,6 +12,7 @@ from unionportal.selection import services
 from unionportal.selection.enums import ObjectionState, State
 from unionportal.selection.models import Allocation, Candidacy, Notice, PastHonour
 
+from .confirming import confirmed
 from .factories import id_number, nominate, world
 
 pytestmark = pytest.mark.django_db
@@ -95,8 +96,11 @@ def test_queue_query_count_does_not_grow_with_rows(w, client, django_assert_max_
 def test_bulk_forward_moves_the_selection_and_says_so(w, client):
     a = nominate(w, 1, submit=True)
     b = nominate(w, 2, submit=True)
-    response = login(client, w.county_a).post(
-        REVIEW, {"action": "forward", "pk": [a.pk, b.pk], "programme": w.programme.pk}, follow=True
+    response = confirmed(
+        login(client, w.county_a),
+        REVIEW,
+        {"action": "forward", "pk": [a.pk, b.pk], "programme": w.programme.pk},
+        follow=True,
     )
     assert messages_of(response) == ["已向上级报送 2 个推荐对象。"]
     assert set(Candidacy.objects.values_list("state", flat=True)) == {State.REVIEW2}
@@ -107,7 +111,11 @@ def test_forward_over_quota_is_refused_with_the_figures_and_changes_nothing(w, c
     Allocation.objects.filter(organisation=w.tree["county_a"]).update(quota=1)
     a = nominate(w, 1, submit=True)
     b = nominate(w, 2, submit=True)
-    response = login(client, w.county_a).post(REVIEW, {"action": "forward", "pk": [a.pk, b.pk]}, follow=True)
+    client = login(client, w.county_a)
+    page = client.post(REVIEW, {"action": "forward", "pk": [a.pk, b.pk]})
+    # The confirm page says so before anything is tried; the service refuses the confirmed POST.
+    assert "✗ 名额 1 个：已用 0 个，本次 2 个，超出 1 个。" in page.content.decode()
+    response = confirmed(client, REVIEW, {"action": "forward", "pk": [a.pk, b.pk]}, follow=True)
     assert messages_of(response) == ["County a 的名额为 1 个，已报送 0 个，本次选择 2 个，超出 1 个。"]
     assert set(Candidacy.objects.values_list("state", flat=True)) == {State.REVIEW3}
 
@@ -119,7 +127,9 @@ def test_bulk_return_needs_a_reason(w, client):
     assert messages_of(response) == ["请填写理由。"]
     a.refresh_from_db()
     assert a.state == State.REVIEW3
-    response = client.post(REVIEW, {"action": "reject", "pk": [a.pk], "reason": "材料不实"}, follow=True)
+    response = confirmed(
+        client, REVIEW, {"action": "reject", "pk": [a.pk], "reason": "材料不实"}, follow=True
+    )
     assert messages_of(response) == ["已驳回 1 个推荐对象。"]
     a.refresh_from_db()
     assert a.state == State.REJECTED
@@ -168,7 +178,7 @@ def test_province_ranks_approves_and_opens_a_notice(w, client):
     )
     assert messages_of(response) == ["排序已保存。"]
     assert [c.pk for c in response.context["waiting"]] == [b.pk, a.pk]
-    response = client.post(final_url(w), {"action": "approve", "pk": [a.pk, b.pk]}, follow=True)
+    response = confirmed(client, final_url(w), {"action": "approve", "pk": [a.pk, b.pk]}, follow=True)
     assert messages_of(response) == ["已批准 2 个推荐对象。"]
     assert "已批准 2 / 名额 10" in response.content.decode()
     today = timezone.localdate()
@@ -176,7 +186,8 @@ def test_province_ranks_approves_and_opens_a_notice(w, client):
     assert form.initial["office"] == "省总工会" and form.initial["starts_on"] == today
     expected_end = services.notice_period(today, w.programme.notice_working_days)
     assert f"截止于 {expected_end:%Y-%m-%d}" in response.content.decode()
-    response = client.post(
+    response = confirmed(
+        client,
         final_url(w),
         {
             "action": "notice",
@@ -315,7 +326,9 @@ def test_province_records_findings_and_upholds_an_objection(w, client):
     assert county.get(url).context["form"] is None  # only the province decides
     assert county.post(url, {"outcome": "upheld", "findings": "x"}).status_code == 404
     client = login(client, w.province)
-    response = client.post(url, {"outcome": "upheld", "findings": "经核实，业绩材料有误。"}, follow=True)
+    response = confirmed(
+        client, url, {"outcome": "upheld", "findings": "经核实，业绩材料有误。"}, follow=True
+    )
     assert messages_of(response) == [f"异议 {objection.receipt_no} 已办结。"]
     objection.refresh_from_db()
     assert objection.state == ObjectionState.UPHELD and objection.handled_by == w.province

@@ -1,9 +1,11 @@
 """Forms of the staff pages of the pipeline: queue filters, bulk actions, notice, objection cases,
-allocations. They only parse input; the services decide."""
+allocations, and the signed final POST of a confirm page. They only parse input; the services decide."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Hidden, Submit
 from django import forms
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -151,3 +153,43 @@ class AllocationForm(forms.Form):
 
     def quotas(self) -> dict[int, int | None]:
         return {int(name[4:]): value for name, value in self.cleaned_data.items()}
+
+
+# --- confirm pages --------------------------------------------------------------------------------
+
+CONFIRM_SALT = "selection.confirm"
+CONFIRM_MAX_AGE = 3600  # an hour to read the list and decide
+TAMPERED = _("提交的内容与确认页列出的不一致，未作任何更改。请重新选择后再确认。")
+
+
+def confirm_token(user, selection: dict) -> str:
+    """Sign what a confirm page lists, for this user: its final POST must carry exactly this back."""
+    return signing.dumps({"user": user.pk, **selection}, salt=CONFIRM_SALT, compress=True)
+
+
+class ConfirmForm(forms.Form):
+    """The final POST of a confirm page. Valid only with a fresh token signed for this user over exactly
+    the selection parsed from the POST's hidden fields: a changed row, reason or action (or a token
+    taken from another page or user) is refused, so nothing moves that the page did not list."""
+
+    confirm = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, data, *, user, selection: dict):
+        super().__init__(data)
+        self.user, self.selection = user, selection
+
+    def clean_confirm(self):
+        if not self.cleaned_data["confirm"]:
+            raise ValidationError(TAMPERED)
+        try:
+            signed = signing.loads(self.cleaned_data["confirm"], salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+        except signing.SignatureExpired:
+            raise ValidationError(_("确认页已过期，未作任何更改。请重新选择后再确认。")) from None
+        except signing.BadSignature:
+            raise ValidationError(TAMPERED) from None
+        if signed != {"user": self.user.pk, **self.selection}:
+            raise ValidationError(TAMPERED)
+        return signed
+
+    def error(self) -> str:
+        return self.errors["confirm"][0]

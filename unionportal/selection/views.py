@@ -4,17 +4,26 @@ notice, objection cases, and sub-allocation of quotas.
 Thin: each view parses input, calls one selector or service and renders. Service refusals
 (SelectionError / TransitionError) come back as messages and change nothing. Anything outside the
 user's reach answers 404.
+
+Consequential moves (forward, return, reject, approve, open a notice, close an objection, publish,
+revoke) take two POSTs: the first renders a confirm page that lists exactly what will move, carries the
+selection in hidden fields and signs it for the user (``forms.ConfirmForm``); only the second, with the
+signature intact, calls the service. No JavaScript is needed on either step.
 """
+
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -30,16 +39,19 @@ from . import registry, services
 from .enums import Flag, ObjectionState, State
 from .forms import (
     AllocationForm,
+    ConfirmForm,
     ContactRevealForm,
     NoticeOpenForm,
     ObjectionDecideForm,
     ObjectionFilterForm,
     QueueFilterForm,
     ReasonForm,
+    confirm_token,
 )
-from .models import Allocation, Candidacy, Objection, Programme
+from .models import Allocation, Candidacy, Notice, Objection, Programme
 from .selectors import (
     access_candidacy,
+    ancestors_of,
     check_rules,
     final_list,
     forwarded,
@@ -78,14 +90,90 @@ def _decorate(rows: list[Candidacy]) -> list[Candidacy]:
     return rows
 
 
+def _picked(data) -> list[int]:
+    """The ticked rows, as the confirm token signs them: distinct ids in order."""
+    return sorted({int(v) for v in data.getlist("pk") if v.isdigit()})
+
+
+def _text(value: str) -> str:
+    # A textarea posts line breaks as CRLF, a hidden field as it holds them: sign one spelling.
+    return (value or "").replace("\r\n", "\n").strip()
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of a confirm page's figures (the shape of ``selectors.RuleResult``)."""
+
+    ok: bool
+    message: str
+
+
+def _confirm_page(
+    request,
+    *,
+    title: str,
+    question: str,
+    selection: dict,
+    hidden: list[tuple[str, object]],
+    button: str,
+    cancel: str,
+    rows=(),
+    facts=(),
+    checks=(),
+    consequence: str = "",
+):
+    """The first POST's answer: what will happen, listed, and a form that posts it back signed."""
+    return render(
+        request,
+        "selection/confirm.html",
+        {
+            "title": title,
+            "question": question,
+            "rows": rows,
+            "facts": facts,
+            "checks": checks,
+            "consequence": consequence,
+            "hidden": [*hidden, ("confirm", confirm_token(request.user, selection))],
+            "button": button,
+            "cancel": cancel,
+        },
+    )
+
+
+def _forward_checks(programme: Programme, organisation: Organisation, rows: list[Candidacy]) -> list:
+    """The union's quota and the rules on its list as they would stand after forwarding ``rows``."""
+    sent = list(forwarded(programme, organisation))
+    quota = quota_of(programme, organisation)
+    figures = {"quota": quota, "used": len(sent), "count": len(rows)}
+    if quota is None:
+        quota_line = Check(
+            False,
+            _("%(org)s 未获分配本项目名额，不能报送。请联系上级工会分配名额。") % {"org": organisation.name},
+        )
+    elif len(sent) + len(rows) > quota:
+        figures["over"] = len(sent) + len(rows) - quota
+        quota_line = Check(
+            False, _("名额 %(quota)s 个：已用 %(used)s 个，本次 %(count)s 个，超出 %(over)s 个。") % figures
+        )
+    else:
+        figures["left"] = quota - len(sent) - len(rows)
+        quota_line = Check(
+            True,
+            _("名额 %(quota)s 个：已用 %(used)s 个，本次 %(count)s 个，之后剩余 %(left)s 个。") % figures,
+        )
+    return [quota_line, *check_rules(programme, sent + rows)]
+
+
 # --- the review queue -----------------------------------------------------------------------------
+
+REVIEW_ACTIONS = ("forward", "return", "reject")
 
 
 @permission("candidacy", "review")
 @require_http_methods(["GET", "POST"])
 def review(request):
     """A reviewing level's queue: what its subtree forwarded, filtered and sorted, the rules on the list
-    it would forward, its quota use, and bulk forward / return / reject."""
+    it would forward, its quota use, and bulk forward / return / reject (each confirmed first)."""
     pairs = review_assignments(request.user)
     if not pairs:
         return render(request, "selection/review.html", {"pairs": []})
@@ -104,9 +192,23 @@ def review(request):
         raise Http404
 
     if request.method == "POST":
-        _review_action(request, programme, organisation)
         back = request.POST.get("back", "")
+        # Back to the queue as it was filtered (only ever a query string on this page's own address).
         query = back if back.startswith("?") else "?" + urlencode({"programme": programme.pk, "org": org_pk})
+        selection = {
+            "step": "review",
+            "action": request.POST.get("action", ""),
+            "programme": programme.pk,
+            "org": organisation.pk,
+            "pks": _picked(request.POST),
+            "reason": _text(request.POST.get("reason", "")),
+        }
+        if "confirm" in request.POST:
+            _review_action(request, programme, organisation, selection)
+        else:
+            rows = _review_rows(request, programme, organisation, selection)
+            if rows is not None:
+                return _review_confirm(request, programme, organisation, selection, rows, back=query)
         return redirect(reverse("selection:review") + query)
 
     waiting = queue(programme, organisation)
@@ -140,18 +242,101 @@ def review(request):
     return render(request, "selection/review.html", context)
 
 
-def _review_action(request, programme, organisation) -> None:
-    action = request.POST.get("action")
-    pks = [int(v) for v in request.POST.getlist("pk") if v.isdigit()]
-    reason = request.POST.get("reason", "")
-    if not pks:
+def _review_rows(request, programme, organisation, selection) -> list[Candidacy] | None:
+    """The chosen rows of this union's queue, or None with the reason said (both POSTs check)."""
+    if selection["action"] not in REVIEW_ACTIONS:
+        messages.error(request, _("请选择操作。"))
+        return None
+    if not selection["pks"]:
         messages.error(request, _("请先选择推荐对象。"))
-        return
+        return None
     # Only rows of this union's queue: anything else looks absent.
-    mine = set(queue(programme, organisation).filter(pk__in=pks).values_list("pk", flat=True))
-    if len(mine) != len(set(pks)):
+    rows = list(queue(programme, organisation).filter(pk__in=selection["pks"]).order_by("submitted_at", "id"))
+    if len(rows) != len(selection["pks"]):
         messages.error(request, _("所选推荐中有的已被处理或不在本级待审列表中，请刷新后重试。"))
+        return None
+    if selection["action"] != "forward" and not selection["reason"]:
+        messages.error(request, _("请填写理由。"))
+        return None
+    return rows
+
+
+def _next_reviewer(programme: Programme, organisation: Organisation) -> Organisation | None:
+    """Where the union's forwards go: its nearest ancestor at a level the programme reviews at."""
+    return next((o for o in ancestors_of(organisation) if o.level in programme.review_levels), None)
+
+
+def _review_confirm(request, programme, organisation, selection, rows, *, back: str):
+    count, action, reason = len(rows), selection["action"], selection["reason"]
+    figures = {"count": count}
+    checks, facts = [], []
+    if action == "forward":
+        checks = _forward_checks(programme, organisation, rows)
+        if reason:
+            facts = [(_("审核意见"), reason)]
+        if organisation.level == Level.PROVINCE:
+            title = button = _("确认批准")
+            question = ngettext(
+                "批准以下 %(count)s 名推荐对象列入省级批准名单：",
+                "批准以下 %(count)s 名推荐对象列入省级批准名单：",
+                count,
+            )
+            consequence = _("批准后本级不能再退回或驳回；可在“排序、批准与公示”页发布公示。")
+        else:
+            target = _next_reviewer(programme, organisation)
+            figures["target"] = target.name if target else _("上级工会")
+            title = button = _("确认报送")
+            question = ngettext(
+                "将以下 %(count)s 名推荐对象报送至 %(target)s：",
+                "将以下 %(count)s 名推荐对象报送至 %(target)s：",
+                count,
+            )
+            consequence = _("报送后本级不能再修改。")
+    elif action == "return":
+        title, button = _("确认退回修改"), _("确认退回")
+        question = ngettext(
+            "将以下 %(count)s 名推荐对象退回推荐单位修改：",
+            "将以下 %(count)s 名推荐对象退回推荐单位修改：",
+            count,
+        )
+        facts = [(_("退回理由"), reason)]
+        consequence = _("退回后由推荐单位修改并重新提交，审核从第一级重新开始。")
+    else:
+        title, button = _("确认驳回"), _("确认驳回")
+        question = ngettext("驳回以下 %(count)s 名推荐对象：", "驳回以下 %(count)s 名推荐对象：", count)
+        facts = [(_("驳回理由"), reason)]
+        consequence = _("驳回后这些推荐即告结束，不能再提交。")
+    return _confirm_page(
+        request,
+        title=title,
+        question=question % figures,
+        rows=rows,
+        facts=facts,
+        checks=checks,
+        consequence=consequence,
+        selection=selection,
+        hidden=[
+            ("programme", programme.pk),
+            ("org", organisation.pk),
+            ("back", back),
+            ("action", action),
+            ("reason", reason),
+            *(("pk", pk) for pk in selection["pks"]),
+        ],
+        button=button,
+        cancel=reverse("selection:review") + back,
+    )
+
+
+def _review_action(request, programme, organisation, selection) -> None:
+    """The confirmed POST: the signed selection, checked again against the queue, then the service."""
+    confirm = ConfirmForm(request.POST, user=request.user, selection=selection)
+    if not confirm.is_valid():
+        messages.error(request, confirm.error())
         return
+    if _review_rows(request, programme, organisation, selection) is None:
+        return
+    action, pks, reason = selection["action"], selection["pks"], selection["reason"]
     try:
         if action == "forward":
             done = services.forward(
@@ -162,16 +347,13 @@ def _review_action(request, programme, organisation) -> None:
                 if organisation.level == Level.PROVINCE
                 else _("已向上级报送 %(count)s 个推荐对象。")
             )
-        elif action in ("return", "reject"):
+        else:
             done = services.send_back(actor=request.user, pks=pks, reason=reason, reject=action == "reject")
             text = (
                 _("已退回修改 %(count)s 个推荐对象。")
                 if action == "return"
                 else _("已驳回 %(count)s 个推荐对象。")
             )
-        else:
-            messages.error(request, _("请选择操作。"))
-            return
     except TransitionError as error:
         _refusal(request, error)
         return
@@ -195,33 +377,22 @@ def final(request, pk):
     notice_form = NoticeOpenForm(programme=programme)
     if request.method == "POST":
         action = request.POST.get("action")
-        if action in ("rank", "approve"):
-            _final_action(request, programme, root, action)
+        if action == "rank":
+            _ranks_save(request, programme)
             return redirect("selection:final", pk=programme.pk)
-        if action == "notice":
-            notice_form = NoticeOpenForm(request.POST, programme=programme)
-            if notice_form.is_valid():
-                try:
-                    notice = services.notice_open(
-                        actor=request.user, programme=programme, **notice_form.cleaned_data
-                    )
-                except TransitionError as error:
-                    _refusal(request, error)
-                else:
-                    messages.success(
-                        request,
-                        _("公示已发布：%(start)s 至 %(end)s。")
-                        % {"start": notice.starts_on, "end": notice.ends_on},
-                    )
-                    return redirect("selection:final", pk=programme.pk)
-        else:
+        if action == "approve":
+            return _approve(request, programme, root) or redirect("selection:final", pk=programme.pk)
+        if action != "notice":
             return HttpResponseBadRequest(_("未知的操作。"))
+        notice_form = NoticeOpenForm(request.POST, programme=programme)
+        if notice_form.is_valid():
+            return _notice(request, programme, notice_form) or redirect("selection:final", pk=programme.pk)
     today = timezone.localdate()
     waiting = _decorate(list(queue(programme, root).order_by("rank", "submitted_at", "id")))
-    approved = _decorate(list(final_list(programme).select_related("organisation")))
-    notice = programme.notices.first()
+    approved = _decorate(list(final_list(programme).select_related("organisation", "notice")))
+    notices = list(programme.notices.order_by("batch"))
     objections = []
-    if notice is not None:
+    if notices:
         objections = list(
             Objection.objects.filter(notice__programme=programme)
             .select_related("candidacy")
@@ -235,40 +406,158 @@ def final(request, pk):
         "quota": programme.total_quota,
         "used": len(approved),
         "rules": check_rules(programme, approved),
-        "notice": notice,
+        "notice": notices[-1] if notices else None,
+        "notices": notices,
         "notice_form": notice_form,
         "notice_end": services.notice_period(today, programme.notice_working_days),
         "objections": objections,
         "open_objections": sum(1 for o in objections if o.state == ObjectionState.OPEN),
-        "publish_problems": services.publish_problems(programme, today=today) if notice else [],
+        "publish_problems": services.publish_problems(programme, today=today) if notices else [],
         "today": today,
     }
     return render(request, "selection/final.html", context)
 
 
-def _final_action(request, programme, root, action) -> None:
-    if action == "rank":
-        ranks = {}
-        for key, value in request.POST.items():
-            if key.startswith("rank_") and key[5:].isdigit() and value.strip():
-                if not value.strip().isdigit() or int(value) < 1:
-                    messages.error(request, _("排序须为正整数。"))
-                    return
-                ranks[int(key[5:])] = int(value)
-        try:
-            services.ranks_set(actor=request.user, programme=programme, ranks=ranks)
-        except TransitionError as error:
-            _refusal(request, error)
-            return
-        messages.success(request, _("排序已保存。"))
-        return
-    pks = [int(v) for v in request.POST.getlist("pk") if v.isdigit()]
+def _ranks_save(request, programme) -> None:
+    ranks = {}
+    for key, value in request.POST.items():
+        if key.startswith("rank_") and key[5:].isdigit() and value.strip():
+            if not value.strip().isdigit() or int(value) < 1:
+                messages.error(request, _("排序须为正整数。"))
+                return
+            ranks[int(key[5:])] = int(value)
     try:
-        done = services.forward(actor=request.user, programme=programme, organisation=root, pks=pks)
+        services.ranks_set(actor=request.user, programme=programme, ranks=ranks)
     except TransitionError as error:
         _refusal(request, error)
         return
-    messages.success(request, _("已批准 %(count)s 个推荐对象。") % {"count": len(done)})
+    messages.success(request, _("排序已保存。"))
+
+
+def _approve(request, programme, root):
+    """Approve the ticked rows of the province's queue: a confirm page first, then the service."""
+    selection = {"step": "approve", "programme": programme.pk, "pks": _picked(request.POST)}
+    pks = selection["pks"]
+    if not pks:
+        messages.error(request, _("请先选择推荐对象。"))
+        return None
+    if "confirm" in request.POST:
+        confirm = ConfirmForm(request.POST, user=request.user, selection=selection)
+        if not confirm.is_valid():
+            messages.error(request, confirm.error())
+            return None
+        try:
+            done = services.forward(actor=request.user, programme=programme, organisation=root, pks=pks)
+        except TransitionError as error:
+            _refusal(request, error)
+            return None
+        messages.success(request, _("已批准 %(count)s 个推荐对象。") % {"count": len(done)})
+        return None
+    rows = list(queue(programme, root).filter(pk__in=pks).order_by("rank", "submitted_at", "id"))
+    if len(rows) != len(pks):
+        messages.error(request, _("所选推荐中有的已被处理或不在本级待审列表中，请刷新后重试。"))
+        return None
+    return _confirm_page(
+        request,
+        title=_("确认批准"),
+        question=ngettext(
+            "批准以下 %(count)s 名推荐对象列入省级批准名单：",
+            "批准以下 %(count)s 名推荐对象列入省级批准名单：",
+            len(rows),
+        )
+        % {"count": len(rows)},
+        rows=rows,
+        checks=_forward_checks(programme, root, rows),
+        consequence=_("批准后本级不能再退回或驳回；可在本页发布公示。"),
+        selection=selection,
+        hidden=[("action", "approve"), *(("pk", pk) for pk in pks)],
+        button=_("确认批准"),
+        cancel=reverse("selection:final", args=[programme.pk]),
+    )
+
+
+def _notice(request, programme, form):
+    """Open the next notice batch on the approved list: a confirm page naming the batch, its period and
+    its list first; the confirmed POST opens it only if the list is still the one confirmed."""
+    data = form.cleaned_data
+    pending = list(
+        Candidacy.objects.filter(programme=programme, state=State.APPROVED)
+        .select_related("organisation")
+        .order_by("rank", "id")
+    )
+    selection = {
+        "step": "notice",
+        "programme": programme.pk,
+        "starts_on": data["starts_on"].isoformat(),
+        "office": data["office"],
+        "phone": data["phone"],
+        "address": data["address"],
+        "pks": _picked(request.POST),
+    }
+    if "confirm" in request.POST:
+        confirm = ConfirmForm(request.POST, user=request.user, selection=selection)
+        if not confirm.is_valid():
+            messages.error(request, confirm.error())
+            return None
+        if selection["pks"] != sorted(c.pk for c in pending):
+            messages.error(request, _("待公示名单已有变化，未发布公示。请核对名单后重新确认。"))
+            return None
+        try:
+            notice = services.notice_open(actor=request.user, programme=programme, **data)
+        except TransitionError as error:
+            _refusal(request, error)
+            return None
+        messages.success(
+            request,
+            _("公示已发布：%(start)s 至 %(end)s。") % {"start": notice.starts_on, "end": notice.ends_on},
+        )
+        return None
+    if not pending:
+        messages.error(request, _("没有已批准的推荐对象，不能发布公示。"))
+        return None
+    selection["pks"] = sorted(c.pk for c in pending)
+    last = programme.notices.aggregate(last=Max("batch"))["last"] or 0
+    preview = Notice(
+        programme=programme,
+        batch=last + 1,
+        starts_on=data["starts_on"],
+        ends_on=services.notice_period(data["starts_on"], programme.notice_working_days),
+    )
+    period = _("%(start)s 至 %(end)s（%(days)s 个工作日）") % {
+        "start": preview.starts_on.isoformat(),
+        "end": preview.ends_on.isoformat(),
+        "days": programme.notice_working_days,
+    }
+    return _confirm_page(
+        request,
+        title=_("确认发布公示"),
+        question=ngettext(
+            "将以下 %(count)s 名对象在门户网站公示：", "将以下 %(count)s 名对象在门户网站公示：", len(pending)
+        )
+        % {"count": len(pending)},
+        rows=pending,
+        facts=[
+            (_("公示标题"), preview.title),
+            (_("公示期"), period),
+            (_("异议受理单位"), data["office"]),
+            (_("受理电话"), data["phone"]),
+            (_("受理地址"), data["address"]),
+        ],
+        consequence=_(
+            "发布后名单和公示期立即在公开页面显示，不能撤回；公示期间公众可对名单中的对象提出异议。"
+        ),
+        selection=selection,
+        hidden=[
+            ("action", "notice"),
+            ("starts_on", selection["starts_on"]),
+            ("office", data["office"]),
+            ("phone", data["phone"]),
+            ("address", data["address"]),
+            *(("pk", pk) for pk in selection["pks"]),
+        ],
+        button=_("确认发布公示"),
+        cancel=reverse("selection:final", args=[programme.pk]),
+    )
 
 
 @permission("programme", "change")
@@ -286,6 +575,13 @@ def publish(request, pk):
         else:
             messages.success(request, _("已公布 %(count)s 个表彰对象。") % {"count": count})
         return redirect("selection:final", pk=programme.pk)
+    # What publishing takes: everyone still on notice (no batch can open unseen meanwhile, as a new
+    # batch's running period would stop the publication).
+    rows = list(
+        Candidacy.objects.filter(programme=programme, state=State.NOTICE)
+        .select_related("organisation")
+        .order_by("rank", "id")
+    )
     return render(
         request,
         "selection/confirm.html",
@@ -293,6 +589,7 @@ def publish(request, pk):
             "title": _("公布表彰名单"),
             "question": _("确认公布“%(programme)s”的表彰名单？公布后名单将在公开页面显示。")
             % {"programme": programme},
+            "rows": rows,
             "problems": problems,
             "button": _("确认公布"),
             "cancel": reverse("selection:final", args=[programme.pk]),
@@ -358,12 +655,24 @@ def objection_detail(request, pk):
         if form is None:
             raise Http404
         if form.is_valid():
+            selection = {
+                "step": "objection",
+                "objection": objection.pk,
+                "outcome": form.cleaned_data["outcome"],
+                "findings": _text(form.cleaned_data["findings"]),
+            }
+            if "confirm" not in request.POST:
+                return _objection_confirm(request, objection, selection)
+            confirm = ConfirmForm(request.POST, user=request.user, selection=selection)
+            if not confirm.is_valid():
+                form.add_error(None, confirm.error())
+                return _objection_page(request, objection, form=form)
             try:
                 services.objection_decide(
                     actor=request.user,
                     pk=objection.pk,
-                    upheld=form.cleaned_data["outcome"] == "upheld",
-                    findings=form.cleaned_data["findings"],
+                    upheld=selection["outcome"] == "upheld",
+                    findings=selection["findings"],
                 )
             except TransitionError as error:
                 form.add_error(None, error.message)
@@ -371,6 +680,26 @@ def objection_detail(request, pk):
                 messages.success(request, _("异议 %(no)s 已办结。") % {"no": objection.receipt_no})
                 return redirect("selection:objection", pk=objection.pk)
     return _objection_page(request, objection, form=form)
+
+
+def _objection_confirm(request, objection, selection):
+    figures = {"no": objection.receipt_no, "name": objection.candidacy.name}
+    if selection["outcome"] == "upheld":
+        question = _("认定异议 %(no)s 成立：“%(name)s”将从公示名单中撤下，不予表彰。") % figures
+    else:
+        question = _("认定异议 %(no)s 不成立：“%(name)s”继续公示。") % figures
+    return _confirm_page(
+        request,
+        title=_("确认办结异议"),
+        question=question,
+        rows=[objection.candidacy],
+        facts=[(_("调查核实情况"), selection["findings"])],
+        consequence=_("办结后不能更改，处理结果将告知反映人。"),
+        selection=selection,
+        hidden=[("outcome", selection["outcome"]), ("findings", selection["findings"])],
+        button=_("确认办结"),
+        cancel=reverse("selection:objection", args=[objection.pk]),
+    )
 
 
 def _objection_page(request, objection, *, form=None, reveal_form=None, contact=None, status=200):
