@@ -1,5 +1,6 @@
 """Review up the tree in a browser: county staff forward from their queue (after a confirm page); the
-province ranks, approves and opens the public notice, each confirmed first."""
+city shares its quota on the allocation page; the province ranks, approves and opens the public notice,
+each confirmed first."""
 
 import pytest
 
@@ -75,6 +76,15 @@ def test_county_forwards_then_province_ranks_approves_and_opens_the_notice(
     phone_page.wait_for_selector("#confirm-form")
     shot(phone_page, artifacts, "selection-forward-confirm-phone")
     confirm(phone_page, "将以下 2 名推荐对象报送至 Province：")
+
+    # The city's quota page, from the review page's link.
+    sign_in(page, base, "city_a")
+    page.goto(base + "/selection/review/")
+    page.click("#allocations-link")
+    page.wait_for_selector("#allocation-table")
+    assert page.inner_text("#allocation-own .used") == "2"
+    assert page.inner_text("#allocation-own .remaining") == "1"
+    shot(page, artifacts, "selection-allocations")
 
     sign_in(page, base, "prov")
     page.goto(base + f"/selection/programmes/{w.programme.pk}/final/")

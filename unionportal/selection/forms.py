@@ -1,8 +1,7 @@
 """Forms of the staff pages of the pipeline: queue filters, bulk actions, notice, objection cases,
 allocations, and the signed final POST of a confirm page. They only parse input; the services decide."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Hidden, Submit
+from crispy_forms.layout import Hidden
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -138,18 +137,23 @@ class ObjectionFilterForm(forms.Form):
 
 
 class AllocationForm(forms.Form):
-    """One quota field per child union; blank means no allocation."""
+    """One quota field per child union; blank means no allocation. The page lays the fields out in its
+    table of figures (``field_for``)."""
 
     def __init__(self, *args, children=(), current=None, **kwargs):
         super().__init__(*args, **kwargs)
         current = current or {}
         for child in children:
             self.fields[f"org_{child.pk}"] = forms.IntegerField(
-                label=child.name, required=False, min_value=0, initial=current.get(child.pk)
+                label=child.name,
+                required=False,
+                min_value=0,
+                initial=current.get(child.pk),
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm allocation-input"}),
             )
-        self.helper = FormHelper()
-        self.helper.form_id = "allocation-form"
-        self.helper.add_input(Submit("submit", _("保存名额分配")))
+
+    def field_for(self, organisation) -> forms.BoundField:
+        return self[f"org_{organisation.pk}"]
 
     def quotas(self) -> dict[int, int | None]:
         return {int(name[4:]): value for name, value in self.cleaned_data.items()}

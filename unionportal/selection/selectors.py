@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -161,6 +162,63 @@ def allocation_problems(programme: Programme, rows: dict[int, int]) -> list[str]
                 % {"org": by_path[parent].name, "given": total, "held": held[parent]}
             )
     return problems
+
+
+@dataclass
+class AllocationFigures:
+    """One union's quota on the allocation page."""
+
+    organisation: Organisation
+    held: int | None  # its quota (``quota_of``); None when nobody allocated it one
+    given: int  # allocated to the unions below it (their parent in ``allocation_problems``)
+    used: int  # forwarded and still standing (``forwarded``; approved, for the province)
+
+    @property
+    def remaining(self) -> int | None:
+        """Left to allocate (negative when the unions below were given more than it holds)."""
+        return None if self.held is None else self.held - self.given
+
+
+def allocation_figures(
+    programme: Programme, organisation: Organisation, children: list[Organisation]
+) -> tuple[AllocationFigures, list[AllocationFigures]]:
+    """The figures of ``organisation`` and of each union it allocates to, by the definitions of
+    ``quota_of``, ``allocation_problems`` and ``forwarded``, in two queries however many children."""
+    holders = [organisation, *children]
+    held = dict(
+        Allocation.objects.filter(
+            programme=programme, organisation__path__startswith=organisation.path
+        ).values_list("organisation__path", "quota")
+    )
+    if organisation.level == Level.PROVINCE:
+        held[organisation.path] = programme.total_quota
+    # Each allocation counts against the nearest ancestor holding a quota, as allocation_problems has it.
+    given: dict[str, int] = {}
+    for path, quota in held.items():
+        parents = [p for p in held if p != path and path.startswith(p)]
+        if parents:
+            parent = max(parents, key=len)
+            given[parent] = given.get(parent, 0) + quota
+    # What each union forwarded: the states above its level, in its subtree. The deepest union's states
+    # include every shallower one's, so one grouped count serves all of them.
+    deepest = max(o.level for o in holders)
+    counts = (
+        Candidacy.objects.filter(
+            programme=programme,
+            organisation__path__startswith=organisation.path,
+            state__in=states_above(deepest),
+        )
+        .values_list("organisation__path", "state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    used = dict.fromkeys((o.path for o in holders), 0)
+    for path, state, n in counts:
+        for org in holders:
+            if path.startswith(org.path) and state in states_above(org.level):
+                used[org.path] += n
+    figures = [AllocationFigures(o, held.get(o.path), given.get(o.path, 0), used[o.path]) for o in holders]
+    return figures[0], figures[1:]
 
 
 # --- rules ----------------------------------------------------------------------------------------

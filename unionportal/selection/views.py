@@ -48,9 +48,10 @@ from .forms import (
     ReasonForm,
     confirm_token,
 )
-from .models import Allocation, Candidacy, Notice, Objection, Programme
+from .models import Candidacy, Notice, Objection, Programme
 from .selectors import (
     access_candidacy,
+    allocation_figures,
     ancestors_of,
     check_rules,
     final_list,
@@ -224,6 +225,12 @@ def review(request):
     shown = _decorate(list(form.filter(waiting)))
     sent = list(forwarded(programme, organisation).select_related("organisation"))
     quota = quota_of(programme, organisation)
+    # The allocation page is for a union that holds a quota and has reviewing unions below to share it.
+    allocates = (
+        quota is not None
+        and permissions.may(request.user, "allocation", "change")
+        and bool(_allocation_children(programme, organisation))
+    )
     context = {
         "pairs": pairs,
         "programme": programme,
@@ -233,6 +240,7 @@ def review(request):
         "waiting_count": len(everything),
         "sent_count": len(sent),
         "quota": quota,
+        "allocates": allocates,
         "rules_sent": check_rules(programme, sent),
         "rules_all": check_rules(programme, sent + everything),
         "is_province": organisation.level == Level.PROVINCE,
@@ -759,7 +767,8 @@ def _allocation_children(programme: Programme, organisation: Organisation) -> li
 @permission("allocation", "change")
 @require_http_methods(["GET", "POST"])
 def allocations(request, pk):
-    """A union's staff set the quotas of the unions below it (within what it holds)."""
+    """A union's staff set the quotas of the unions below it (within what it holds), beside each one's
+    figures: held, allocated below, left to allocate, used."""
     programme = get_object_or_404(Programme.objects.select_related("campaign"), pk=pk)
     orgs = [o for o in staff_organisations(request.user) if quota_of(programme, o) is not None]
     if not orgs:
@@ -772,11 +781,8 @@ def allocations(request, pk):
     except (StopIteration, ValueError):
         raise Http404 from None
     children = _allocation_children(programme, organisation)
-    current = dict(
-        Allocation.objects.filter(programme=programme, organisation__in=children).values_list(
-            "organisation_id", "quota"
-        )
-    )
+    own, rows = allocation_figures(programme, organisation, children)
+    current = {row.organisation.pk: row.held for row in rows if row.held is not None}
     form = AllocationForm(request.POST or None, children=children, current=current)
     if request.method == "POST" and form.is_valid():
         try:
@@ -788,8 +794,8 @@ def allocations(request, pk):
         else:
             messages.success(request, _("名额分配已保存。"))
             return redirect(reverse("selection:allocations", args=[programme.pk]) + f"?org={organisation.pk}")
-    held = quota_of(programme, organisation)
-    given = sum(v for v in current.values())
+    for row in rows:
+        row.field = form.field_for(row.organisation)
     return render(
         request,
         "selection/allocations.html",
@@ -798,8 +804,12 @@ def allocations(request, pk):
             "organisation": organisation,
             "orgs": orgs,
             "form": form,
-            "held": held,
-            "given": given,
-            "children": children,
+            "own": own,
+            "rows": rows,
+            "review_url": reverse("selection:review")
+            + "?"
+            + urlencode({"programme": programme.pk, "org": organisation.pk})
+            if organisation.level in programme.review_levels
+            else None,
         },
     )
