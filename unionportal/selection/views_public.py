@@ -42,9 +42,10 @@ def _lookup_rate(group, request) -> str:
 
 
 def notice_entries(notice: Notice) -> list[tuple[int, PublicEntry]]:
-    """(candidacy id, public row) of a notice's list, in the approved order: public fields only."""
+    """(candidacy id, public row) of a notice batch's own list, in the approved order: public fields only
+    (the objection form offers these, and only these)."""
     pks = list(
-        Candidacy.objects.filter(programme_id=notice.programme_id, state__in=(State.NOTICE, State.PUBLISHED))
+        Candidacy.objects.filter(notice=notice, state__in=(State.NOTICE, State.PUBLISHED))
         .order_by("rank", "id")
         .values_list("pk", flat=True)
     )
