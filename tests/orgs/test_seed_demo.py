@@ -48,6 +48,12 @@ EXPECTED_ROLES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def base_data_only(monkeypatch):
+    """The tests of the base data run the command without the apps' seeders (tested with their apps)."""
+    monkeypatch.setattr(demo, "_seeders", {})
+
+
 def seed(**kwargs) -> str:
     out = StringIO()
     with override_settings(DEBUG=True):
