@@ -1,4 +1,4 @@
-"""The awards' demo data (seed_demo) and the bench honourees (seed_honourees)."""
+"""The awards' demo data (seed_demo, seeded once for the module) and the bench honourees (seed_honourees)."""
 
 from collections import Counter
 from io import StringIO
@@ -17,17 +17,13 @@ from unionportal.orgs.demo_data import ORGANISATIONS
 from unionportal.orgs.enums import Level
 from unionportal.public.models import PublicEntry
 from unionportal.selection.models import Allocation, Candidacy, Notice, Objection, PastHonour, Programme
+from unionportal.selection.selectors import allocation_problems, check_rules
 from unionportal.uploads.models import StoredFile
 
 pytestmark = pytest.mark.django_db
 
 GRASSROOTS, GRASSROOTS2 = "420684001001", "420506101001"
-
-
-@pytest.fixture
-def only_awards_demo(monkeypatch):
-    # The base data and the awards' seeder only: the other apps' seeders are tested with their apps.
-    monkeypatch.setattr(demo, "_seeders", {"awards": seed_awards_demo})
+CITIES = {o["name"].removesuffix("总工会") for o in ORGANISATIONS if o["level"] == Level.CITY}
 
 
 def seed():
@@ -35,10 +31,23 @@ def seed():
         call_command("seed_demo", stdout=StringIO())
 
 
+@pytest.fixture(scope="module")
+def awards_demo(module_db, tmp_path_factory):
+    # The base data and the awards' seeder only: the other apps' seeders are tested with their apps.
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")),
+        module_db.unblock(),
+    ):
+        patch.setattr(demo, "_seeders", {"awards": seed_awards_demo})
+        seed()
+        yield
+
+
 def counts() -> dict:
     return {
         "programmes": Programme.objects.count(),
-        "allocations": Allocation.objects.count(),
+        "allocations": sorted(Allocation.objects.values_list("programme_id", "organisation_id", "quota")),
         "candidacies": Counter(Candidacy.objects.values_list("programme__campaign__year", "state")),
         "nominations": Nomination.objects.count(),
         "notices": Notice.objects.count(),
@@ -51,12 +60,15 @@ def counts() -> dict:
     }
 
 
-def test_seed_demo_walks_nominations_to_every_state_and_a_second_run_changes_nothing(only_awards_demo):
-    seed()
+def test_a_second_run_changes_nothing(awards_demo):
     first = counts()
-    seed()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(demo, "_seeders", {"awards": seed_awards_demo})
+        seed()
     assert counts() == first
 
+
+def test_nominations_of_2026_in_every_state(awards_demo):
     states = {
         code: set(
             Candidacy.objects.filter(organisation__code=code, programme__campaign__year=2026).values_list(
@@ -87,19 +99,85 @@ def test_seed_demo_walks_nominations_to_every_state_and_a_second_run_changes_not
     assert list(Objection.objects.filter(notice=notice).values_list("state", "candidacy__name")) == [
         ("open", "黄丽华")
     ]
-    # The 2025 medal list was published after its objection was dismissed.
-    past = Candidacy.objects.filter(programme__campaign__year=2025)
-    assert sorted(past.values_list("name", "state")) == [("吴桂兰", "published"), ("罗海波", "published")]
-    assert list(Objection.objects.filter(notice__programme__campaign__year=2025).values_list("state")) == [
-        ("dismissed",)
-    ]
-    assert PublicEntry.objects.filter(stage="published", year=2025).count() == 2
     # A 2026 nominee honoured in 2023 is flagged.
     assert Candidacy.objects.get(name="孙志刚").past_honours == "2023 省级湖北省五一劳动奖章"
     # Every nomination has a photo and the details of its kind.
     assert not Candidacy.objects.filter(photo__isnull=True).exists()
     assert Nomination.objects.count() == Candidacy.objects.count()
     assert Nomination.objects.get(candidacy__name="李建军").get_gender_display() == "男"
+
+
+def test_the_2025_lists_are_published_in_full_from_every_city(awards_demo):
+    lists = Programme.objects.filter(campaign__year=2025)
+    published = {p.code: p.candidacies.filter(state="published").count() for p in lists}
+    assert published == {"unit": 50, "medal": 100, "team": 100}
+    assert {p.code: p.nominee_kind for p in lists} == {"unit": "unit", "medal": "individual", "team": "team"}
+    assert not Candidacy.objects.filter(programme__campaign__year=2025).exclude(state="published").exists()
+    for programme in lists:
+        regions = set(programme.candidacies.values_list("region", flat=True))
+        assert regions == CITIES, programme.code
+        # Each city put forward exactly its quota, and the quotas hold together.
+        quotas = {a.organisation_id: a.quota for a in programme.allocations.all()}
+        assert allocation_problems(programme, quotas) == []
+        assert sum(a.quota for a in programme.allocations.filter(organisation__level=Level.CITY)) == (
+            programme.total_quota
+        )
+    # The two walked nominees and the objection on the medal list, dismissed during the 2025 notice.
+    walked = Candidacy.objects.filter(programme__campaign__year=2025, organisation__code=GRASSROOTS)
+    assert sorted(walked.values_list("name", "state")) == [("吴桂兰", "published"), ("罗海波", "published")]
+    objection = Objection.objects.get(notice__programme__campaign__year=2025)
+    assert (objection.state, objection.candidacy.name) == ("dismissed", "罗海波")
+    assert objection.created_at.year == objection.handled_at.year == 2025
+    # The medal list keeps the programme's rules (front line, migrant workers, heads, vetoes).
+    medal = lists.get(code="medal")
+    assert all(r.ok for r in check_rules(medal, list(medal.candidacies.all())))
+    assert PastHonour.objects.filter(year=2025, award=medal.award).count() == 100
+    # Individuals have valid, distinct ID numbers and the details of the form.
+    people = Nomination.objects.filter(candidacy__programme=medal)
+    assert people.filter(gender__in=["M", "F"], birth_date__isnull=False).exclude(job_title="").count() == 100
+    assert len(set(medal.candidacies.values_list("id_number", flat=True))) == 100
+    units = Nomination.objects.filter(
+        candidacy__programme__campaign__year=2025, candidacy__programme__code="unit"
+    )
+    assert units.exclude(credit_code="").exclude(unit_type="").count() == 50
+
+
+def test_the_public_site_lists_honourees_across_years_kinds_and_regions(awards_demo, client):
+    rows = PublicEntry.objects.published()
+    assert rows.count() >= 250
+    assert len(set(rows.values_list("year", flat=True))) >= 2
+    assert {"湖北省五一劳动奖状", "湖北省五一劳动奖章", "湖北省工人先锋号"} <= set(
+        rows.values_list("award", flat=True)
+    )
+    assert len(set(rows.values_list("region", flat=True))) >= 15
+    # Names are unique within a list, every row has deeds, priority fields and a public generated card.
+    for year, award in set(rows.values_list("year", "award")):
+        names = list(rows.filter(year=year, award=award).values_list("name", flat=True))
+        assert len(names) == len(set(names)), (year, award)
+    assert not rows.filter(summary="").exists() and not rows.filter(deeds="").exists()
+    assert not rows.filter(tags="").exists()
+    assert rows.filter(photo__is_public=True, photo__kind="image").count() == rows.count()
+    # Published in the year of the list, never later.
+    assert all(r.published_at.year == r.year for r in rows)
+    response = client.get("/honourees/?year=2025&region=恩施土家族苗族自治州")
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count >= 3
+    entry = rows.filter(year=2025, award="湖北省工人先锋号").first()
+    assert client.get(f"/honourees/{entry.pk}/").status_code == 200
+    assert client.get(f"/honourees/{entry.pk}/photo/").status_code == 200
+
+
+def test_the_2025_history_is_the_pipeline_s_and_dated_2025(awards_demo):
+    candidacies = Candidacy.objects.filter(programme__campaign__year=2025)
+    ids = [str(pk) for pk in candidacies.values_list("pk", flat=True)]
+    events = AuditEvent.objects.filter(content_type__model="candidacy", object_id__in=ids)
+    for state in ("review1", "approved", "notice", "published"):
+        assert events.filter(to_state=state).values("object_id").distinct().count() == len(ids), state
+    assert events.filter(action="selection.candidacy.create").count() == len(ids)
+    assert {e.year for e in events.values_list("at", flat=True)} == {2025}
+    assert {c.year for c in candidacies.values_list("created_at", flat=True)} == {2025}
+    notices = Notice.objects.filter(programme__campaign__year=2025)
+    assert {(n.starts_on.isoformat(), n.opened_at.year) for n in notices} == {("2025-04-21", 2025)}
 
 
 def test_seed_honourees_writes_published_bench_rows_once():
