@@ -1,5 +1,8 @@
-"""``python manage.py seed_demo``: the Hubei demo tree, enterprises, campaign and the ten demo accounts."""
+"""``python manage.py seed_demo``: the Hubei demo tree, enterprises, campaign and the ten demo accounts;
+then the whole demo (every app's seeder) once for the module: something waits on every account's home
+page, activity reports in every state, and a second run changes nothing."""
 
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -10,7 +13,8 @@ from django.test import RequestFactory, override_settings
 from stdnum.cn import uscc
 
 from unionportal import demo
-from unionportal.campaigns.models import Campaign
+from unionportal.campaigns.models import ActivityReport, Campaign
+from unionportal.orgs import demo_data
 from unionportal.orgs.enums import Level, OrgKind, Role
 from unionportal.orgs.models import Enterprise, Membership, Organisation
 
@@ -49,9 +53,11 @@ EXPECTED_ROLES = {
 
 
 @pytest.fixture(autouse=True)
-def base_data_only(monkeypatch):
-    """The tests of the base data run the command without the apps' seeders (tested with their apps)."""
-    monkeypatch.setattr(demo, "_seeders", {})
+def base_data_only(request, monkeypatch):
+    """The tests of the base data run the command without the apps' seeders (those are tested with the
+    whole demo at the end of this module, and with their apps)."""
+    if "full_demo" not in request.fixturenames:
+        monkeypatch.setattr(demo, "_seeders", {})
 
 
 def seed(**kwargs) -> str:
@@ -290,3 +296,88 @@ def test_a_failing_seeder_rolls_everything_back():
         demo.unregister("test-broken")
     assert not Organisation.objects.exists()
     assert not User.objects.exists()
+
+
+# --- the whole demo, seeded once for the tests below ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def full_demo(module_db, tmp_path_factory):
+    """Every app's seeder, once for the module, with the generated files in a folder of their own."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")), module_db.unblock():
+        seed(verbosity=0)
+        yield
+
+
+def _city_of(org: Organisation) -> str:
+    return Organisation.objects.get(path=org.path[: 2 * Organisation.steplen]).name
+
+
+@pytest.mark.django_db
+def test_every_demo_account_finds_something_waiting_on_its_home_page(full_demo, client):
+    for account in demo_data.ACCOUNTS:
+        client.force_login(User.objects.get(username=account["username"]))
+        response = client.get("/home/")
+        assert response.status_code == 200
+        todos = [(t.label, t.count) for t in response.context["todos"]]
+        messages = [m.subject for m in response.context["latest_messages"]]
+        assert todos or messages, account["username"]
+        client.logout()
+    # The two accounts no provider has anything for yet have their delivered messages.
+    for username, subject in (
+        ("expert", "邀请您参加2026年“荆楚工匠”专家论证评审"),
+        ("worker", "公司工会“五一”职工趣味运动会开始报名"),
+    ):
+        client.force_login(User.objects.get(username=username))
+        assert subject in [m.subject for m in client.get("/home/").context["latest_messages"]], username
+        client.logout()
+    # The cadre has households waiting for the home visit, the submitters work to fix.
+    client.force_login(User.objects.get(username="cadre"))
+    todos = {t.label: t.count for t in client.get("/home/").context["todos"]}
+    assert todos["待入户核实的困难家庭"] >= 1
+    client.force_login(User.objects.get(username="grassroots"))
+    todos = {t.label: t.count for t in client.get("/home/").context["todos"]}
+    assert todos["退回修改的推荐"] >= 1 and todos["被退回修改的活动报告"] >= 1
+
+
+@pytest.mark.django_db
+def test_only_the_ten_demo_accounts_can_sign_in(full_demo):
+    demo_accounts = {a["username"] for a in demo_data.ACCOUNTS}
+    users = list(User.objects.all())
+    assert {u.username for u in users if u.has_usable_password()} == demo_accounts
+    # The others are the submitters and cadres of unions and enterprises without a demo account.
+    helpers = [u for u in users if u.username not in demo_accounts]
+    assert helpers and all(u.name and not u.is_staff for u in helpers)
+
+
+@pytest.mark.django_db
+def test_activity_reports_in_every_state_with_photos_from_several_cities(full_demo):
+    reports = list(ActivityReport.objects.select_related("organisation").prefetch_related("photos"))
+    assert {r.state for r in reports} == {"draft", "submitted", "accepted", "returned"}
+    assert all(r.photos.all() for r in reports)
+    assert all(p.is_image and p.thumbnail for r in reports for p in r.photos.all())
+    cities = {_city_of(r.organisation) for r in reports}
+    assert {"襄阳市总工会", "宜昌市总工会", "武汉市总工会", "仙桃市总工会"} <= cities
+    by_city = Counter((_city_of(r.organisation), r.state) for r in reports if r.state != "draft")
+    assert by_city[("武汉市总工会", "accepted")] and by_city[("武汉市总工会", "returned")]
+    # Written in the days after each activity, never before it.
+    assert all(r.created_at.date() >= r.date for r in reports if r.state != "draft")
+
+
+def _counts() -> dict:
+    from django.apps import apps
+
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label not in ("sessions", "axes", "admin", "captcha", "contenttypes")
+    }
+
+
+@pytest.mark.django_db
+def test_a_second_run_of_the_whole_demo_changes_nothing(full_demo):
+    before = _counts()
+    assert before["public.PublicEntry"] >= 250 and before["assistance.Household"] >= 200
+    output = seed()
+    assert _counts() == before
+    assert "nothing changed" in output
