@@ -25,9 +25,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def demo(module_db):
+def demo(module_db, tmp_path_factory):
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    media.enable()  # the demo's generated pictures stay out of var/media (and are readable by the tests)
     with module_db.unblock(), override_settings(DEBUG=True):
         call_command("seed_demo", stdout=StringIO())
+    yield
+    media.disable()
 
 
 @pytest.fixture
