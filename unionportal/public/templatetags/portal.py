@@ -36,5 +36,7 @@ def nav_pages(context):
     """Which of the staff pages the signed-in user may open (from the permission matrix)."""
     user = context["request"].user
     pages = {name: permissions.may(user, kind, action) for name, (kind, action) in NAV_PAGES.items()}
+    # Reviewers work from the review queue (it opens each nomination); the intake list is the submitters'.
+    pages["awards"] = pages["awards"] and not pages["review"]
     pages["tools"] = pages["coverage"] or pages["audit"] or user.is_staff
     return pages
