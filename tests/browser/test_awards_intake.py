@@ -53,7 +53,9 @@ def test_submitter_fills_the_individual_form_with_a_photo_and_submits(
     page.wait_for_selector("text=推荐已提交，等待上级工会审核。")
     assert page.inner_text("#masked-id") != id_number(7)
     # The photo loads after the page: wait for it rather than reading its width at once.
-    page.wait_for_function("() => { const i = document.querySelector('#nominee-photo'); return i && i.complete; }")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#nominee-photo'); return i && i.complete; }"
+    )
     assert page.locator("#nominee-photo").evaluate("img => img.naturalWidth") > 0
     assert "县（市、区）审核中" in page.inner_text("#history")
     shot(page, artifacts, "awards-detail")
