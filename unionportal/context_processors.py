@@ -7,4 +7,5 @@ def site(request):
         "SITE_ICP_NUMBER": settings.SITE_ICP_NUMBER,
         "SITE_PSB_NUMBER": settings.SITE_PSB_NUMBER,
         "SITE_CONTACT_PHONE": settings.SITE_CONTACT_PHONE,
+        "SITE_DEMO": settings.SITE_DEMO,
     }

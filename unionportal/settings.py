@@ -235,6 +235,8 @@ SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="湖北省总工会")
 
 # Shown in the footer of every page: the operator and its filing numbers (ICP / public security).
 SITE_OPERATOR = env.str("SITE_OPERATOR", default="湖北省总工会")
+# A site running the generated demo data says so on every page (on with DEBUG, the only mode seed_demo runs in).
+SITE_DEMO = env.bool("SITE_DEMO", default=DEBUG)
 SITE_ICP_NUMBER = env.str("SITE_ICP_NUMBER", default="")
 SITE_PSB_NUMBER = env.str("SITE_PSB_NUMBER", default="")
 SITE_CONTACT_PHONE = env.str("SITE_CONTACT_PHONE", default="027-12351")

@@ -132,3 +132,14 @@ def test_signed_in_visitors_are_never_served_a_cached_page(client):
     client.force_login(make_user("visitor", name="王五"))
     html = client.get("/").content.decode()
     assert "王五" in html and "退出" in html
+
+
+def test_a_demo_site_says_so_on_every_page(client, settings, db):
+    settings.SITE_DEMO = True
+    assert "并非真实信息" in client.get("/").content.decode()
+    assert "generated demo data" in client.get("/en/news/").content.decode()
+    settings.SITE_DEMO = False
+    from django.core.cache import cache
+
+    cache.clear()  # public pages are cached whole
+    assert 'id="demo-note"' not in client.get("/").content.decode()
