@@ -48,7 +48,7 @@ from unionportal.selection.selectors import allocation_problems
 from unionportal.uploads.services import check_upload, upload_store
 
 from .models import Nomination
-from .programmes import PROGRAMMES, award_programmes_create, default_rules
+from .programmes import PROGRAMMES, award_programmes_create, default_rules, english
 from .services import nomination_save
 
 YEAR, PAST_YEAR = 2026, 2025
@@ -1126,6 +1126,7 @@ def _archive() -> int:
                         year=year,
                         programme=award,
                         award=award,
+                        award_en=english(award),
                         name=row.name,
                         unit=row.unit,
                         region=regions[row.city],

@@ -7,7 +7,7 @@ each year; staff edit both in the admin, and the forwarding checks read the rows
 from datetime import datetime, time
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.orgs.enums import Level
@@ -59,6 +59,13 @@ def default_rules(programme: Programme) -> list[Rule]:
     return Rule.objects.bulk_create(rules)
 
 
+def english(text) -> str:
+    """The catalogue's English for a programme or award name; "" where it has none (shown in Chinese)."""
+    with translation.override("en"):
+        translated = translation.gettext(str(text))
+    return "" if translated == str(text) else translated
+
+
 def award_programmes_create(*, campaign, opens_on, closes_on, review_levels=None) -> list[Programme]:
     """The campaign's four award programmes with their default rules (idempotent by code)."""
     tz = timezone.get_current_timezone()
@@ -72,6 +79,8 @@ def award_programmes_create(*, campaign, opens_on, closes_on, review_levels=None
                     "app": "awards",
                     "name": str(name),
                     "award": str(award),
+                    "name_en": english(name),
+                    "award_en": english(award),
                     "nominee_kind": kind,
                     "is_national": national,
                     "total_quota": quota,

@@ -170,3 +170,46 @@ def test_share_image_is_cached_under_the_public_version(client, django_assert_nu
 def test_share_image_of_an_unpublished_row_is_404(client):
     e = entry(1, stage=PublicEntry.Stage.NOTICE)
     assert client.get(f"/honourees/{e.pk}/share.png").status_code == 404
+
+
+def test_english_pages_show_the_programmes_english_award_name(client):
+    """The English name is the programme's (data); publication copies it to the public row."""
+    w = world()
+    w.programme.award = "湖北省五一劳动奖章"
+    w.programme.award_en = "Hubei May Day Labour Medal"
+    w.programme.save()
+    c = nominate(w, 1, submit=True)
+    for actor, org in ((w.county_a, "county_a"), (w.city_a, "city_a"), (w.province, "province")):
+        services.forward(actor=actor, programme=w.programme, organisation=w.tree[org], pks=[c.pk])
+    today = timezone.localdate()
+    services.notice_open(
+        actor=w.province,
+        programme=w.programme,
+        starts_on=today - timedelta(days=30),
+        office="省总",
+        phone="1",
+        address="武汉",
+    )
+    services.programme_publish(actor=w.province, programme=w.programme, today=today)
+    row = PublicEntry.objects.get(source=c.public_source)
+    assert row.award_en == "Hubei May Day Labour Medal"
+    for path in ("/en/honourees/", f"/en/honourees/{row.pk}/"):
+        page = client.get(path).content.decode()
+        shown = page.replace('value="湖北省五一劳动奖章"', "")  # the filter's value stays the award itself
+        assert "Hubei May Day Labour Medal" in page and "湖北省五一劳动奖章" not in shown, path
+    assert "湖北省五一劳动奖章" in client.get(f"/honourees/{row.pk}/").content.decode()
+
+
+def test_the_award_programmes_are_created_with_their_english_names(db):
+    from awards.programmes import award_programmes_create
+    from tests.selection.factories import make_programme
+
+    campaign = make_programme(code="other").campaign
+    today = timezone.localdate()
+    medal = next(
+        p
+        for p in award_programmes_create(campaign=campaign, opens_on=today, closes_on=today)
+        if p.code == "medal"
+    )
+    assert medal.award_en and medal.award_en != medal.award
+    assert medal.name_en and all(ord(ch) < 0x3000 for ch in medal.award_en)

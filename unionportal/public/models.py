@@ -1,8 +1,8 @@
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class PublicEntryQuerySet(models.QuerySet):
@@ -27,6 +27,7 @@ class PublicEntry(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
     programme = models.CharField(_("项目"), max_length=80)
     award = models.CharField(_("奖项"), max_length=80, db_index=True)
+    award_en = models.CharField(_("英文奖项名称"), max_length=120, blank=True)
     name = models.CharField(_("名称"), max_length=120)
     unit = models.CharField(_("单位"), max_length=200, blank=True)
     region = models.CharField(_("地区"), max_length=60, blank=True, db_index=True)
@@ -61,6 +62,11 @@ class PublicEntry(models.Model):
 
     def get_absolute_url(self):
         return reverse("public:honouree", args=[self.pk])
+
+    @property
+    def award_label(self) -> str:
+        """The award in the page's language: its English name on English pages where one is given."""
+        return self.award_en if self.award_en and (get_language() or "").startswith("en") else self.award
 
 
 class NewsQuerySet(models.QuerySet):

@@ -20,14 +20,15 @@ def honourees(*, year: int | None = None, award: str = "", region: str = "", tag
     q = q.strip()[:SEARCH_MAX]
     if q:
         rows = rows.filter(Q(name__icontains=q) | Q(unit__icontains=q))
-    return rows.only("id", "year", "award", "name", "unit", "region", "summary")
+    return rows.only("id", "year", "award", "award_en", "name", "unit", "region", "summary")
 
 
 def honouree_filter_choices() -> dict[str, list]:
     published = PublicEntry.objects.published()
     return {
         "years": list(published.order_by("-year").values_list("year", flat=True).distinct()),
-        "awards": list(published.order_by("award").values_list("award", flat=True).distinct()),
+        # (award, its English name): the filter's value is the award; English pages show the English name.
+        "awards": list(published.order_by("award").values_list("award", "award_en").distinct()),
         "regions": list(published.order_by("region").values_list("region", flat=True).distinct()),
     }
 

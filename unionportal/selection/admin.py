@@ -75,7 +75,20 @@ class ProgrammeAdmin(admin.ModelAdmin):
     search_fields = ["name", "code", "award"]
     inlines = [AllocationInline, RuleInline]
     fieldsets = [
-        (None, {"fields": ["campaign", "app", "code", "name", "award", "nominee_kind", "is_national"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "campaign",
+                    "app",
+                    "code",
+                    ("name", "name_en"),
+                    ("award", "award_en"),
+                    "nominee_kind",
+                    "is_national",
+                ]
+            },
+        ),
         (
             _("名额与时间"),
             {"fields": ["total_quota", "intake_opens_at", "intake_closes_at", "review_levels"]},

@@ -57,6 +57,9 @@ class Programme(models.Model):
     code = models.SlugField(_("代码"), max_length=40)
     name = models.CharField(_("名称"), max_length=80)
     award = models.CharField(_("授予称号"), max_length=80, help_text=_("公示和公布时显示的奖项名称。"))
+    # The names as English pages show them (data: each programme's own; empty shows the Chinese).
+    name_en = models.CharField(_("英文名称"), max_length=120, blank=True)
+    award_en = models.CharField(_("英文授予称号"), max_length=120, blank=True)
     nominee_kind = models.CharField(_("推荐对象"), max_length=12, choices=NomineeKind.choices)
     is_national = models.BooleanField(
         _("向全总推荐"), default=False, help_text=_("全国五一劳动奖推荐：导出为推荐名册格式。")

@@ -317,6 +317,7 @@ def _public_defaults(candidacy: Candidacy, stage: str) -> dict:
         "year": candidacy.campaign.year,
         "programme": candidacy.programme.name,
         "award": candidacy.programme.award,
+        "award_en": candidacy.programme.award_en,
         "name": candidacy.name,
         "unit": candidacy.unit,
         "region": candidacy.region,
