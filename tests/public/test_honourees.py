@@ -86,8 +86,12 @@ def test_honouree_page_has_open_graph_tags_with_absolute_urls(client):
     assert '<span class="badge text-bg-light border me-1">绿色发展</span>' in html
 
 
-def published_honouree():
+def published_honouree(**programme_fields):
     w = world()
+    if programme_fields:
+        for name, value in programme_fields.items():
+            setattr(w.programme, name, value)
+        w.programme.save()
     c = nominate(w, 1, submit=True)
     for actor, org in ((w.county_a, "county_a"), (w.city_a, "city_a"), (w.province, "province")):
         services.forward(actor=actor, programme=w.programme, organisation=w.tree[org], pks=[c.pk])
@@ -174,24 +178,7 @@ def test_share_image_of_an_unpublished_row_is_404(client):
 
 def test_english_pages_show_the_programmes_english_award_name(client):
     """The English name is the programme's (data); publication copies it to the public row."""
-    w = world()
-    w.programme.award = "湖北省五一劳动奖章"
-    w.programme.award_en = "Hubei May Day Labour Medal"
-    w.programme.save()
-    c = nominate(w, 1, submit=True)
-    for actor, org in ((w.county_a, "county_a"), (w.city_a, "city_a"), (w.province, "province")):
-        services.forward(actor=actor, programme=w.programme, organisation=w.tree[org], pks=[c.pk])
-    today = timezone.localdate()
-    services.notice_open(
-        actor=w.province,
-        programme=w.programme,
-        starts_on=today - timedelta(days=30),
-        office="省总",
-        phone="1",
-        address="武汉",
-    )
-    services.programme_publish(actor=w.province, programme=w.programme, today=today)
-    row = PublicEntry.objects.get(source=c.public_source)
+    _w, _c, row = published_honouree(award="湖北省五一劳动奖章", award_en="Hubei May Day Labour Medal")
     assert row.award_en == "Hubei May Day Labour Medal"
     for path in ("/en/honourees/", f"/en/honourees/{row.pk}/"):
         page = client.get(path).content.decode()
