@@ -1,15 +1,14 @@
 """The grassroots intake pages: the form per kind, bad input, submit / withdraw / resubmit, history, print."""
 
-import io
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from awards.models import Nomination
+from tests.awards.forms_data import DECLARE, individual_post
 from tests.factories import Role, make_enterprise, make_user
 from tests.selection.factories import id_number, make_programme, nominate, world
 from unionportal.audit.models import AuditEvent
@@ -18,40 +17,6 @@ from unionportal.selection.enums import NomineeKind, State
 from unionportal.selection.models import Candidacy
 
 pytestmark = pytest.mark.django_db
-
-DECLARE = {f"declare_{code}": "on" for code in ("safety", "arrears", "environment", "union")}
-
-
-def jpeg(name="photo.jpg"):
-    buffer = io.BytesIO()
-    Image.new("RGB", (60, 80), (200, 30, 30)).save(buffer, "JPEG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
-
-
-def individual_post(n=1, **overrides):
-    data = {
-        "name": "张三",
-        "id_number": id_number(n),
-        "unit": "示例机械有限公司",
-        "gender": "M",
-        "ethnicity": "汉族",
-        "birth_date": "",
-        "political_status": "cpc",
-        "education": "college",
-        "job_title": "高级技师",
-        "position": "班组长",
-        "phone": "13800001234",
-        "summary": "扎根一线二十年。",
-        "deeds": "攻克技术难题，带出一支技能队伍。",
-        "tags": ["innovation", "green"],
-        "flag_frontline": "on",
-        "flag_migrant": "on",
-        "consent": "on",
-        "photo": jpeg(),
-        **DECLARE,
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def last_message(resp) -> list[str]:
