@@ -123,7 +123,9 @@ CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="unionportal")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, answering as an empty cache while Redis is unreachable: pages are
+            # served uncached, never a 500 (unionportal.cache_backends).
+            "BACKEND": "unionportal.cache_backends.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -137,6 +139,9 @@ else:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
+# Rate limits count in the cache; while it is unreachable they let requests through (the objection form
+# still has its captcha) rather than refusing everyone.
+RATELIMIT_FAIL_OPEN = True
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -158,6 +163,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # Staff sessions end after this many idle seconds; others follow SESSION_COOKIE_AGE.
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 3600)
+# Sessions live in the database, so signed-in pages keep working while the cache is down.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Lockout after repeated failures, per account and address (django-axes).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
