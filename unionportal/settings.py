@@ -116,6 +116,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that accepts and never answers must fail the request, not hang a web thread: libpq
+    # gives up connecting after DATABASE_CONNECT_TIMEOUT seconds (at least 2), and the server cancels any
+    # statement running longer than DATABASE_STATEMENT_TIMEOUT seconds (0: no limit, the default for
+    # commands and tasks; bin/web sets one for the web processes).
+    db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    db_options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+    statement_timeout = env.float("DATABASE_STATEMENT_TIMEOUT", default=0)
+    if statement_timeout > 0:
+        flag = f"-c statement_timeout={round(statement_timeout * 1000)}"
+        db_options["options"] = f"{db_options['options']} {flag}" if db_options.get("options") else flag
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -128,7 +139,11 @@ if REDIS_URL:
             "BACKEND": "unionportal.cache_backends.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # Seconds to reach Redis and to wait for an answer; past them the cache counts as down.
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_SOCKET_CONNECT_TIMEOUT", default=1),
+                "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2),
+            },
         }
     }
 else:
@@ -233,6 +248,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP connection or reply may take before the delivery counts as failed (and is retried).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@unionportal.local")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute address of the site, for links in e-mails.
