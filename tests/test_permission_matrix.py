@@ -176,8 +176,8 @@ def cases(demo):
         access = access_of(entry)
         post = getattr(entry.callback, "access_post", None)
         converters = entry.pattern.regex.groupindex
-        if name == "healthz":
-            continue  # public; its checks close the database connection they probe (tests/test_health.py)
+        if name in ("healthz", "readyz"):
+            continue  # public; their checks close the database connection they probe (tests/test_health.py)
         if entry.callback.__module__ in LIBRARY_VIEWS:
             continue  # the captcha's image, sound and refresh answer only its own form's keys and requests
         if not converters:

@@ -9,6 +9,7 @@ from unionportal.reports import views as report_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("ping", health.ping, name="ping"),
     path("files/", include("unionportal.uploads.urls")),
     path("captcha/", include("captcha.urls")),
