@@ -52,3 +52,20 @@ def test_run_periodic_command_purges_old_phone_codes(capsys):
     call_command("run_periodic")
     assert "accounts.phone_codes_purge: 1" in capsys.readouterr().out
     assert PhoneCode.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_expired_sessions_are_cleared_once_a_day():
+    from django.contrib.sessions.models import Session
+
+    from unionportal.periodic import sessions_clear
+
+    now = timezone.now()
+    Session.objects.create(session_key="expired", session_data="", expire_date=now - timedelta(minutes=1))
+    Session.objects.create(session_key="live", session_data="", expire_date=now + timedelta(days=1))
+    assert "sessions.clear" in periodic.jobs()
+    assert sessions_clear(now=now) == "cleared"
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
+    Session.objects.create(session_key="expired2", session_data="", expire_date=now - timedelta(minutes=1))
+    assert sessions_clear(now=now + timedelta(hours=1)) == "skipped"  # later the same day
+    assert Session.objects.count() == 2

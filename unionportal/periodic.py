@@ -38,3 +38,24 @@ def run_all(*, now: datetime) -> dict[str, object]:
             logger.exception("periodic job %s failed", name)
             results[name] = "error"
     return results
+
+
+SESSIONS_CLEAR_MARK = "periodic.sessions_clear.ran"
+
+
+@register("sessions.clear")
+def sessions_clear(*, now: datetime):
+    """Once a day, delete expired sessions (what ``manage.py clearsessions`` does).
+
+    The day is marked in the cache, as for the other daily jobs; a process with a cache of its own
+    (``run_periodic`` from cron in the embedded mode) runs it every time, which costs one indexed DELETE.
+    """
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if not cache.add(SESSIONS_CLEAR_MARK, now.isoformat(), timeout=24 * 3600):
+        return "skipped"
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    return "cleared"

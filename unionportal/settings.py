@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right below authentication, so it sees every answer the middleware under it and the views made.
+    "unionportal.middleware.PrivateCacheControlMiddleware",
     "unionportal.accounts.middleware.StaffIdleTimeoutMiddleware",
     "unionportal.accounts.middleware.ForcePasswordChangeMiddleware",
     "unionportal.audit.context.AuditContextMiddleware",

@@ -150,7 +150,7 @@ def test_export_downloads_masked_and_the_form_reveals_with_a_reason(staff_client
     Organisation.objects.filter(pk=tree["township_a"].pk).update(contact_phone="13912345678")
     response = staff_client.get("/imports/orgs.organisation/export.csv")
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
     assert response["Content-Disposition"].startswith(
         'attachment; filename="orgs.organisation-county_a_staff-'
     )

@@ -137,7 +137,7 @@ def test_image_is_served_inline_with_its_stored_bytes(client, world):
         "inline; filename=\"______.jpg\"; filename*=UTF-8''" + quote("先进事迹照片.jpg")
     )
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Cache-Control"] == "private"
+    assert response["Cache-Control"] == "private, no-store"
     assert "sandbox" in response["Content-Security-Policy"]
     assert "default-src 'none'" in response["Content-Security-Policy"]
 
@@ -154,7 +154,7 @@ def test_pdf_is_an_attachment(client, world):
         "attachment; filename=\"____.pdf\"; filename*=UTF-8''%E7%94%B3%E6%8A%A5%E6%9D%90%E6%96%99.pdf"
     )
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Cache-Control"] == "private"
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_csv_is_an_attachment_with_its_charset(client, world):
