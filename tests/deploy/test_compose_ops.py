@@ -28,3 +28,14 @@ def test_web_may_finish_its_requests_before_it_is_killed(services):
     )
     grace = int(services["web"]["stop_grace_period"].removesuffix("s"))
     assert grace > graceful
+
+
+def test_web_migrates_through_the_lock():
+    web = (ROOT / "bin/web").read_text()
+    assert "bin/migrate" in web
+    assert "manage.py migrate" not in web
+    assert (ROOT / "bin/migrate").stat().st_mode & 0o111
+
+
+def test_beat_ticks_only_while_it_holds_the_lock():
+    assert "python -m unionportal.locks beat -- celery -A unionportal beat" in (ROOT / "bin/beat").read_text()
