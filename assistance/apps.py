@@ -38,6 +38,27 @@ class AssistanceConfig(AppConfig):
         register_todo_provider("assistance.todos", assistance_todos)
         register_report_section("assistance.report", report_section)
 
+        from unionportal.orgs.paths import register_after_move, register_path_copy
+
+        from .models import (
+            DriveLevelRollup,
+            Household,
+            HouseholdLevelRollup,
+            HouseholdRollup,
+            MeasureLevelRollup,
+            MeasureRollup,
+        )
+
+        # Copies of organisation paths follow the tree; the rollups' sums per ancestor are rebuilt after
+        # a union changes parent (a prefix rewrite cannot move its figures from one county to another).
+        register_path_copy(Household, "org_path")
+        register_path_copy(HouseholdRollup, "org_path")
+        register_path_copy(MeasureRollup, "org_path")
+        register_path_copy(HouseholdLevelRollup, "key")
+        register_path_copy(MeasureLevelRollup, "key")
+        register_path_copy(DriveLevelRollup, "key")
+        register_after_move(rollups.rollup_refresh)
+
         from .demo import seed_assistance_demo
 
         demo.register("assistance", seed_assistance_demo)

@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from unionportal import permissions
+from unionportal.audit import services as audit
 
+from . import paths
 from .enums import SUBTREE_ROLES, Role
 from .models import Membership, Organisation, check_parent_level
 from .scoping import forget_scope
@@ -34,6 +36,45 @@ def organisation_create(
         return Organisation.objects.add_root(instance=node)
     # Treebeard locks and re-reads the parent row, so a stale ``parent`` object is fine.
     return Organisation.objects.add_child(parent, instance=node)
+
+
+def organisation_move(*, organisation: Organisation, parent: Organisation, actor=None) -> Organisation:
+    """Move ``organisation`` and everything below it under ``parent``, sorted by code among its new
+    siblings: the one way a union changes parent.
+
+    ``actor`` is the person moving it (who must reach both the union and the new parent through the
+    matrix's organisation "change" row; PermissionDenied otherwise), or None for the system's own
+    callers (the demo seeder). Raises ValidationError when the parent rule refuses ``parent`` or it lies
+    in the union's own subtree. The paths copied into other tables follow in the same transaction
+    (``paths``), an audit event names the old and the new parent, and the rebuilds registered with
+    ``paths.register_after_move`` run after commit. Returns the organisation as it now stands.
+    """
+    with transaction.atomic():
+        # Fresh rows, locked in id order: a move rewrites paths, so the caller's copies may be stale.
+        rows = Organisation.objects.select_for_update().filter(pk__in={organisation.pk, parent.pk})
+        locked = {o.pk: o for o in rows.order_by("pk")}
+        node, target = locked[organisation.pk], locked[parent.pk]
+        if actor is not None and not (
+            permissions.covers(actor, "organisation", "change", node.path)
+            and permissions.covers(actor, "organisation", "change", target.path)
+        ):
+            raise PermissionDenied(_("您无权执行此操作。"))
+        if target.path.startswith(node.path):
+            raise ValidationError({"parent": _("不能把组织移到它自己或其下级组织之下。")})
+        check_parent_level(target, node.level)
+        old_parent = node.parent_organisation()
+        if old_parent is not None and old_parent.pk == target.pk:
+            return node
+        Organisation.objects.move(node, target, pos="sorted-child")
+        node.refresh_from_db()
+        audit.record(
+            actor=actor,
+            action="orgs.organisation.move",
+            obj=node,
+            comment=f"{old_parent.name if old_parent else '—'} → {target.name}",
+        )
+        paths.after_move()
+    return node
 
 
 def membership_grant(*, user, organisation: Organisation, role: Role, actor=None) -> Membership:
