@@ -36,7 +36,7 @@ def test_healthz_in_embedded_mode_reports_eager_tasks(client, settings):
         "cache": "ok",
         "broker": "eager",
         "workers": "eager",
-        "outbox": {"pending": 0, "oldest_pending_seconds": None, "failed": 0},
+        "outbox": {"pending": 0, "oldest_pending_seconds": None, "sending": 0, "failed": 0},
         "status": "ok",
     }
     assert "no-cache" in response["Cache-Control"]
@@ -86,9 +86,11 @@ def test_healthz_shows_the_outbox_backlog_and_failures(client, settings):
     row(Status.FAILED, timedelta(hours=2))
     row(Status.FAILED, timedelta(hours=3))
     row(Status.FAILED, timedelta(hours=4))
+    row(Status.SENDING, timedelta(minutes=30))
     row(Status.SENT, timedelta(days=1))
     outbox = client.get("/healthz").json()["outbox"]
     assert outbox["pending"] == 2
+    assert outbox["sending"] == 1
     assert outbox["failed"] == 3
     assert 600 <= outbox["oldest_pending_seconds"] < 660
 

@@ -5,8 +5,8 @@
   fails: without the cache pages are served uncached (``unionportal.cache_backends``), so a Redis
   outage shows as ``"status": "degraded"`` rather than taking every web process out of the pool.
 - ``/healthz``: the operators' page: database, cache, broker and workers (200 when all are up, 503
-  otherwise), and the outbox: rows pending, the age of the oldest one, rows failed after the last
-  attempt.
+  otherwise), and the outbox: rows pending, the age of the oldest one, rows being sent (a row
+  that stays there was cut off mid-send), rows failed after the last attempt.
 """
 
 import asyncio
@@ -83,6 +83,7 @@ def _outbox() -> dict | str:
     return {
         "pending": state.pending,
         "oldest_pending_seconds": state.oldest_pending_age,
+        "sending": state.sending,
         "failed": state.failed,
     }
 

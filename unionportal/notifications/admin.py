@@ -16,6 +16,7 @@ class NotificationAdmin(SuperuserOnlyAdminMixin, ReadOnlyAdminMixin, admin.Model
         "subject",
         "status",
         "attempts",
+        "attempted_at",
         "sent_at",
     ]
     list_filter = ["channel", "status", "language", "event"]

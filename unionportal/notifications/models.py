@@ -19,6 +19,8 @@ class Language(models.TextChoices):
 
 class Status(models.TextChoices):
     PENDING = "pending", _("待发送")
+    # Handed to the mail or SMS gateway and not yet answered; a row left here was cut off mid-send.
+    SENDING = "sending", _("发送中")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")
 
@@ -28,7 +30,9 @@ class Notification(models.Model):
 
     Written in the transaction of the change that causes it; a Celery task delivers it after commit
     and a periodic sweep delivers whatever is still pending, so nothing is lost while the broker is
-    down. An inbox message is this row itself, shown once delivered.
+    down. An inbox message is this row itself, shown once delivered. An e-mail or SMS is marked
+    ``sending`` (the attempt counted) before it goes out and ``sent`` once the gateway took it, so a
+    delivery cut off in between leaves a row that says so.
 
     The message is ``event`` with ``params``, rendered from the event's registered template
     (``registry.py``) in the recipient's language when it is shown or sent. ``subject`` and ``body``
@@ -51,6 +55,7 @@ class Notification(models.Model):
     language = models.CharField(_("语言"), max_length=10, choices=Language.choices, default=Language.ZH_HANS)
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    attempted_at = models.DateTimeField(_("最近尝试时间"), null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)

@@ -148,42 +148,74 @@ class DeliveryError(Exception):
     pass
 
 
-def deliver(*, notification_id: int, now=None) -> bool:
-    """Deliver one row once. Returns True when this call sent it; safe to call again or concurrently."""
+# A row still ``sending`` this long after its attempt began was cut off (the task's hard time limit is
+# six minutes, an SMTP exchange gives up after EMAIL_TIMEOUT): the sweep offers it again.
+SENDING_STALE_AFTER = timedelta(minutes=10)
+INTERRUPTED = "interrupted while sending (the worker stopped); it may have reached the recipient"
+
+
+def _claim(notification_id: int, now) -> Notification | None:
+    """Take a pending row for one attempt: count it and mark it before anything goes out.
+
+    The row lock lasts only this short transaction and covers the notification alone (never the
+    recipient's row); whoever finds the row no longer pending has nothing to do.
+    """
     with transaction.atomic():
         row = (
-            Notification.objects.select_for_update()
-            .select_related("recipient")
-            .filter(pk=notification_id, status=Status.PENDING)
-            .first()
+            Notification.objects.select_for_update().filter(pk=notification_id, status=Status.PENDING).first()
         )
         if row is None:
-            return False
-        # Rendered now, in the language the row was written for (the recipient's when it was queued).
-        subject, body = rendered(row)
-        try:
-            if row.channel == Channel.EMAIL:
-                text = f"{body}\n\n{settings.SITE_URL}{row.url}" if row.url else body
-                send_mail(subject, text, None, [row.recipient.email])
-            elif row.channel == Channel.SMS:
-                send_sms(row.recipient.phone, subject)
-        except Exception as exc:
-            row.attempts += 1
-            row.last_error = str(exc)[:300]
-            row.status = Status.FAILED if row.attempts >= MAX_ATTEMPTS else Status.PENDING
-            row.save(update_fields=["attempts", "last_error", "status"])
-            failed = DeliveryError(f"notification {row.pk}: {exc}")
+            return None
+        row.attempts += 1
+        row.attempted_at = now
+        if row.channel == Channel.INBOX:  # nothing to send: the row is the message
+            row.status, row.sent_at = Status.SENT, now
         else:
-            row.status = Status.SENT
-            row.sent_at = now or timezone.now()
-            row.attempts += 1
-            row.save(update_fields=["status", "sent_at", "attempts"])
-            return True
-    raise failed
+            row.status = Status.SENDING
+        row.save(update_fields=["attempts", "attempted_at", "status", "sent_at"])
+    return row
+
+
+def deliver(*, notification_id: int, now=None) -> bool:
+    """Deliver one row once. Returns True when this call sent it; safe to call again or concurrently.
+
+    No transaction or lock is held while the mail or SMS gateway is talked to. A worker killed during
+    the send leaves the row ``sending`` with the attempt counted; the sweep offers it again once it is
+    SENDING_STALE_AFTER old (so such a message may arrive twice, never not at all). Raises DeliveryError
+    when the gateway refused it (the row is pending again, or failed after MAX_ATTEMPTS).
+    """
+    now = now or timezone.now()
+    row = _claim(notification_id, now)
+    if row is None:
+        return False
+    if row.status == Status.SENT:
+        return True
+    # Rendered now, in the language the row was written for (the recipient's when it was queued).
+    subject, body = rendered(row)
+    sending = Notification.objects.filter(pk=row.pk, status=Status.SENDING)
+    try:
+        if row.channel == Channel.EMAIL:
+            text = f"{body}\n\n{settings.SITE_URL}{row.url}" if row.url else body
+            send_mail(subject, text, None, [row.recipient.email])
+        elif row.channel == Channel.SMS:
+            send_sms(row.recipient.phone, subject)
+    except Exception as exc:
+        status = Status.FAILED if row.attempts >= MAX_ATTEMPTS else Status.PENDING
+        sending.update(status=status, last_error=str(exc)[:300])
+        raise DeliveryError(f"notification {row.pk}: {exc}") from exc
+    sending.update(status=Status.SENT, sent_at=now)
+    return True
 
 
 def sweep(*, now) -> int:
-    """Deliver rows still pending a minute after they were written (broker down, worker lost)."""
+    """Deliver rows still pending a minute after they were written (broker down, worker lost).
+
+    Rows cut off while sending (``sending`` for SENDING_STALE_AFTER) are pending again first, or failed
+    once they have had MAX_ATTEMPTS.
+    """
+    stale = Notification.objects.filter(status=Status.SENDING, attempted_at__lt=now - SENDING_STALE_AFTER)
+    stale.filter(attempts__gte=MAX_ATTEMPTS).update(status=Status.FAILED, last_error=INTERRUPTED)
+    stale.update(status=Status.PENDING, last_error=INTERRUPTED)
     due = Notification.objects.filter(
         status=Status.PENDING, created_at__lt=now - timedelta(minutes=1), attempts__lt=MAX_ATTEMPTS
     ).values_list("pk", flat=True)[:500]
