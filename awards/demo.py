@@ -1,10 +1,13 @@
 """Demo rows for the May Day awards (seed_demo): programmes, quotas and nominations in every state.
 
-The 2026 campaign's four programmes (reviewed at county → city → province) with their intake open
-around now, quotas for every city and for the counties of 襄阳 and 宜昌; nominations from ``grassroots``
-(宜城市) and ``grassroots2`` (夷陵区) walked through the real services to each state: draft, at county
-review, at city review, returned, rejected, at province, approved; the 2026 medal list on public notice
-with one open objection. Past honours flag a 2026 national nominee.
+The 2026 campaign's four programmes (reviewed at county → city → province) on the campaign's calendar
+as it stands on the demo's day, 27 April (``DAYS_2026``): the three provincial lists took nominations in
+February and March and were reviewed in April, the medal list on public notice since 22 April with one
+open objection; the national recommendation opened in April and is still under way. Quotas for every
+city and for the counties of 襄阳 and 宜昌; nominations from ``grassroots`` (宜城市) and ``grassroots2``
+(夷陵区) walked through the real services, each step on its day, to each state: draft, at county review,
+at city review, returned, rejected, at province, approved, on notice. Past honours flag a 2026 national
+nominee.
 
 The 2025 lists are published in full (50 奖状, 100 奖章, 100 工人先锋号) from all 17 cities. Two medal
 nominees from ``grassroots`` are walked through every step; the other 248 are generated (names, units,
@@ -97,6 +100,35 @@ SEND_BACK = {
 # fmt: off
 MEDAL_2026 = {
     GRASSROOTS: [
+        ("黄丽华", "HLH", "F", "汉族", "19771203", "cpc", "senior", "高级工", "生产线组长",
+         ("frontline", "migrant"), ["shared"],
+         "带领生产线组十五年无质量事故，帮扶困难职工二十余户。",
+         "黄丽华同志担任生产线组长15年，所在组连续15年无质量事故、无安全事故；她发起“姐妹互助基金”，帮扶困难职工"
+         "家庭23户。", "notice"),
+        ("杨德胜", "YDS", "M", "土家族", "19730518", "masses", "junior", "技师", "原料车间班长",
+         ("frontline", "migrant"), ["agriculture", "poverty"],
+         "建立原料收购绿色通道，帮助贫困农户稳定增收。",
+         "杨德胜同志负责原料收购二十年，建立生猪和粮食收购绿色通道，对接脱贫户186户，带动户均年增收6000元。", "notice"),
+        ("陈志强", "CZQ", "M", "汉族", "19800125", "masses", "junior", "技师", "锅炉班班长",
+         ("frontline", "migrant"), ["green"],
+         "完成燃煤锅炉清洁能源改造，年减排二氧化碳三千吨。",
+         "陈志强同志牵头完成燃煤锅炉天然气改造和余热回收，年减排二氧化碳3000吨。", "rejected2"),
+    ],
+    GRASSROOTS2: [
+        ("毛建平", "MJP", "M", "汉族", "19740606", "cpc", "bachelor", "高级经济师", "副总经理",
+         ("enterprise_head",), ["transformation"],
+         "推动矿山智能化改造，企业产值五年翻番。",
+         "毛建平同志分管生产经营，推动矿山智能化改造，企业产值五年翻番。", "rejected3"),
+    ],
+}
+# The national recommendation opened in April: its nominations are the ones still moving.
+NATIONAL_2026 = {
+    GRASSROOTS: [
+        ("孙志刚", "SZG", "M", "汉族", "19760822", "cpc", "senior", "高级技师", "腊制品车间主任",
+         ("frontline", "migrant"), ["innovation", "transformation"],
+         "从农民工成长为高级技师，主持腊制品低温加工关键技术攻关。",
+         "孙志刚同志1995年进城务工进厂，扎根生产一线三十年，参与完成省级科技项目5项，腊制品低温加工技术达到国内领先水平，获湖北省"
+         "科技进步二等奖；曾获湖北省五一劳动奖章。", "approved"),
         ("李建军", "LJJ", "M", "汉族", "19820612", "cpc", "senior", "高级技师", "生产车间班长",
          ("frontline", "migrant"), ["innovation", "transformation"],
          "扎根食品生产一线二十年，主持完成腊肉自动化烟熏线改造，年节约能耗百万元。",
@@ -116,24 +148,11 @@ MEDAL_2026 = {
          "研发低盐健康腊制品系列，带动周边农户增收。",
          "刘红梅同志主持研发低盐腊制品等新产品9个，获发明专利3项；推动“企业+合作社+农户”订单生产，带动宜城周边"
          "1200余户农户年均增收5000元。", "review2"),
-        ("陈志强", "CZQ", "M", "汉族", "19800125", "masses", "junior", "技师", "锅炉班班长",
-         ("frontline", "migrant"), ["green"],
-         "完成燃煤锅炉清洁能源改造，年减排二氧化碳三千吨。",
-         "陈志强同志牵头完成燃煤锅炉天然气改造和余热回收，年减排二氧化碳3000吨。", "rejected2"),
         ("周晓峰", "ZXF", "M", "汉族", "19840730", "cpc", "college", "高级技师", "设备维修班班长",
          ("frontline", "migrant"), ["innovation"],
          "自主改造进口设备关键部件，为企业节约外修费用四百余万元。",
          "周晓峰同志自学机电一体化技术，完成进口真空包装机等关键设备国产化改造26项，累计节约外修和备件费用420万元；"
          "获湖北省职工技术创新成果二等奖。", "review1"),
-        ("黄丽华", "HLH", "F", "汉族", "19771203", "cpc", "senior", "高级工", "生产线组长",
-         ("frontline", "migrant"), ["shared"],
-         "带领生产线组十五年无质量事故，帮扶困难职工二十余户。",
-         "黄丽华同志担任生产线组长15年，所在组连续15年无质量事故、无安全事故；她发起“姐妹互助基金”，帮扶困难职工"
-         "家庭23户。", "notice"),
-        ("杨德胜", "YDS", "M", "土家族", "19730518", "masses", "junior", "技师", "原料车间班长",
-         ("frontline", "migrant"), ["agriculture", "poverty"],
-         "建立原料收购绿色通道，帮助贫困农户稳定增收。",
-         "杨德胜同志负责原料收购二十年，建立生猪和粮食收购绿色通道，对接脱贫户186户，带动户均年增收6000元。", "notice"),
     ],
     GRASSROOTS2: [
         ("覃光荣", "QGR", "M", "土家族", "19780409", "cpc", "senior", "高级技师", "采矿一工区班长",
@@ -153,19 +172,6 @@ MEDAL_2026 = {
          ("frontline", "migrant"), ["innovation"],
          "革新提升机制动装置，消除重大安全隐患。",
          "田德华同志完成提升机制动装置等技术革新8项，消除重大安全隐患3处。", "returned"),
-        ("毛建平", "MJP", "M", "汉族", "19740606", "cpc", "bachelor", "高级经济师", "副总经理",
-         ("enterprise_head",), ["transformation"],
-         "推动矿山智能化改造，企业产值五年翻番。",
-         "毛建平同志分管生产经营，推动矿山智能化改造，企业产值五年翻番。", "rejected3"),
-    ],
-}
-NATIONAL_2026 = {
-    GRASSROOTS: [
-        ("孙志刚", "SZG", "M", "汉族", "19760822", "cpc", "senior", "高级技师", "腊制品车间主任",
-         ("frontline", "migrant"), ["innovation", "transformation"],
-         "从农民工成长为高级技师，主持腊制品低温加工关键技术攻关。",
-         "孙志刚同志1995年进城务工进厂，扎根生产一线三十年，参与完成省级科技项目5项，腊制品低温加工技术达到国内领先水平，获湖北省"
-         "科技进步二等奖；曾获湖北省五一劳动奖章。", "approved"),
     ],
 }
 MEDAL_2025 = {
@@ -193,7 +199,7 @@ TEAM_2026 = {
     GRASSROOTS: [("宜城市楚都食品有限公司生产一车间甲班", "宜城市楚都食品有限公司", "李建军", 18, "approved",
                   "班组连续五年超额完成生产任务，合理化建议采纳率第一。",
                   "甲班18名职工中农民工占三分之二，连续五年超额完成生产任务，提出合理化建议126条，被采纳98条。")],
-    GRASSROOTS2: [("宜昌樟村坪磷矿有限公司采矿一工区掘进班", "宜昌樟村坪磷矿有限公司", "覃光荣", 24, "draft",
+    GRASSROOTS2: [("宜昌樟村坪磷矿有限公司采矿一工区掘进班", "宜昌樟村坪磷矿有限公司", "覃光荣", 24, "review2",
                    "掘进班组月进尺屡创全矿纪录。",
                    "掘进班24名职工坚守井下一线，月进尺屡创全矿纪录，连续八年无安全事故。")],
 }
@@ -232,13 +238,13 @@ def _allocate(programme: Programme) -> None:
         return
     total = programme.total_quota
     cities = list(Organisation.objects.filter(level=Level.CITY, depth=2).order_by("path"))
-    main = max(2, total // 5)
+    main, lead = QUOTA_SHARES.get(programme.code, (max(2, total // 5), None))
     others = [c for c in cities if c.code not in ALLOCATED_COUNTIES]
     rest = (total - main * len(ALLOCATED_COUNTIES)) // max(1, len(others))
     rows = {c.pk: (main if c.code in ALLOCATED_COUNTIES else rest) for c in cities}
     for city in (c for c in cities if c.code in ALLOCATED_COUNTIES):
         counties = list(Organisation.objects.filter(level=Level.COUNTY, path__startswith=city.path))
-        lead = max(1, main // 3)
+        lead = lead or max(1, main // 3)
         spare = (main - lead) // max(1, len(counties) - 1)
         for county in counties:
             rows[county.pk] = lead if county.code == ALLOCATED_COUNTIES[city.code] else spare
@@ -276,16 +282,17 @@ class Walk:
 
     def add(self, code: str, *, fields: dict, details: dict, initials: str, target: str) -> None:
         fields = {"declarations": DECLARED, **fields}
-        candidacy = nomination_save(
-            actor=self.users[SUBMITTERS[code]],
-            programme=self.programme,
-            organisation=self.orgs[code],
-            fields=fields,
-            details=details,
-            consent=True,
-            photo=portrait(initials, len(self.targets), caption=str(self.programme.campaign.year)),
-            now=self.at,
-        )
+        with self._at("intake"):
+            candidacy = nomination_save(
+                actor=self.users[SUBMITTERS[code]],
+                programme=self.programme,
+                organisation=self.orgs[code],
+                fields=fields,
+                details=details,
+                consent=True,
+                photo=portrait(initials, len(self.targets), caption=str(self.programme.campaign.year)),
+                now=self.at,
+            )
         self.targets.append((candidacy, code, target))
 
     def _at(self, phase):
@@ -296,7 +303,9 @@ class Walk:
             for candidacy, code, target in self.targets:
                 if target != "draft":
                     selection.candidacy_submit(
-                        actor=self.users[SUBMITTERS[code]], pk=candidacy.pk, now=self.at
+                        actor=self.users[SUBMITTERS[code]],
+                        pk=candidacy.pk,
+                        now=self.phases.get("submit", self.at),
                     )
         steps = ((Level.COUNTY, 1), (Level.CITY, 2), (Level.PROVINCE, 3))
         for level, depth in steps:
@@ -416,18 +425,30 @@ def _open_notice(
     return notice
 
 
+def _walk_2026(programme: Programme, users: dict) -> Walk:
+    days = DAYS_2026[programme.code]
+    return Walk(programme, users, at=days["intake"], phases=days)
+
+
 def _medal_2026(programme: Programme, users: dict) -> None:
-    walk = Walk(programme, users)
+    walk = _walk_2026(programme, users)
     if walk.exists(MEDAL_2026[GRASSROOTS][0][0]):
         return
     _individual(walk, MEDAL_2026, AREAS)
     walk.run()
-    today = timezone.localdate()
-    _open_notice(walk, starts_on=today, objection_on=today, objected="黄丽华", decide=None)
+    days = DAYS_2026["medal"]
+    _open_notice(
+        walk,
+        starts_on=days["notice"].date() + timedelta(days=1),
+        objection_on=days["objection"].date(),
+        objected="黄丽华",
+        decide=None,
+        days=days,
+    )
 
 
 def _national_2026(programme: Programme, users: dict) -> None:
-    walk = Walk(programme, users)
+    walk = _walk_2026(programme, users)
     if walk.exists(NATIONAL_2026[GRASSROOTS][0][0]):
         return
     _individual(walk, NATIONAL_2026, AREAS, index=20)
@@ -435,7 +456,7 @@ def _national_2026(programme: Programme, users: dict) -> None:
 
 
 def _unit_2026(programme: Programme, users: dict) -> None:
-    walk = Walk(programme, users)
+    walk = _walk_2026(programme, users)
     if walk.exists(UNIT_2026[GRASSROOTS][0][0]):
         return
     for code, rows in UNIT_2026.items():
@@ -461,7 +482,7 @@ def _unit_2026(programme: Programme, users: dict) -> None:
 
 
 def _team_2026(programme: Programme, users: dict) -> None:
-    walk = Walk(programme, users)
+    walk = _walk_2026(programme, users)
     if walk.exists(TEAM_2026[GRASSROOTS][0][0]):
         return
     for code, rows in TEAM_2026.items():
@@ -707,6 +728,44 @@ DAYS_2025 = {
     "decision": at(date(PAST_YEAR, 4, 24), 16),
     "publish": at(date(PAST_YEAR, 4, 28), 10),
 }
+
+# The 2026 calendar, as it stands on the demo's day (unionportal.demo.DAY, 27 April): the three provincial
+# lists took nominations in February and March and were reviewed level by level in April; the medal list
+# went on notice on 22 April (five working days), the unit and team lists wait for the province's last
+# reading. The national recommendation opened in April and is still taking and reviewing nominations.
+INTAKE_2026 = {
+    "unit": (at(date(YEAR, 2, 2), 9), at(date(YEAR, 3, 31), 17, 30)),
+    "medal": (at(date(YEAR, 2, 2), 9), at(date(YEAR, 3, 31), 17, 30)),
+    "team": (at(date(YEAR, 2, 2), 9), at(date(YEAR, 3, 31), 17, 30)),
+    "national": (at(date(YEAR, 4, 7), 9), at(date(YEAR, 5, 15), 17, 30)),
+}
+_PROVINCIAL_DAYS_2026 = {
+    "intake": at(date(YEAR, 3, 12), 10),
+    "submit": at(date(YEAR, 3, 26), 15),
+    Level.COUNTY: at(date(YEAR, 4, 2), 16),
+    Level.CITY: at(date(YEAR, 4, 9), 15),
+    Level.PROVINCE: at(date(YEAR, 4, 16), 15),
+    "rank": at(date(YEAR, 4, 17), 10),
+}
+DAYS_2026 = {
+    "unit": _PROVINCIAL_DAYS_2026,
+    "team": _PROVINCIAL_DAYS_2026,
+    "medal": {
+        **_PROVINCIAL_DAYS_2026,
+        "notice": at(date(YEAR, 4, 21), 16),  # opened the day before it runs
+        "objection": at(date(YEAR, 4, 24), 10, 30),
+    },
+    "national": {
+        "intake": at(date(YEAR, 4, 10), 10),
+        "submit": at(date(YEAR, 4, 13), 15),
+        Level.COUNTY: at(date(YEAR, 4, 16), 16),
+        Level.CITY: at(date(YEAR, 4, 21), 15),
+        Level.PROVINCE: at(date(YEAR, 4, 24), 15),
+        "rank": at(date(YEAR, 4, 24), 16),
+    },
+}
+# Quotas beyond the even split: the national recommendation's ten places go to the two demo cities.
+QUOTA_SHARES = {"national": (4, 3)}  # code: (each demo city, its lead county)
 
 
 def _spread(total: int, weights: dict[str, int], *, at_least: int = 1) -> dict[str, int]:
@@ -1204,14 +1263,16 @@ def _medal_2025(users: dict) -> Programme:
 def seed_awards_demo(*, stdout=None) -> None:
     users = _users()
     campaign = Campaign.objects.get(year=YEAR)
-    today = timezone.localdate()
+    opens, closes = INTAKE_2026["medal"]
     programmes = {
         p.code: p
-        for p in award_programmes_create(
-            campaign=campaign, opens_on=today - timedelta(days=30), closes_on=today + timedelta(days=60)
-        )
+        for p in award_programmes_create(campaign=campaign, opens_on=opens.date(), closes_on=closes.date())
     }
     for programme in programmes.values():
+        window = dict(zip(("intake_opens_at", "intake_closes_at"), INTAKE_2026[programme.code], strict=True))
+        if any(getattr(programme, k) != v for k, v in window.items()):
+            Programme.objects.filter(pk=programme.pk).update(**window)
+            programme.refresh_from_db()
         changed = [k for k, v in NOTICE.items() if getattr(programme, f"notice_{k}") != v]
         if changed:
             for k in changed:

@@ -89,3 +89,13 @@ def module_db(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def demo_day():
+    """The module runs on the demo's day, as ``make run`` serves the demo (DEMO_TODAY): seeded data and
+    requests see the campaign in late April, whatever the real date."""
+    from unionportal import clock, demo
+
+    with clock.travel(demo.DAY):
+        yield demo.DAY

@@ -70,7 +70,7 @@ def test_every_url_has_an_entry_in_the_matrix():
 
 
 @pytest.fixture(scope="module")
-def demo(module_db, tmp_path_factory):
+def demo(module_db, demo_day, tmp_path_factory):
     from assistance.models import Household, PlanItem, Visit
     from unionportal.campaigns.models import ActivityReport, Milestone
     from unionportal.imports.models import ImportJob

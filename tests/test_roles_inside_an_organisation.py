@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def demo(module_db, tmp_path_factory):
+def demo(module_db, demo_day, tmp_path_factory):
     media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
     media.enable()  # the demo's generated pictures stay out of var/media (and are readable by the tests)
     with module_db.unblock(), override_settings(DEBUG=True):

@@ -11,9 +11,20 @@ An app registers in its ``AppConfig.ready``::
 then calls each registered ``func(stdout=...)`` in registration order, inside the same transaction. A
 function must be idempotent like the command: look rows up by a natural key and update them, so that
 running the command twice changes nothing. It may write progress lines to ``stdout``.
+
+The demo describes one day of the 2026 campaign, ``DAY`` (late April: intake closed, lists under review,
+the medal list on notice, the 1 May announcement scheduled). Its rows carry the campaign's fixed dates;
+``seed_demo`` writes them as of that day (``calendar``) and ``make run`` serves them with ``DEMO_TODAY``
+set to it (``unionportal.clock``), so the site stands where the data says whatever the real date.
 """
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from datetime import date
+
+from unionportal import clock
+
+DAY = date(2026, 4, 27)
 
 _seeders: dict[str, Callable[..., object]] = {}
 
@@ -30,3 +41,8 @@ def unregister(name: str) -> None:
 def registered() -> list[tuple[str, Callable[..., object]]]:
     """The registered seeders, in registration order."""
     return list(_seeders.items())
+
+
+def calendar() -> AbstractContextManager:
+    """The clock seeders run under: the demo's day, unless the process already runs on a fixed day."""
+    return nullcontext() if clock.demo_day() else clock.travel(DAY)

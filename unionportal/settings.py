@@ -263,6 +263,15 @@ SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="湖北省总工会")
 SITE_OPERATOR = env.str("SITE_OPERATOR", default="湖北省总工会")
 # A site running the generated demo data says so on every page (on with DEBUG, the only mode seed_demo runs in).
 SITE_DEMO = env.bool("SITE_DEMO", default=DEBUG)
+# The demo's calendar day (ISO date): the process believes today is that day at the real time of day, so
+# the demo campaign stands where its data says (unionportal.clock). `make run` sets it; never in production.
+DEMO_TODAY = env.str("DEMO_TODAY", default="")
+if DEMO_TODAY:
+    from datetime import date
+
+    from unionportal import clock
+
+    clock.install(date.fromisoformat(DEMO_TODAY))
 SITE_ICP_NUMBER = env.str("SITE_ICP_NUMBER", default="")
 SITE_PSB_NUMBER = env.str("SITE_PSB_NUMBER", default="")
 SITE_CONTACT_PHONE = env.str("SITE_CONTACT_PHONE", default="027-12351")

@@ -39,7 +39,7 @@ def seed():
 
 
 @pytest.fixture(scope="module")
-def ledger(module_db, tmp_path_factory):
+def ledger(module_db, demo_day, tmp_path_factory):
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")), module_db.unblock():
         seed()
         yield

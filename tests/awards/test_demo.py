@@ -1,6 +1,7 @@
 """The awards' demo data (seed_demo, seeded once for the module) and the bench honourees (seed_honourees)."""
 
 from collections import Counter
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -32,7 +33,7 @@ def seed():
 
 
 @pytest.fixture(scope="module")
-def awards_demo(module_db, tmp_path_factory):
+def awards_demo(module_db, demo_day, tmp_path_factory):
     # The base data and the awards' seeder only: the other apps' seeders are tested with their apps.
     with (
         pytest.MonkeyPatch.context() as patch,
@@ -85,7 +86,14 @@ def test_nominations_of_2026_in_every_state(awards_demo):
     now = timezone.now()
     programmes = Programme.objects.filter(campaign__year=2026)
     assert sorted(programmes.values_list("code", flat=True)) == ["medal", "national", "team", "unit"]
-    assert all(p.intake_open(now) for p in programmes)
+    # The demo stands on 27 April: the provincial lists' intake closed on 31 March, the national
+    # recommendation takes nominations until 15 May.
+    assert timezone.localdate(now) == date(2026, 4, 27)
+    assert {p.code for p in programmes if p.intake_open(now)} == {"national"}
+    closes = {p.code: timezone.localtime(p.intake_closes_at).date() for p in programmes}
+    assert closes == {
+        "unit": date(2026, 3, 31), "medal": date(2026, 3, 31), "team": date(2026, 3, 31), "national": date(2026, 5, 15)
+    }  # fmt: skip
     assert {p.notice_office for p in programmes} == {"湖北省总工会劳动和经济工作部"}
     medal = programmes.get(code="medal")
     cities = {o["code"] for o in ORGANISATIONS if o["level"] == Level.CITY}
@@ -95,7 +103,7 @@ def test_nominations_of_2026_in_every_state(awards_demo):
 
     # The 2026 medal list is on notice today, with one open objection.
     notice = Notice.objects.get(programme=medal)
-    assert notice.is_running(timezone.localdate())
+    assert notice.starts_on == date(2026, 4, 22) and notice.is_running(timezone.localdate())
     assert list(Objection.objects.filter(notice=notice).values_list("state", "candidacy__name")) == [
         ("open", "黄丽华")
     ]
@@ -206,3 +214,19 @@ def test_seed_honourees_writes_published_bench_rows_once():
     )) == snapshot  # fmt: skip
     call_command("seed_honourees", count=5, reset=True, stdout=StringIO())
     assert rows.count() == 5
+
+
+def test_the_2026_history_is_dated_on_the_campaign_s_calendar(awards_demo):
+    """Nominated in March, reviewed in April, the medal list on notice from 22 April: nothing after the
+    demo's day, nothing of 2026 before the intake opened."""
+    ids = [
+        str(pk)
+        for pk in Candidacy.objects.filter(programme__campaign__year=2026).values_list("pk", flat=True)
+    ]
+    events = AuditEvent.objects.filter(content_type__model="candidacy", object_id__in=ids)
+    days = {timezone.localtime(at).date() for at in events.values_list("at", flat=True)}
+    assert min(days) >= date(2026, 2, 2) and max(days) <= date(2026, 4, 27)
+    medal = Candidacy.objects.get(name="黄丽华")
+    assert timezone.localtime(medal.submitted_at).date() == date(2026, 3, 26)
+    national = Candidacy.objects.get(name="孙志刚")
+    assert date(2026, 4, 7) <= timezone.localtime(national.submitted_at).date() <= date(2026, 4, 27)

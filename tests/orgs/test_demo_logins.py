@@ -24,7 +24,7 @@ ACCOUNTS = [
 
 
 @pytest.fixture(scope="module")
-def demo(module_db):
+def demo(module_db, demo_day):
     with module_db.unblock(), override_settings(DEBUG=True):
         call_command("seed_demo", stdout=StringIO())
 

@@ -302,7 +302,7 @@ def test_a_failing_seeder_rolls_everything_back():
 
 
 @pytest.fixture(scope="module")
-def full_demo(module_db, tmp_path_factory):
+def full_demo(module_db, demo_day, tmp_path_factory):
     """Every app's seeder, once for the module, with the generated files in a folder of their own."""
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")), module_db.unblock():
         seed(verbosity=0)

@@ -4,12 +4,12 @@ workers' stories, each with a generated cover, and the May Day announcement sche
 The texts follow the campaign plan (campaign-plan.txt): the mobilisation of the May Day series, the
 nominations for the 五一劳动奖 and the first 荆楚工匠, the 10,000-cadres drive, the concentrated offer
 drive and the bargaining meeting in 宜城, the labour-competition rally, the "Internet+" platform and the
-innovation stars' touring reports; the 2025 list and two of its honourees. Items of the plan's fixed
-dates keep them (never later than now, so they are live); items about the demo's relative calendar are
-dated from today like the programmes: the call for nominations when the intake opened, the 2026 medal
-notice today. The May Day announcement is scheduled for 00:00 on 1 May when that is still ahead, else for
-00:00 after the 2026 medal notice (which opens today) has run its five working days, so that staff see it
-scheduled in the admin and the periodic job (``public.news_went_live``) puts it live.
+innovation stars' touring reports; the 2025 list and two of its honourees. Items are dated on the
+campaign's calendar (``awards.demo``'s 2026 dates, the demo standing on 27 April): the call for
+nominations when the intake opened on 2 February, the medal notice when it was opened on 21 April, the
+May Day announcement scheduled for 00:00 on 1 May, so that staff see it scheduled in the admin and the
+periodic job (``public.news_went_live``) puts it live. An item is never dated later than now, except
+the one scheduled.
 
 Covers go through the upload path as public images, like the admin's cover upload. Idempotent: news by
 title; an existing item is left as it is.
@@ -21,7 +21,6 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from unionportal import demo_images
-from unionportal.selection.services import notice_period
 from unionportal.uploads.services import upload_store
 
 from .cache import invalidate
@@ -29,7 +28,6 @@ from .models import News
 
 A, N, S = News.Category.ANNOUNCEMENT, News.Category.NEWS, News.Category.STORY
 MAY_DAY_TITLE = "庆祝“五一”国际劳动节 2026年湖北省五一劳动奖章获得者名单发布"
-NOTICE_WORKING_DAYS = 5
 
 
 def _at(day: date, hour: int = 9, minute: int = 0) -> datetime:
@@ -158,17 +156,17 @@ NEWS = [
         "在去年评选全省职工创业创新明星的基础上，省总工会组织创业创新明星报告团，进地方、进企业开展巡回报告。\n\n"
         "报告团走进十堰汽车零部件企业，三位明星分别讲述了从一线工人成长为技术带头人、带领班组攻克关键工艺、"
         "返乡创办合作社带动乡亲增收的经历，现场职工三百余人聆听报告。",
-        date(2026, 5, 20),
+        date(2026, 4, 22),
     ),
     (
-        "“互联网+”服务职工平台省总本级基本建成",
+        "“互联网+”服务职工平台省总本级上线试运行",
         N,
         "普惠服务、帮扶救助、职工维权、工会组建、宣传教育、业务管理六类基础功能上线，逐步形成“全省一张网、五级全覆盖”。",
-        "按照6月底前省总本级信息平台基本建成的要求，“互联网+”服务职工平台完善了普惠服务、帮扶救助、职工维权、工会组建、"
+        "按照6月底前省总本级信息平台基本建成的要求，“互联网+”服务职工平台上线试运行，完善了普惠服务、帮扶救助、职工维权、工会组建、"
         "宣传教育、业务管理六类基础功能。五一劳动奖推荐评选、困难职工建档立卡、基层活动报告已在平台上逐级办理。\n\n"
         "下一步，市州工会将建成覆盖城区的网络体系，年底前全省县以上基本完成，逐步形成“全省一张网、五级全覆盖”的服务职工体系，"
         "实现基础会情全掌握、职工服务全天候、工会组建全覆盖。",
-        date(2026, 6, 28),
+        date(2026, 4, 20),
     ),
     (
         MAY_DAY_TITLE,
@@ -183,20 +181,21 @@ NEWS = [
 ]
 
 
+# The moments of the campaign the news tells of (awards.demo's 2026 calendar).
+MOMENTS = {
+    "intake": (date(2026, 2, 2), 9, 0),  # the provincial lists open for nominations
+    "notice": (date(2026, 4, 21), 16, 30),  # the medal list goes on notice the next day
+}
+MAY_DAY = date(2026, 5, 1)
+
+
 def publish_time(when, *, now: datetime) -> datetime:
-    """When an item goes live: a date of the plan (never later than now, so it is live), or a moment of
-    the demo's calendar, which runs from today."""
-    today = timezone.localdate(now)
-    if when == "intake":  # the 2026 programmes' intake opened thirty days ago (awards.demo)
-        return _at(today - timedelta(days=30), 9)
-    if when == "notice":
-        return min(now, _at(today, 9))
+    """When an item goes live: the May Day announcement at 00:00 on 1 May (ahead of the demo's day, so
+    scheduled), every other item on its day of the calendar, never later than now (so it is live)."""
     if when == "may_day":
-        may_day = _at(date(today.year, 5, 1), 0)
-        if may_day > now:
-            return may_day
-        return _at(notice_period(today, NOTICE_WORKING_DAYS) + timedelta(days=1), 0)
-    return min(_at(when), now - timedelta(hours=1))
+        return _at(MAY_DAY, 0)
+    day, hour, minute = MOMENTS.get(when, (when, 9, 0))
+    return min(_at(day, hour, minute), now - timedelta(hours=1))
 
 
 def seed_public_demo(*, stdout=None) -> None:

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from unionportal import demo
+from unionportal import clock, demo
 from unionportal.campaigns.models import Campaign
 from unionportal.orgs import demo_data
 from unionportal.orgs.enums import SUBTREE_ROLES, Level, Role
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         self.stats = Counter()
         self._hash: str | None = None
         self._checked: dict[str, bool] = {}
-        with transaction.atomic():
+        with demo.calendar(), transaction.atomic():
             orgs = self._organisations()
             self._enterprises(orgs)
             self._campaign()
@@ -274,4 +274,13 @@ class Command(BaseCommand):
             if account.get("phone"):
                 text += f" (phone {account['phone']}, verified; may also sign in with it)"
             lines.append(f"  {account['username']:<12} {demo_data.PASSWORD:<16} {text}")
+        day = clock.demo_day()
+        if day is None:
+            lines += [
+                "",
+                f"The demo describes the campaign as of {demo.DAY:%Y-%m-%d}; serve it with DEMO_TODAY={demo.DAY}",
+                "(make run does) to see it so, or the site runs on the real date and the campaign looks over.",
+            ]
+        elif day != demo.DAY:
+            lines += ["", f"The site runs as of {day:%Y-%m-%d} (DEMO_TODAY); the demo describes {demo.DAY:%Y-%m-%d}."]
         self.stdout.write("\n".join(lines))
