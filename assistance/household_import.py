@@ -13,7 +13,6 @@ The job itself is a shared ``ImportJob`` (resource key ``KEY``) run by the ``imp
 task, with its progress in the shared cache like the one-table imports.
 """
 
-import csv
 import io
 import json
 import logging
@@ -40,9 +39,11 @@ from unionportal.accounts.validators import (
 )
 from unionportal.audit import services as audit
 from unionportal.campaigns.workdays import add_working_days
+from unionportal.imports import reading
 from unionportal.imports import services as imports
 from unionportal.imports.enums import JobStatus
 from unionportal.imports.models import ImportJob
+from unionportal.imports.resources import MAX_MESSAGE_CHARS, row_message, shorten
 from unionportal.imports.selectors import access_job as access_any_job
 from unionportal.imports.widgets import ChoiceWidget, DateWidget
 from unionportal.orgs.models import Enterprise
@@ -53,7 +54,7 @@ from . import rollups, services
 from .enums import Category, Gender, Health, HouseholdState, Relation, Schooling
 from .enums import JobStatus as WorkStatus
 from .models import DriveEnterprise, Household, HouseholdMember, Threshold
-from .resources import CausesWidget, EnterpriseCodeWidget, HouseholdResource, MoneyWidget, _example_id, _text
+from .resources import CausesWidget, EnterpriseCodeWidget, HouseholdResource, MoneyWidget, _example_id
 from .selectors import enterprises_for_filing
 
 logger = logging.getLogger(__name__)
@@ -192,7 +193,7 @@ class Report:
 
     def error_messages(self, limit: int = MAX_ERRORS_KEPT) -> list[str]:
         ordered = sorted(self.errors, key=lambda e: (e.sheet != HOUSEHOLD_SHEET, e.row))
-        return [str(e) for e in ordered[:limit]]
+        return [shorten(str(e), MAX_MESSAGE_CHARS) for e in ordered[:limit]]
 
     def category_counts(self) -> dict[str, int]:
         counts = {str(c): 0 for c in Category}
@@ -231,20 +232,34 @@ class Report:
 # --- reading ------------------------------------------------------------------------------------------
 
 
-def _sheet_from_rows(name: str, rows, max_rows: int, *, text: bool = False) -> Sheet:
-    """``text``: the cells are already strings (CSV), only to be stripped."""
-    rows = iter(rows)
-    header = [_text(h) for h in next(rows, [])]
-    if not any(header):
-        raise ImportFileError(_("%(sheet)s的第一行须为列名。") % {"sheet": sheet_label(name)})
-    data = []
-    for number, values in enumerate(rows, start=2):
-        cells = [v.strip() for v in values] if text else [_text(v) for v in values]
-        if not any(cells):
-            continue
-        if len(data) >= max_rows:
-            raise ImportFileError(_("%(sheet)s超过 %(n)d 行。") % {"sheet": sheet_label(name), "n": max_rows})
-        data.append((number, cells))
+def _rejected(error: reading.TableRejected, sheet: str) -> ImportFileError:
+    """``error`` as the user reads it: with the sheet (HOUSEHOLD_SHEET or MEMBER_SHEET, or "" when it
+    is neither) and the row."""
+    if not sheet:
+        return ImportFileError(row_message(error.row, error.message) if error.row else error.message)
+    if error.row:
+        return ImportFileError(str(RowError(sheet, error.row, "", error.message)))
+    return ImportFileError(f"{sheet_label(sheet)}：{error.message}")
+
+
+def _read_sheet(table: reading.Table, name: str, max_rows: int, sheet: str | None = None) -> Sheet:
+    """One sheet of the upload, read row by row (blank rows left out); ``sheet``: its title."""
+    try:
+        rows = table.rows(sheet)
+        _number, header = next(rows, (1, []))
+        if not any(header):
+            raise ImportFileError(_("%(sheet)s的第一行须为列名。") % {"sheet": sheet_label(name)})
+        data = []
+        for number, cells in rows:
+            if not any(cells):
+                continue
+            if len(data) >= max_rows:
+                raise ImportFileError(
+                    _("%(sheet)s超过 %(n)d 行。") % {"sheet": sheet_label(name), "n": max_rows}
+                )
+            data.append((number, cells))
+    except reading.TableRejected as error:
+        raise _rejected(error, name) from error
     return Sheet(name, header, data)
 
 
@@ -261,42 +276,46 @@ def _read_csv(raw: bytes, name: str, max_rows: int) -> Sheet:
     if not raw.strip():
         raise ImportFileError(_("%(sheet)s文件为空。") % {"sheet": sheet_label(name)})
     try:
-        table_format = sniff_table(raw, max_uncompressed=max_uncompressed())
-    except SpreadsheetError as error:
-        raise ImportFileError(f"{sheet_label(name)}：{error.message}") from error
-    if table_format.format != "CSV":
+        table = reading.open_table(raw, max_uncompressed=max_uncompressed())
+    except reading.TableRejected as error:
+        raise _rejected(error, name) from error
+    if table.format != "CSV":
         raise ImportFileError(
             _("%(sheet)s应为 CSV 文件；Excel 工作簿请作为一个文件上传。") % {"sheet": sheet_label(name)}
         )
-    return _sheet_from_rows(
-        name, csv.reader(io.StringIO(raw.decode(table_format.encoding))), max_rows, text=True
-    )
+    return _read_sheet(table, name, max_rows)
+
+
+def _sheet_of(title: str, titles: list[str]) -> str:
+    """Which of the two sheets the workbook's sheet ``title`` is read as (see ``_read_xlsx``)."""
+    if title in (HOUSEHOLD_SHEET, MEMBER_SHEET) and HOUSEHOLD_SHEET in titles and MEMBER_SHEET in titles:
+        return title
+    position = titles.index(title) if title in titles else -1
+    return {0: HOUSEHOLD_SHEET, 1: MEMBER_SHEET}.get(position, "")
 
 
 def _read_xlsx(raw: bytes) -> tuple[Sheet, Sheet]:
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types on damaged files
-        raise ImportFileError(_("无法读取该工作簿，请用 Excel 另存后重试。")) from exc
+        table = reading.open_table(raw, expect="XLSX", max_uncompressed=max_uncompressed())
+        names = table.sheet_names
+    except reading.TableRejected as error:
+        raise _rejected(
+            error, _sheet_of(error.sheet, [t for t, _part in reading.worksheet_parts(raw)])
+        ) from error
     try:
-        names = workbook.sheetnames
         if HOUSEHOLD_SHEET in names and MEMBER_SHEET in names:
-            sheets = [workbook[HOUSEHOLD_SHEET], workbook[MEMBER_SHEET]]
+            titles = [HOUSEHOLD_SHEET, MEMBER_SHEET]
         elif len(names) >= 2:
-            sheets = workbook.worksheets[:2]
+            titles = names[:2]
         else:
             raise ImportFileError(
                 _("工作簿须有两张表：“%(households)s”和“%(members)s”。请使用下载的模板。")
                 % {"households": HOUSEHOLD_SHEET, "members": MEMBER_SHEET}
             )
-        households = _sheet_from_rows(HOUSEHOLD_SHEET, sheets[0].iter_rows(values_only=True), MAX_HOUSEHOLDS)
-        members = _sheet_from_rows(
-            MEMBER_SHEET, sheets[1].iter_rows(values_only=True), MAX_HOUSEHOLDS * MAX_MEMBERS
-        )
+        households = _read_sheet(table, HOUSEHOLD_SHEET, MAX_HOUSEHOLDS, titles[0])
+        members = _read_sheet(table, MEMBER_SHEET, MAX_HOUSEHOLDS * MAX_MEMBERS, titles[1])
     finally:
-        workbook.close()
+        table.close()
     return households, members
 
 
@@ -929,8 +948,9 @@ def _read_upload(upload) -> bytes:
     return content
 
 
-def _check_kind(content: bytes, expected: str, label: str) -> None:
-    """Refuse early what is not the kind of table expected (by content, not by its name)."""
+def _check_kind(content: bytes, expected: str, label: str, file_name: str = "") -> None:
+    """Refuse early what is not the kind of table expected (by content, not by its name); a file named
+    .xlsx must also hold a workbook."""
     if not content.strip():
         raise ImportFileError(_("%(label)s为空。") % {"label": label})
     try:
@@ -944,6 +964,8 @@ def _check_kind(content: bytes, expected: str, label: str) -> None:
                 % {"label": label}
             )
         raise ImportFileError(_("%(label)s不是 CSV 文件。") % {"label": label})
+    if found != "XLSX" and file_name.lower().endswith(".xlsx"):
+        raise ImportFileError(f"{label}：" + _("该文件不是 Excel 工作簿（.xlsx）。"))
 
 
 def job_create(
@@ -958,12 +980,12 @@ def job_create(
         raise PermissionDenied(_("您没有导入该数据的权限。"))
     if workbook is not None:
         content = _read_upload(workbook)
-        _check_kind(content, "XLSX", _("上传的文件"))
+        _check_kind(content, "XLSX", _("上传的文件"), getattr(workbook, "name", ""))
         file_name = getattr(workbook, "name", "") or "upload.xlsx"
     else:
         first, second = _read_upload(households_csv), _read_upload(members_csv)
-        _check_kind(first, "CSV", _("家庭文件"))
-        _check_kind(second, "CSV", _("成员文件"))
+        _check_kind(first, "CSV", _("家庭文件"), getattr(households_csv, "name", ""))
+        _check_kind(second, "CSV", _("成员文件"), getattr(members_csv, "name", ""))
         content = pack_csv_pair(first, second)
         file_name = f"{getattr(households_csv, 'name', '')} + {getattr(members_csv, 'name', '')}"
     sheets = None

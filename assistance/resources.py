@@ -33,7 +33,7 @@ from unionportal.audit.context import current_client_ip
 from unionportal.audit.models import AuditEvent
 from unionportal.campaigns.workdays import add_working_days
 from unionportal.imports.resources import ScopedResource
-from unionportal.imports.widgets import ChoiceWidget, DateWidget, TextWidget
+from unionportal.imports.widgets import ChoiceWidget, DateWidget, TextWidget, shown
 from unionportal.orgs.models import Enterprise
 
 from . import services
@@ -88,7 +88,7 @@ class MoneyWidget(widgets.Widget):
         try:
             amount = Decimal(text)
         except InvalidOperation:
-            raise ValueError(_("“%(value)s”不是有效的金额。") % {"value": text}) from None
+            raise ValueError(_("“%(value)s”不是有效的金额。") % {"value": shown(text)}) from None
         if not amount.is_finite() or amount < 0:
             raise ValueError(_("金额不能为负数。"))
         if amount > MAX_INCOME:
@@ -139,7 +139,7 @@ class EnterpriseCodeWidget(widgets.Widget):
             raise ValueError(_("请填写企业的统一社会信用代码。"))
         enterprise = self.resource.enterprises_by_code.get(code)
         if enterprise is None:
-            raise ValueError(_("信用代码为“%(code)s”的企业不存在。") % {"code": code})
+            raise ValueError(_("信用代码为“%(code)s”的企业不存在。") % {"code": shown(code)})
         return enterprise
 
     def render(self, value, obj=None, **kwargs):

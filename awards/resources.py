@@ -16,7 +16,7 @@ from import_export.fields import Field
 from unionportal.accounts.validators import mask_id_number, normalise_id_number
 from unionportal.imports.masking import mask_mobile
 from unionportal.imports.resources import ScopedResource
-from unionportal.imports.widgets import ChoiceWidget, DateWidget, TextWidget
+from unionportal.imports.widgets import ChoiceWidget, DateWidget, TextWidget, shown
 from unionportal.selection.enums import PERSON_FREEING_STATES, Flag, NomineeKind, RuleKind, Tag
 from unionportal.selection.models import Candidacy, Programme
 
@@ -42,7 +42,7 @@ class YesNoWidget(widgets.Widget):
             return True
         if text in _NO:
             return False
-        raise ValueError(_("“%(value)s”应填“是”或“否”。") % {"value": value})
+        raise ValueError(_("“%(value)s”应填“是”或“否”。") % {"value": shown(value)})
 
     def render(self, value, obj=None, **kwargs):
         return _("是") if value else _("否")
@@ -197,7 +197,7 @@ class NominationImportResource(ScopedResource):
             org = self._organisations.get(code)
             if org is None:
                 self.add_error(
-                    errors, "org_code", _("“%(code)s”不是您可以推荐的工会组织代码。") % {"code": code}
+                    errors, "org_code", _("“%(code)s”不是您可以推荐的工会组织代码。") % {"code": shown(code)}
                 )
             return org
         if len(self._organisations) == 1:
@@ -216,7 +216,7 @@ class NominationImportResource(ScopedResource):
         programme = self._programmes.get(code)
         if programme is None:
             self.add_error(
-                errors, "programme_code", _("“%(code)s”不是正在申报的评选项目代码。") % {"code": code}
+                errors, "programme_code", _("“%(code)s”不是正在申报的评选项目代码。") % {"code": shown(code)}
             )
         elif programme.nominee_kind != NomineeKind.INDIVIDUAL:
             self.add_error(errors, "programme_code", _("只能导入个人推荐（五一劳动奖章）。"))

@@ -374,3 +374,98 @@ def test_the_shared_sweep_and_job_lists_use_the_household_import_task_and_page()
     job = ImportJob(pk=7, resource_key="assistance.household_members")
     assert job.get_absolute_url() == "/assistance/import/7/"
     assert ImportJob(pk=8, resource_key="orgs.enterprise").get_absolute_url() == "/imports/jobs/8/"
+
+
+# --- files that must not get through -------------------------------------------------------------------
+
+
+def _refused_within(bound: int, actor, upload) -> str:
+    """The refusal of ``upload`` (in the request, or by the task for a file previewed there), with the
+    peak of Python allocations while it is read asserted under ``bound``."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        try:
+            job = hi.job_create(actor=actor, workbook=upload)
+        except hi.ImportFileError as error:
+            message = error.message
+        else:
+            assert hi.job_run(job_id=job.pk) == "failed"
+            job.refresh_from_db()
+            assert job.status == JobStatus.FAILED and not job.content
+            message = job.error_message
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < bound, f"peak {peak / 2**20:.1f} MiB"
+    return message
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["inline strings", "one shared string"])
+def test_a_workbook_with_a_huge_cell_in_each_sheet_is_refused_within_the_memory_bound(world, shared):
+    from tests.imports.test_reading import MEMORY_BOUND
+    from tests.imports.workbooks import MB, PLACEHOLDER, inflate
+    from tests.imports.workbooks import workbook as crafted
+
+    sheets = {
+        "家庭": [H_HEADERS, household(world.enterprise, 1, 职工姓名=PLACEHOLDER)],
+        "成员": [M_HEADERS, member(1, name=PLACEHOLDER)],
+    }
+    # 190 MB in each sheet (or one shared string of 190 MB shown in both): 380 MB inflated, under the household
+    # workbook's own inflation limit (400 MB), from an upload of a few hundred kilobytes.
+    content = inflate(crafted(sheets, shared=shared), size=190 * MB)
+    assert len(content) < 500 * 1024, len(content)
+    message = _refused_within(MEMORY_BOUND, world.staff_a, SimpleUploadedFile("households.xlsx", content))
+    assert message == "家庭表第 2 行：单元格 B2 超过 4000 个字，请缩短后重新上传。"
+    assert not Household.objects.exists()
+
+
+def test_household_rows_are_checked_as_they_are_read(world, settings):
+    settings.IMPORT_MAX_CELL_CHARS = 30
+    long_name = [household(world.enterprise, 1), household(world.enterprise, 2, 职工姓名="名" * 31)]
+    with pytest.raises(hi.ImportFileError) as caught:
+        hi.parse_workbook(workbook(long_name, [member(1)]))
+    assert caught.value.message == "家庭表第 3 行：单元格 B3 超过 30 个字，请缩短后重新上传。"
+    with pytest.raises(hi.ImportFileError) as caught:
+        hi.parse_workbook(csv_bytes(H_HEADERS, long_name), csv_bytes(M_HEADERS, [member(1)]))
+    assert caught.value.message == "家庭表第 3 行：单元格 B3 超过 30 个字，请缩短后重新上传。"
+
+
+def test_a_sheet_naming_a_column_twice_is_refused(world):
+    members = csv_bytes([*M_HEADERS, "姓名"], [[*member(1), "另一人"]])
+    with pytest.raises(hi.ImportFileError) as caught:
+        hi.parse_workbook(csv_bytes(H_HEADERS, [household(world.enterprise, 1)]), members)
+    assert caught.value.message == "成员表第 1 行：列名“姓名”重复。"
+    book = Workbook()
+    book.active.title = "家庭"
+    book.active.append([*H_HEADERS, "职工姓名"])
+    book.active.append([*household(world.enterprise, 1), "别人"])
+    book.create_sheet("成员").append(M_HEADERS)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(hi.ImportFileError) as caught:
+        hi.parse_workbook(buffer.getvalue())
+    assert caught.value.message == "家庭表第 1 行：列名“职工姓名”重复。"
+
+
+def test_csv_files_named_xlsx_are_refused(world):
+    households = SimpleUploadedFile("households.xlsx", csv_bytes(H_HEADERS, [household(world.enterprise, 1)]))
+    members = SimpleUploadedFile("members.csv", csv_bytes(M_HEADERS, [member(1)]))
+    with pytest.raises(hi.ImportFileError) as caught:
+        hi.job_create(actor=world.staff_a, households_csv=households, members_csv=members)
+    assert caught.value.message == "家庭文件：该文件不是 Excel 工作簿（.xlsx）。"
+    assert not ImportJob.objects.exists()
+
+
+def test_bidirectional_controls_in_a_household_file_are_refused(world):
+    spoofed = household(world.enterprise, 1, 职工姓名="张\u202e三")
+    with pytest.raises(hi.ImportFileError) as caught:
+        hi.parse_workbook(workbook([spoofed], [member(1)]))
+    assert caught.value.message == (
+        "家庭表第 2 行：“职工姓名”含有文字方向控制字符（U+202E），显示的内容会与实际不同，请删除后重新上传。"
+    )
+    households, _members = hi.parse_workbook(
+        workbook([household(world.enterprise, 1, 职工姓名="张\u200f三")], [member(1)])
+    )
+    assert households.rows[0][1][1] == "张三"

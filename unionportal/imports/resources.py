@@ -58,13 +58,23 @@ from unionportal import permissions
 from unionportal.orgs.models import Organisation
 
 from .enums import RowStatus
+from .widgets import shown
 
 logger = logging.getLogger(__name__)
 
 # How much of a preview is kept on the job: the first rows of every kind, and every error up to a cap.
 PREVIEW_ROWS = 500
 MAX_ERRORS = 1000
+# Each kept summary and message is cut to this length, so the stored preview (and the page showing
+# it) stays within (PREVIEW_ROWS + MAX_ERRORS) short rows whatever the file holds.
+MAX_SUMMARY_CHARS = 120
+MAX_MESSAGE_CHARS = 300
 _IN_BATCH = 2000  # values per ``__in`` lookup
+
+
+def shorten(text: str, limit: int) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def row_message(row: int, message: str) -> str:
@@ -96,6 +106,8 @@ class Outcome:
 
     def add_row(self, *, row: int, status: str, summary: str, messages: list[str]) -> None:
         self.counts[status] += 1
+        summary = shorten(summary, MAX_SUMMARY_CHARS)
+        messages = [shorten(m, MAX_MESSAGE_CHARS) for m in messages]
         keep = row - 1 <= PREVIEW_ROWS or (status == RowStatus.ERROR and self.error_count <= MAX_ERRORS)
         if keep:
             self.rows.append({"row": row, "status": str(status), "summary": summary, "messages": messages})
@@ -404,13 +416,13 @@ class ScopedResource(resources.ModelResource):
                 self.add_error(
                     errors,
                     f.attribute,
-                    _("“%(value)s”与第 %(row)d 行重复。") % {"value": value, "row": earlier},
+                    _("“%(value)s”与第 %(row)d 行重复。") % {"value": shown(value), "row": earlier},
                 )
                 continue
             self._seen[name][value] = self._sheet_row
             owner = self._taken[name].get(value)
             if owner is not None and owner != instance.pk:
-                self.add_error(errors, f.attribute, _("“%(value)s”已存在。") % {"value": value})
+                self.add_error(errors, f.attribute, _("“%(value)s”已存在。") % {"value": shown(value)})
 
     def save_instance(self, instance, is_create, row, **kwargs):
         if kwargs.get("dry_run"):

@@ -5,7 +5,6 @@ are ``ImportFileError`` (the file as a whole), ``ValidationError`` (confirming o
 preview rows; ``PermissionDenied`` when the user may not import or export that resource.
 """
 
-import io
 import logging
 from datetime import timedelta
 
@@ -22,13 +21,13 @@ from unionportal.audit import services as audit
 from unionportal.orgs.enums import SUBTREE_ROLES
 from unionportal.orgs.scoping import get_scope
 from unionportal.uploads import limits
-from unionportal.uploads.spreadsheets import SpreadsheetError, read_table
 
+from . import reading
 from .enums import JobStatus, RowStatus
 from .files import CSV_TYPE, FOOTER_MARKER, XLSX_TYPE, ExportInfo, write_csv, write_xlsx
 from .models import ImportJob
 from .registry import get_registered
-from .resources import ImportRejected, missing_columns_message
+from .resources import ImportRejected, missing_columns_message, row_message
 from .selectors import access_job
 
 logger = logging.getLogger(__name__)
@@ -80,16 +79,44 @@ def job_progress(job: ImportJob) -> int:
 # --- reading the upload ----------------------------------------------------------------------------
 
 
-def read_rows(content: bytes, *, max_rows: int) -> tuple[list[str], list[list[str]]]:
-    """The header and data rows of an uploaded xlsx or CSV file, checked by content."""
+def read_rows(content: bytes, *, max_rows: int, file_name: str = "") -> tuple[list[str], list[list[str]]]:
+    """The header and data rows of an uploaded xlsx or CSV file, checked by content and read row by row.
+
+    ``file_name`` (at upload): a name ending in .xlsx must hold a workbook. Blank rows inside the data
+    are kept (a row then reports itself incomplete) so that data row n is spreadsheet row n + 1;
+    trailing ones go. Raises ImportFileError, naming the row where one is at fault.
+    """
     try:
-        table = read_table(io.BytesIO(content), max_rows=max_rows)
-    except SpreadsheetError as error:
-        raise ImportFileError(error.message) from error
-    if not table:
-        raise ImportFileError(_("文件中没有数据行。"))
-    headers = list(table[0].keys())
-    rows = [[record.get(h, "") for h in headers] for record in table]
+        table = reading.open_table(content, file_name=file_name)
+        try:
+            return _table_rows(table, max_rows=max_rows)
+        finally:
+            table.close()
+    except reading.TableRejected as error:
+        raise ImportFileError(
+            row_message(error.row, error.message) if error.row else error.message
+        ) from error
+
+
+def _table_rows(table, *, max_rows: int) -> tuple[list[str], list[list[str]]]:
+    rows_read = table.rows()
+    _number, header = next(rows_read, (1, []))
+    if not any(header):
+        raise ImportFileError(_("第一行须为列名。"))
+    positions = [i for i, h in enumerate(header) if h]
+    headers = [header[i] for i in positions]
+    rows: list[list[str]] = []
+    blank_run = 0
+    for _number, cells in rows_read:
+        values = [cells[i] if i < len(cells) else "" for i in positions]
+        if not any(values):
+            blank_run += 1
+            continue
+        if len(rows) + blank_run >= max_rows:
+            raise ImportFileError(_("文件超过 %(n)d 行。") % {"n": max_rows})
+        rows.extend([""] * len(headers) for _i in range(blank_run))
+        blank_run = 0
+        rows.append(values)
     # An exported CSV ends with a line saying who exported it; importing the same file drops it.
     while rows and str(rows[-1][0]).startswith(FOOTER_MARKER) and not any(str(v) for v in rows[-1][1:]):
         rows.pop()
@@ -120,13 +147,14 @@ def job_create(*, actor, key: str, upload, language: str = "zh-hans") -> ImportJ
     content = upload.read(limit + 1)
     if len(content) > limit:
         raise ImportFileError(_("文件超过 %(limit)s。") % {"limit": limits.format_size(limit)})
-    headers, rows = read_rows(content, max_rows=registered.resource_class.max_rows)
+    file_name = (getattr(upload, "name", "") or "upload")[:200]
+    headers, rows = read_rows(content, max_rows=registered.resource_class.max_rows, file_name=file_name)
     missing = registered.resource(actor).missing_columns(headers)
     if missing:
         raise ImportFileError(missing_columns_message(missing))
     job = ImportJob.objects.create(
         resource_key=key,
-        file_name=(getattr(upload, "name", "") or "upload")[:200],
+        file_name=file_name,
         content=content,
         actor=actor,
         language=language or "zh-hans",

@@ -17,6 +17,12 @@ _COMPACT_CODE = re.compile(r"[0-9A-Z]{18}")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日", "%Y-%m-%d %H:%M:%S")
 
 
+def shown(value, limit: int = 40) -> str:
+    """A cell's value as quoted in a message: long ones cut, so the message stays readable."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _text(value) -> str:
     if value is None:
         return ""
@@ -46,7 +52,7 @@ class IntWidget(widgets.Widget):
         if not text:
             return self.default
         if re.fullmatch(r"[+-]?\d+(\.0+)?", text) is None:
-            raise ValueError(_("“%(value)s”不是整数。") % {"value": text})
+            raise ValueError(_("“%(value)s”不是整数。") % {"value": shown(text)})
         number = int(float(text)) if "." in text else int(text)
         if self.min_value is not None and number < self.min_value:
             raise ValueError(_("不能小于 %(min)d。") % {"min": self.min_value})
@@ -73,7 +79,7 @@ class DateWidget(widgets.Widget):
                 return datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
-        raise ValueError(_("“%(value)s”不是有效的日期（例如 2020-05-01）。") % {"value": text})
+        raise ValueError(_("“%(value)s”不是有效的日期（例如 2020-05-01）。") % {"value": shown(text)})
 
     def render(self, value, obj=None, **kwargs):
         return value.isoformat() if value else ""
@@ -109,10 +115,12 @@ class ChoiceWidget(widgets.Widget):
         except KeyError:
             pass
         if len(self.choices) > 8:
-            raise ValueError(_("“%(value)s”不是可选的值（可选的值见模板中的“填写说明”）。") % {"value": text})
+            raise ValueError(
+                _("“%(value)s”不是可选的值（可选的值见模板中的“填写说明”）。") % {"value": shown(text)}
+            )
         allowed = "、".join(str(member.label) for member in self.choices)
         raise ValueError(
-            _("“%(value)s”不是可选的值（可选：%(allowed)s）。") % {"value": text, "allowed": allowed}
+            _("“%(value)s”不是可选的值（可选：%(allowed)s）。") % {"value": shown(text), "allowed": allowed}
         )
 
     def render(self, value, obj=None, **kwargs):
@@ -153,7 +161,7 @@ class OrgCodeWidget(widgets.Widget):
             return None
         org = self.resource.organisations_by_code.get(code)
         if org is None:
-            raise ValueError(_("组织代码“%(code)s”不存在。") % {"code": code})
+            raise ValueError(_("组织代码“%(code)s”不存在。") % {"code": shown(code)})
         return org
 
     def render(self, value, obj=None, **kwargs):

@@ -17,6 +17,7 @@ from unionportal.imports.widgets import (
     IntWidget,
     OrgCodeWidget,
     TextWidget,
+    shown,
 )
 
 from .enums import Industry, Level, OrgKind, Ownership
@@ -121,7 +122,7 @@ class OrganisationResource(ScopedResource):
                     errors,
                     "parent",
                     _("“%(code)s”所在的第 %(row)d 行有误，本行无法导入。")
-                    % {"code": code, "row": earlier.row},
+                    % {"code": shown(code), "row": earlier.row},
                 )
                 return None
             self._anchor = earlier.anchor
@@ -129,7 +130,7 @@ class OrganisationResource(ScopedResource):
         parent = self.organisations_by_code.get(code)
         if parent is None:
             self.add_error(
-                errors, "parent", _("“%(code)s”不存在，也未在本文件前面的行中出现。") % {"code": code}
+                errors, "parent", _("“%(code)s”不存在，也未在本文件前面的行中出现。") % {"code": shown(code)}
             )
             return None
         self._anchor = parent
