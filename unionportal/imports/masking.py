@@ -9,7 +9,11 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value):
-    """Prefix a text cell that a spreadsheet would read as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    """Prefix a text cell that a spreadsheet would read as a formula with an apostrophe.
+
+    A cell already starting with an apostrophe gets one too, so that an import can take exactly one
+    away again (``reading.unguard``) and re-importing an export gives back every value unchanged.
+    """
+    if isinstance(value, str) and value.startswith((*FORMULA_TRIGGERS, "'")):
         return "'" + value
     return value

@@ -15,7 +15,8 @@ import alike:
 * the rows are read one at a time (openpyxl's read-only mode, ``csv.reader``), never as a whole
   workbook;
 * the header may not name a column twice, text may not carry bidirectional controls (which make a
-  name display differently from what it is).
+  name display differently from what it is), and the apostrophe our exports put before a cell that
+  a spreadsheet would take for a formula is removed again, so re-importing an export changes nothing.
 
 Errors are ``TableRejected`` with the spreadsheet row (1 for the header, 0 when no row can be named)
 and a message without the row; callers put the row (and the sheet) in front.
@@ -34,6 +35,8 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from unionportal.uploads.spreadsheets import SpreadsheetError, sniff_table
+
+from .masking import FORMULA_TRIGGERS
 
 # Defaults of the settings of the same name.
 IMPORT_MAX_CELL_CHARS = 4000  # the longest text a form takes (主要事迹, 2,000 characters) twice over
@@ -54,6 +57,7 @@ CHUNK = 64 * 1024
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 DIRECTION_MARKS = re.compile("[\u200e\u200f]")
 _SUSPECT = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_GUARDED = (*FORMULA_TRIGGERS, "'")
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,13 @@ class TableRejected(Exception):
         self.row = row
         self.sheet = sheet  # the sheet's title, where the refusal came before its rows were read
         self.part = ""  # the worksheet's zip member, when a scanner of one refused it
+
+
+def unguard(text: str) -> str:
+    """Undo ``masking.neutralise``: drop the apostrophe it puts before a formula-like cell."""
+    if text.startswith("'") and text[1:].startswith(_GUARDED):
+        return text[1:]
+    return text
 
 
 def bidi_control(text: str) -> str:
@@ -496,7 +507,7 @@ class Table:
                         cell_too_long(f"{get_column_letter(i + 1)}{number}", lim.cell), row=number
                     )
                 row_chars += len(cell)
-                if _SUSPECT.search(cell):
+                if cell.startswith("'") or _SUSPECT.search(cell):
                     column = header[i] if header and i < len(header) else ""
                     cells[i] = _clean(cell, number, column or get_column_letter(i + 1))
             if row_chars > lim.row:
@@ -520,7 +531,7 @@ def _clean(cell: str, number: int, column: str) -> str:
             % {"column": column, "char": control},
             row=number,
         )
-    return DIRECTION_MARKS.sub("", cell)
+    return unguard(DIRECTION_MARKS.sub("", cell))
 
 
 def check_header(header: list[str]) -> None:
