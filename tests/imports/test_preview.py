@@ -215,7 +215,7 @@ def test_a_file_without_the_template_columns_is_refused_before_any_job(tree, cou
     with pytest.raises(services.ImportFileError) as refused:
         services.job_create(actor=county_staff, key="orgs.enterprise", upload=upload)
     assert refused.value.message == (
-        "缺少以下列：统一社会信用代码、行业、经济类型、职工人数、地址、所在乡镇代码、基层工会代码。请使用下载的模板。"
+        "缺少以下列：统一社会信用代码、行业、经济类型、所在乡镇代码。请使用下载的模板。"
     )
     assert not services.ImportJob.objects.exists()
 

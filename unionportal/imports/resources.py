@@ -161,6 +161,9 @@ class ScopedResource(resources.ModelResource):
     example_row: dict[str, object] = {}
     # Columns shown for each row in the preview (default: the first two import columns).
     preview_columns: tuple[str, ...] = ()
+    # Columns a file may leave out. None: every column of a model field that may be blank or has a
+    # default (a left-out column is then the model's default in a new row, and unchanged in an update).
+    optional_columns: tuple[str, ...] | None = None
     max_rows = 20000
     rows_per_chunk = 1000
 
@@ -256,9 +259,19 @@ class ScopedResource(resources.ModelResource):
     def import_columns(self) -> list[str]:
         return [f.column_name for f in self.get_import_fields() if not f.readonly]
 
+    def is_optional(self, f) -> bool:
+        if self.optional_columns is not None:
+            return f.column_name in self.optional_columns
+        model_field = self._model_fields.get(f.attribute)
+        return model_field is not None and (model_field.blank or model_field.has_default())
+
+    def required_columns(self) -> list[str]:
+        return [f.column_name for f in self.get_import_fields() if not f.readonly and not self.is_optional(f)]
+
     def missing_columns(self, headers) -> list[str]:
+        """The required columns ``headers`` lacks (optional ones may be left out)."""
         present = set(headers)
-        return [c for c in self.import_columns() if c not in present]
+        return [c for c in self.required_columns() if c not in present]
 
     def summary_columns(self) -> tuple[str, ...]:
         if self._summary_columns is None:
