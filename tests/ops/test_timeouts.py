@@ -2,20 +2,15 @@
 
 import contextlib
 import os
-import secrets
-import signal
 import socket
-import subprocess
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import skip_unless_ci
-from tests.ops.conftest import settings_for
+from tests.ops.conftest import get, serve, settings_for
 
 ROOT = Path(__file__).resolve().parents[2]
 PG = "postgres://portal:secret@db.example.org:5432/unionportal"
@@ -83,62 +78,18 @@ class SilentServer:
         self.sock.close()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get(url: str, timeout: float = 30) -> tuple[int, str]:
-    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as resp:
-            return resp.status, resp.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
-
-
 @pytest.fixture
 def web_on_a_hung_database(tmp_path):
     database = SilentServer()
-    port = free_port()
-    env = {
-        "PATH": os.environ["PATH"],
-        "HOME": os.environ.get("HOME", "/tmp"),
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"postgres://portal@127.0.0.1:{database.port}/unionportal",
-        "DATABASE_CONNECT_TIMEOUT": "2",
-        "BIND": f"127.0.0.1:{port}",
-        "MIGRATE_ON_START": "0",
-        "WEB_WORKERS": "1",
-        "WEB_THREADS": "4",
-        "LOG_LEVEL": "ERROR",
-    }
-    with (tmp_path / "web.log").open("wb") as log:
-        web = subprocess.Popen(
-            ["bin/web"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert web.poll() is None, (tmp_path / "web.log").read_text()
-            with contextlib.suppress(OSError):
-                if get(f"{base}/ping", timeout=2)[0] == 200:
-                    break
-            assert time.monotonic() < deadline, "bin/web did not start"
-            time.sleep(0.3)
-        yield base
+        with serve(
+            tmp_path,
+            DATABASE_URL=f"postgres://portal@127.0.0.1:{database.port}/unionportal",
+            DATABASE_CONNECT_TIMEOUT="2",
+            MIGRATE_ON_START="0",
+        ) as base:
+            yield base
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(web.pid, signal.SIGTERM)
-        try:
-            web.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(web.pid, signal.SIGKILL)
-            web.wait()
         database.close()
 
 
