@@ -76,10 +76,35 @@ def test_coverage_page_chart_and_export(client, tree):
 
     response = client.get("/coverage/?format=xlsx")
     assert response["Content-Disposition"].startswith('attachment; filename="coverage-prov-')
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("五级全覆盖情况", "导出人", "prov")
-    assert ("省级", 1, 1, 100, 1, 100) in rows  # signing in just now made the province active
+    book = load_workbook(io.BytesIO(response.content))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert rows[0] == ("分组", "范围", "工会数", "已开通账户", "开通率 %", "近30天活跃", "活跃率 %")
+    assert ("按层级", "省级", 1, 1, 100, 1, 100) in rows  # signing in just now made the province active
+    about = dict(book.worksheets[1].iter_rows(values_only=True))
+    assert about["导出人"] == "prov（prov）" and about["数据"] == "五级全覆盖情况"
+
+
+def test_the_coverage_export_goes_through_the_shared_writer_and_neutralises_formulas(client, tree):
+    from tests.factories import make_org
+
+    make_org(tree["province"], name='=HYPERLINK("http://evil.example/","点此")')
+    make_org(tree["province"], name="@SUM(1)")
+    staff = make_user("prov", org=tree["province"], role=Role.STAFF, name="省工会")
+    client.force_login(staff)
+
+    book = load_workbook(io.BytesIO(client.get("/coverage/?format=xlsx").content))
+    labels = {row[1] for row in book.worksheets[0].iter_rows(values_only=True)}
+    assert '\'=HYPERLINK("http://evil.example/","点此")' in labels
+    assert "'@SUM(1)" in labels
+    assert not any(label.startswith(("=", "@")) for label in labels if isinstance(label, str))
+    about = dict(book.worksheets[1].iter_rows(values_only=True))
+    assert about["导出人"] == "省工会（prov）" and about["行数"] == len(labels) - 1
+
+    response = client.get("/coverage/?format=csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = response.content.decode("utf-8-sig")
+    assert '按市州,"\'=HYPERLINK(""http://evil.example/"",""点此"")"' in text
+    assert text.splitlines()[-1].startswith("# 导出人：省工会（prov）；导出时间：")
 
 
 def test_coverage_page_is_for_staff_only(client, tree):

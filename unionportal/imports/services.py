@@ -392,17 +392,6 @@ def export_file(
     if revealing:
         reason = check_reveal_reason(reason)
     dataset = resource.export(resource.export_queryset())
-    info = ExportInfo(
-        key=key,
-        label=str(registered.label),
-        user_label=f"{getattr(actor, 'display_name', '') or actor.get_username()}（{actor.get_username()}）",
-        username=actor.get_username(),
-        at=timezone.now(),
-        rows=len(dataset),
-        masked_columns=resource.masked_columns(),
-        revealed=revealing,
-        reason=reason if revealing else "",
-    )
     if revealing:
         audit.record(
             actor=actor,
@@ -411,6 +400,49 @@ def export_file(
             changes={"export": key, "format": fmt, "fields": resource.masked_columns(), "rows": len(dataset)},
             org_path=actor_org_path(actor),
         )
+    return export_table(
+        actor=actor,
+        key=key,
+        label=str(registered.label),
+        headers=dataset.headers,
+        rows=dataset,
+        fmt=fmt,
+        masked_columns=resource.masked_columns(),
+        revealed=revealing,
+        reason=reason if revealing else "",
+    )
+
+
+def export_table(
+    *,
+    actor,
+    key: str,
+    label: str,
+    headers: list[str],
+    rows,
+    fmt: str = "xlsx",
+    masked_columns: list[str] = (),
+    revealed: bool = False,
+    reason: str = "",
+) -> tuple[str, str, bytes]:
+    """Any table as an export file (filename, content type, bytes): formula-like cells neutralised, the
+    exporting user and time (and what is masked) carried in the file. Every export goes through here;
+    the caller has masked personal columns and checked the user may export. Raises KeyError for an
+    unknown format."""
+    if fmt not in EXPORT_FORMATS:
+        raise KeyError(fmt)
+    rows = list(rows)
+    info = ExportInfo(
+        key=key,
+        label=str(label),
+        user_label=f"{getattr(actor, 'display_name', '') or actor.get_username()}（{actor.get_username()}）",
+        username=actor.get_username(),
+        at=timezone.now(),
+        rows=len(rows),
+        masked_columns=list(masked_columns),
+        revealed=revealed,
+        reason=reason,
+    )
     writer = write_xlsx if fmt == "xlsx" else write_csv
-    content = writer(dataset.headers, dataset, info)
+    content = writer(headers, rows, info)
     return info.filename(fmt), XLSX_TYPE if fmt == "xlsx" else CSV_TYPE, content

@@ -1,11 +1,9 @@
-import io
-
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
+from unionportal.imports.services import EXPORT_FORMATS, export_table
 from unionportal.notifications.services import display_language, for_display, inbox
 from unionportal.orgs.selectors import memberships_of
 from unionportal.permissions import permission, signed_in
@@ -32,8 +30,8 @@ def home(request):
 def coverage_page(request):
     """The "one network, five levels covered" page for staff, with a chart and an export."""
     data = coverage(request.user)
-    if request.GET.get("format") == "xlsx":
-        return coverage_xlsx(request, data)
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return coverage_export(request, data, request.GET["format"])
     chart = {
         "labels": [row.label for row in data["by_city"]],
         "account": [row.account_pct for row in data["by_city"]],
@@ -43,41 +41,31 @@ def coverage_page(request):
     return render(request, "reports/coverage.html", {**data, "chart": chart, "active_days": ACTIVE_DAYS})
 
 
-def coverage_xlsx(request, data) -> HttpResponse:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "coverage"
-    now = timezone.localtime()
-    sheet.append(
-        [
-            str(_("五级全覆盖情况")),
-            str(_("导出人")),
-            request.user.get_username(),
-            str(_("导出时间")),
-            now.strftime("%Y-%m-%d %H:%M"),
-        ]
-    )
-    header = [
-        str(_("范围")),
-        str(_("工会数")),
-        str(_("已开通账户")),
-        str(_("开通率 %")),
-        str(_("近30天活跃")),
-        str(_("活跃率 %")),
+def coverage_export(request, data, fmt: str) -> HttpResponse:
+    """The coverage tables as one export through the shared writer (formula-safe, exporter and time)."""
+    headers = [
+        _("分组"),
+        _("范围"),
+        _("工会数"),
+        _("已开通账户"),
+        _("开通率 %"),
+        _("近30天活跃"),
+        _("活跃率 %"),
     ]
-    for title, rows in ((_("按层级"), data["by_level"]), (_("按市州"), data["by_city"])):
-        sheet.append([])
-        sheet.append([str(title)])
-        sheet.append(header)
-        for row in rows:
-            sheet.append(
-                [row.label, row.unions, row.with_account, row.account_pct, row.active, row.active_pct]
-            )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    rows = [
+        [str(group), row.label, row.unions, row.with_account, row.account_pct, row.active, row.active_pct]
+        for group, group_rows in ((_("按层级"), data["by_level"]), (_("按市州"), data["by_city"]))
+        for row in group_rows
+    ]
+    filename, content_type, content = export_table(
+        actor=request.user,
+        key="coverage",
+        label=_("五级全覆盖情况"),
+        headers=[str(h) for h in headers],
+        rows=rows,
+        fmt=fmt,
     )
-    filename = f"coverage-{request.user.get_username()}-{now:%Y%m%d-%H%M}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "no-store"
     return response
