@@ -28,7 +28,7 @@ def test_public_pages_stay_public_for_anonymous_visitors(client):
     assert response["Cache-Control"] == "public, max-age=60"
 
 
-@pytest.mark.parametrize("path", ["/", "/honourees/", "/home/", "/inbox/", "/healthz"])
+@pytest.mark.parametrize("path", ["/", "/honourees/", "/home/", "/inbox/", "/readyz"])
 def test_every_answer_to_a_signed_in_user_is_private_and_not_stored(staff_client, path):
     response = staff_client.get(path)
     assert response.status_code == 200
