@@ -98,9 +98,12 @@ def main(result_path: str) -> None:
 
     call_command("migrate", verbosity=0)
     w, first, second = last_slot_world()
-    # Long enough for B to finish on a loaded machine; the race waits only as long as B takes.
-    outcome = last_slot_race(w, first, second, patience=30.0)
-    outcome["transaction_mode"] = connection.settings_dict.get("OPTIONS", {}).get("transaction_mode")
+    mode = connection.settings_dict.get("OPTIONS", {}).get("transaction_mode")
+    # Without IMMEDIATE: long enough for B to finish on a loaded machine (the race waits only as long as
+    # B takes). With it B waits for A's lock, so A lets go well inside SQLite's busy timeout.
+    patience = 3.0 if mode == "IMMEDIATE" else 30.0
+    outcome = last_slot_race(w, first, second, patience=patience)
+    outcome["transaction_mode"] = mode
     with open(result_path, "w", encoding="utf-8") as out:
         json.dump(outcome, out, ensure_ascii=False)
 

@@ -167,13 +167,13 @@ def test_on_postgresql_a_second_forward_waits_for_the_lock_and_is_refused_with_t
     }
 
 
-def test_on_an_sqlite_file_a_second_forward_is_not_held_and_the_database_stops_the_overspend(tmp_path):
+def test_on_an_sqlite_file_a_second_forward_waits_for_the_first(tmp_path):
     """The embedded database (``make run``): a file in WAL mode, as the settings open it, in a process
-    of its own. The quota lock holds nobody back, so B forwards the last slot while A holds the "lock";
-    A, whose snapshot predates B's write, is then refused by SQLite itself ("database is locked") rather
-    than with the quota's figures. Never more than the quota goes through. With the SQLite option
-    ``transaction_mode: IMMEDIATE`` an atomic block takes the write lock at its start, and SQLite
-    behaves as PostgreSQL does above."""
+    of its own. SQLite ignores select_for_update; the settings' ``transaction_mode: IMMEDIATE`` takes
+    the write lock when the atomic block begins, so B waits for A and is then refused with the quota's
+    figures, as on PostgreSQL. Without that option B would forward the last slot while A held the
+    "lock", and A would be stopped by SQLite itself ("database is locked"): never an overspend, but an
+    error page instead of the quota's message (the second branch keeps that case described)."""
     result = tmp_path / "race.json"
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(

@@ -20,7 +20,7 @@ from unionportal.campaigns.models import Campaign
 from unionportal.orgs import demo_data
 from unionportal.orgs.enums import SUBTREE_ROLES, Level, Role
 from unionportal.orgs.models import Enterprise, Membership, Organisation, check_parent_level
-from unionportal.orgs.services import membership_grant, organisation_create
+from unionportal.orgs.services import membership_grant, organisation_create, organisation_move
 
 User = get_user_model()
 
@@ -88,7 +88,9 @@ class Command(BaseCommand):
             if code_by_path.get(node.path[: -Organisation.steplen]) != row["parent"]:
                 target = nodes[row["parent"]]
                 check_parent_level(target, row["level"])
-                Organisation.objects.move(node, target, pos="sorted-child")
+                if node.level != row["level"]:  # the service checks the stored level: take the data's first
+                    Organisation.objects.filter(pk=node.pk).update(level=row["level"])
+                organisation_move(organisation=node, parent=target)
                 self.stats["organisations moved"] += 1
                 nodes, code_by_path = self._tree(codes)
 
@@ -282,5 +284,8 @@ class Command(BaseCommand):
                 "(make run does) to see it so, or the site runs on the real date and the campaign looks over.",
             ]
         elif day != demo.DAY:
-            lines += ["", f"The site runs as of {day:%Y-%m-%d} (DEMO_TODAY); the demo describes {demo.DAY:%Y-%m-%d}."]
+            lines += [
+                "",
+                f"The site runs as of {day:%Y-%m-%d} (DEMO_TODAY); the demo describes {demo.DAY:%Y-%m-%d}.",
+            ]
         self.stdout.write("\n".join(lines))
