@@ -7,10 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 from . import throttle
 from .backends import canonical_username
-from .validators import normalise_mobile, validate_mobile
+from .validators import normalise_mobile, refuse_bidi_controls, validate_mobile
 
 
-class CrispyMixin:
+class SafeTextMixin:
+    """Text fields refuse bidirectional controls (``validators.refuse_bidi_controls``); every portal form
+    that takes text has it, through ``CrispyMixin`` or directly."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # each form instance holds its own copies of the fields
+            if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput):
+                field.validators.append(refuse_bidi_controls)
+
+
+class CrispyMixin(SafeTextMixin):
     submit_label = _("提交")
 
     def __init__(self, *args, **kwargs):

@@ -94,3 +94,17 @@ def mask_id_number(value: str | None) -> str:
     if len(value) < 8:
         return "*" * len(value)
     return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
+
+
+def refuse_bidi_controls(value) -> None:
+    """Text may not carry bidirectional overrides or isolates (U+202A–202E, U+2066–2069): they make a
+    name display as something it is not. Every portal form's text fields run this (``CrispyMixin``);
+    imports refuse them too (``unionportal.imports.reading``)."""
+    from unionportal.imports.reading import bidi_control
+
+    if isinstance(value, str) and (char := bidi_control(value)):
+        raise ValidationError(
+            _("含有文字方向控制字符（%(char)s），显示的内容会与实际不同，请删除后重新输入。"),
+            code="bidi_control",
+            params={"char": char},
+        )
