@@ -3,6 +3,7 @@ then the whole demo (every app's seeder) once for the module: something waits on
 page, activity reports in every state, and a second run changes nothing."""
 
 from collections import Counter
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -10,9 +11,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import RequestFactory, override_settings
+from django.utils import timezone
 from stdnum.cn import uscc
 
-from unionportal import demo
+from unionportal import clock, demo
 from unionportal.campaigns.models import ActivityReport, Campaign
 from unionportal.orgs import demo_data
 from unionportal.orgs.enums import Level, OrgKind, Role
@@ -338,6 +340,32 @@ def test_every_demo_account_finds_something_waiting_on_its_home_page(full_demo, 
     client.force_login(User.objects.get(username="grassroots"))
     todos = {t.label: t.count for t in client.get("/home/").context["todos"]}
     assert todos["退回修改的推荐"] >= 1 and todos["被退回修改的活动报告"] >= 1
+    # The messages of the walks are dated on the days of April their events happened.
+    from unionportal.notifications.models import Notification
+
+    inbox = Notification.objects.filter(recipient__username="grassroots", channel="inbox")
+    assert inbox.count() >= 5
+    assert len({timezone.localtime(n.created_at).date() for n in inbox}) >= 3
+
+
+@pytest.mark.django_db
+def test_messages_delivered_when_the_seed_commits_are_dated_when_their_event_happened():
+    from unionportal.notifications.models import Notification
+    from unionportal.orgs.management.commands.seed_demo import date_deliveries
+
+    user = User.objects.create(username="someone")
+    with clock.travel(date(2026, 4, 21)):
+        past = Notification.objects.create(recipient=user, channel="inbox", event="e", subject="s", body="b")
+    begun = timezone.now()
+    Notification.objects.filter(pk=past.pk).update(sent_at=timezone.now())
+    during = Notification.objects.create(
+        recipient=user, channel="inbox", event="e", subject="s", body="b", sent_at=begun
+    )
+    assert date_deliveries(since=begun) == 1
+    past.refresh_from_db()
+    assert timezone.localtime(past.sent_at).date() == date(2026, 4, 21) and past.sent_at == past.created_at
+    during.refresh_from_db()
+    assert during.sent_at == begun  # written during the seed itself: left as it is
 
 
 @pytest.mark.django_db
