@@ -73,7 +73,7 @@ def test_a_move_once_the_quota_is_used_up_is_refused_and_changes_nothing():
         move(w, candidacy)
     with pytest.raises(TransitionError) as refused:
         move(w, waiting[QUOTA])
-    assert refused.value.message == "County a 的名额为 3 个，已报送 3 个，不能再报送“候选人4”。"
+    assert refused.value.message == "County a 的名额为 3 个，已报送 3 个，本次选择 1 个，超出 1 个。"
     assert Candidacy.objects.get(pk=waiting[QUOTA].pk).state == State.REVIEW3
     assert used(w) == QUOTA
 
@@ -100,7 +100,7 @@ def test_the_province_approves_up_to_the_programme_total_and_not_one_more():
     assert approve(waiting[1]).state == State.APPROVED  # the last slot
     with pytest.raises(TransitionError) as refused:
         approve(waiting[2])
-    assert refused.value.message == "Province 的名额为 2 个，已报送 2 个，不能再报送“候选人3”。"
+    assert refused.value.message == "Province 的名额为 2 个，已报送 2 个，本次选择 1 个，超出 1 个。"
     assert used(w, "province") == 2
 
 

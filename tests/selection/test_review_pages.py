@@ -114,7 +114,7 @@ def test_forward_over_quota_is_refused_with_the_figures_and_changes_nothing(w, c
     client = login(client, w.county_a)
     page = client.post(REVIEW, {"action": "forward", "pk": [a.pk, b.pk]})
     # The confirm page says so before anything is tried; the service refuses the confirmed POST.
-    assert "✗ 名额 1 个：已用 0 个，本次 2 个，超出 1 个。" in page.content.decode()
+    assert "✗ County a 的名额为 1 个，已报送 0 个，本次选择 2 个，超出 1 个。" in page.content.decode()
     response = confirmed(client, REVIEW, {"action": "forward", "pk": [a.pk, b.pk]}, follow=True)
     assert messages_of(response) == ["County a 的名额为 1 个，已报送 0 个，本次选择 2 个，超出 1 个。"]
     assert set(Candidacy.objects.values_list("state", flat=True)) == {State.REVIEW3}

@@ -1,13 +1,18 @@
 """Audit events in words: who (the person's name), what (the action's label), on what (the record's kind
 and name), from which state to which (the workflow's state labels) and which fields changed (their
-labels), in the reader's language. The audit page and each record's history use ``describe``.
+labels, and their values as the reader reads them: a choice's label, a time in local time, yes or no),
+in the reader's language. The audit page and each record's history use ``describe``.
 
 Apps name their actions with ``register_action_labels`` in ``AppConfig.ready``; a workflow's
 ``<name>.transition`` events take their state labels from the workflow itself.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -61,22 +66,44 @@ def _model(event):
     return content_type.model_class() if content_type is not None else None
 
 
+def _model_field(model, name: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:  # a changed column that is not a model field (e.g. "members")
+        return None
+
+
 def _field_label(model, name: str) -> str:
     if name in _FIELD_LABELS:
         return str(_FIELD_LABELS[name])
-    if model is not None:
-        try:
-            return str(model._meta.get_field(name).verbose_name)
-        except Exception:  # a changed column that is not a model field (e.g. "members")
-            return name
-    return name
+    model_field = _model_field(model, name)
+    if model_field is None or not hasattr(model_field, "verbose_name"):
+        return name
+    if model_field.is_relation and model_field.verbose_name == name.replace("_", " "):
+        # A relation without a label of its own: the kind of record it names (a person: "用户").
+        return str(model_field.related_model._meta.verbose_name)
+    return str(model_field.verbose_name)
 
 
-def _shown(value) -> str:
+def _shown(value, model_field=None) -> str:
     if value in (None, "None", ""):
         return "—"
     if isinstance(value, list):
         return _("、").join(str(_FIELD_LABELS.get(v, v)) for v in value)
+    if model_field is not None and getattr(model_field, "choices", None):
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.BooleanField) and value in ("True", "False"):
+        return _("是") if value == "True" else _("否")
+    if isinstance(model_field, models.DateTimeField):
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return moment.strftime("%Y-%m-%d %H:%M")
     return str(value)
 
 
@@ -103,12 +130,13 @@ def describe(events) -> list[Described]:
         changes = []
         for name, value in (event.changes or {}).items():
             label = _field_label(model, name)
+            model_field = _model_field(model, name)
             if event.action == REVEAL_ACTION and name == "field":
                 changes.append((_("查看字段"), "", _field_label(model, value)))
             elif isinstance(value, list) and len(value) == 2 and name not in _FIELD_LABELS:
-                changes.append((label, _shown(value[0]), _shown(value[1])))
+                changes.append((label, _shown(value[0], model_field), _shown(value[1], model_field)))
             else:
-                changes.append((label, "", _shown(value)))
+                changes.append((label, "", _shown(value, model_field)))
         actor = event.actor
         rows.append(
             Described(

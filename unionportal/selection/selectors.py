@@ -115,6 +115,56 @@ def forwarded(programme: Programme, organisation: Organisation):
     )
 
 
+@dataclass(frozen=True)
+class QuotaUse:
+    """A union's quota, what it has forwarded and what it would forward now: the figures behind every
+    quota message (the confirm page's line, the refusal of a batch, the guard of a single move)."""
+
+    organisation: Organisation
+    quota: int | None  # ``quota_of``
+    used: int  # ``forwarded``
+    adding: int
+
+    @property
+    def problem(self) -> str | None:
+        """Why the union may not forward ``adding`` more, in the user's language; None when it may."""
+        if self.quota is None:
+            return _("%(org)s 未获分配本项目名额，不能报送。请联系上级工会分配名额。") % {
+                "org": self.organisation.name
+            }
+        over = self.used + self.adding - self.quota
+        if over > 0:
+            return _(
+                "%(org)s 的名额为 %(quota)s 个，已报送 %(used)s 个，本次选择 %(count)s 个，超出 %(over)s 个。"
+            ) % {
+                "org": self.organisation.name,
+                "quota": self.quota,
+                "used": self.used,
+                "count": self.adding,
+                "over": over,
+            }
+        return None
+
+    @property
+    def summary(self) -> str:
+        """The confirm page's line: the refusal, or what is left after forwarding."""
+        return self.problem or _(
+            "名额 %(quota)s 个：已用 %(used)s 个，本次 %(count)s 个，之后剩余 %(left)s 个。"
+        ) % {
+            "quota": self.quota,
+            "used": self.used,
+            "count": self.adding,
+            "left": self.quota - self.used - self.adding,
+        }
+
+
+def quota_use(programme: Programme, organisation: Organisation, *, adding: int) -> QuotaUse:
+    """The figures of forwarding ``adding`` more (read them under ``workflows.lock_quota`` to act)."""
+    return QuotaUse(
+        organisation, quota_of(programme, organisation), forwarded(programme, organisation).count(), adding
+    )
+
+
 def queue(programme: Programme, organisation: Organisation):
     """What the union's subtree forwarded to it and waits for its decision."""
     state = REVIEW_STATES.get(organisation.level)

@@ -43,6 +43,7 @@ from .selectors import (
     is_staff_of,
     next_state,
     quota_of,
+    quota_use,
 )
 from .workflows import CANDIDACY_WORKFLOW, OBJECTION_WORKFLOW, lock_quota
 
@@ -160,12 +161,15 @@ def candidacy_submit(*, actor, pk, now=None) -> Candidacy:
         problems = submit_problems(candidacy, now=now)
         if problems:
             raise SelectionError(" ".join(problems))
-        target = first_review_state(candidacy)
-        candidacy = transition(
-            workflow=CANDIDACY_WORKFLOW, pk=pk, to=target, actor=actor, expected_from=candidacy.state
+        # The edge stamps submitted_at (``now``) with the state.
+        return transition(
+            workflow=CANDIDACY_WORKFLOW,
+            pk=pk,
+            to=first_review_state(candidacy),
+            actor=actor,
+            expected_from=candidacy.state,
+            now=now,
         )
-        Candidacy.objects.filter(pk=pk).update(submitted_at=now or timezone.now())
-    return candidacy
 
 
 def candidacy_withdraw(*, actor, pk, comment: str = "") -> Candidacy:
@@ -205,8 +209,9 @@ def forward(
 ) -> list[Candidacy]:
     """Forward candidacies from ``organisation``'s queue to the next level (the province: approve).
 
-    All or nothing: each move goes through the transition service (quota guard under the
-    allocation's lock), then the rules are checked on the whole list as it stands after forwarding;
+    All or nothing: the quota is asked once for the whole batch (``quota_use``, under the
+    allocation's lock, so each move's own guard then finds its slot), each move goes through the
+    transition service, then the rules are checked on the whole list as it stands after forwarding;
     any failure rolls everything back with the figures in the message.
     """
     pks = list(dict.fromkeys(pks))
@@ -220,26 +225,9 @@ def forward(
         # The allocation lock first, before any candidacy row: two forwards of one union queue up here
         # instead of deadlocking on each other's candidacies.
         lock_quota(programme, organisation)
-        quota = quota_of(programme, organisation)
-        if quota is None:
-            raise SelectionError(
-                _("%(org)s 未获分配本项目名额，不能报送。请联系上级工会分配名额。")
-                % {"org": organisation.name}
-            )
-        used = forwarded(programme, organisation).count()
-        if used + len(pks) > quota:
-            raise SelectionError(
-                _(
-                    "%(org)s 的名额为 %(quota)s 个，已报送 %(used)s 个，本次选择 %(count)s 个，超出 %(over)s 个。"
-                )
-                % {
-                    "org": organisation.name,
-                    "quota": quota,
-                    "used": used,
-                    "count": len(pks),
-                    "over": used + len(pks) - quota,
-                }
-            )
+        problem = quota_use(programme, organisation, adding=len(pks)).problem
+        if problem:
+            raise SelectionError(problem)
         rows = Candidacy.objects.filter(pk__in=pks, programme=programme, state=state).filter(
             organisation__path__startswith=organisation.path
         )
@@ -355,6 +343,7 @@ def notice_open(
             Candidacy.objects.select_for_update()
             .filter(programme=programme, state=State.APPROVED)
             .order_by("rank", "id")
+            .values_list("pk", flat=True)
         )
         if not approved:
             raise SelectionError(_("没有已批准的推荐对象，不能发布公示。"))
@@ -369,21 +358,21 @@ def notice_open(
             address=address,
             opened_by=actor,
         )
-        for candidacy in approved:
-            transition(
+        for pk in approved:
+            # The batch is set with the state, so the candidacy's audit event names it.
+            candidacy = transition(
                 workflow=CANDIDACY_WORKFLOW,
-                pk=candidacy.pk,
+                pk=pk,
                 to=State.NOTICE,
                 actor=actor,
                 expected_from=State.APPROVED,
+                sets={"notice": notice},
             )
-            candidacy.state = State.NOTICE
             PublicEntry.objects.update_or_create(
                 source=candidacy.public_source, defaults=_public_defaults(candidacy, PublicEntry.Stage.NOTICE)
             )
             if candidacy.photo is not None:
                 stored_file_set_public(stored_file=candidacy.photo, public=True)
-        Candidacy.objects.filter(pk__in=[c.pk for c in approved]).update(notice=notice)
         audit.record(
             actor=actor,
             action="selection.notice.open",
@@ -470,8 +459,8 @@ def objection_lodge(
 
 
 def objection_decide(*, actor, pk, upheld: bool, findings: str) -> Objection:
-    """Close an objection with the findings. Upheld: the candidate is withdrawn from the notice and its
-    public row removed."""
+    """Close an objection with the findings (the edge records them, the handler and the time with the
+    state). Upheld: the candidate is withdrawn from the notice and its public row removed."""
     if not findings.strip():
         raise SelectionError(_("请填写调查核实情况。"))
     target = ObjectionState.UPHELD if upheld else ObjectionState.DISMISSED
@@ -484,8 +473,6 @@ def objection_decide(*, actor, pk, upheld: bool, findings: str) -> Objection:
             comment=findings,
             expected_from=ObjectionState.OPEN,
         )
-        Objection.objects.filter(pk=pk).update(findings=findings, handled_by=actor, handled_at=timezone.now())
-        objection.refresh_from_db()
         candidacy = objection.candidacy
         transaction.on_commit(lambda: _enqueue_tell(objection.pk))
         if upheld and candidacy.state == State.NOTICE:

@@ -58,6 +58,7 @@ from .selectors import (
     forwarded,
     queue,
     quota_of,
+    quota_use,
     review_assignments,
     staff_organisations,
 )
@@ -144,25 +145,8 @@ def _confirm_page(
 def _forward_checks(programme: Programme, organisation: Organisation, rows: list[Candidacy]) -> list:
     """The union's quota and the rules on its list as they would stand after forwarding ``rows``."""
     sent = list(forwarded(programme, organisation))
-    quota = quota_of(programme, organisation)
-    figures = {"quota": quota, "used": len(sent), "count": len(rows)}
-    if quota is None:
-        quota_line = Check(
-            False,
-            _("%(org)s 未获分配本项目名额，不能报送。请联系上级工会分配名额。") % {"org": organisation.name},
-        )
-    elif len(sent) + len(rows) > quota:
-        figures["over"] = len(sent) + len(rows) - quota
-        quota_line = Check(
-            False, _("名额 %(quota)s 个：已用 %(used)s 个，本次 %(count)s 个，超出 %(over)s 个。") % figures
-        )
-    else:
-        figures["left"] = quota - len(sent) - len(rows)
-        quota_line = Check(
-            True,
-            _("名额 %(quota)s 个：已用 %(used)s 个，本次 %(count)s 个，之后剩余 %(left)s 个。") % figures,
-        )
-    return [quota_line, *check_rules(programme, sent + rows)]
+    use = quota_use(programme, organisation, adding=len(rows))
+    return [Check(use.problem is None, use.summary), *check_rules(programme, sent + rows)]
 
 
 # --- the review queue -----------------------------------------------------------------------------

@@ -7,14 +7,17 @@
 
 A review state names the level holding the candidacy; the reviewer is that level's ancestor of the
 submitting union, and only its own staff act. Forwarding takes a quota slot of that union (guarded
-under a lock of its allocation); the rules are checked on the whole list by ``services.forward``.
+under a lock of its allocation by ``within_quota``; ``services.forward`` asks the same ``quota_use``
+for a whole batch first); the rules are checked on the whole list by ``services.forward``.
+Submitting stamps ``submitted_at`` and closing an objection records its findings, handler and time,
+in the same write as the state (the edges' ``sets``).
 """
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from unionportal import permissions
-from unionportal.audit.transitions import Edge, Workflow
+from unionportal.audit.transitions import ACTOR, COMMENT, NOW, Edge, Workflow
 from unionportal.notifications.registry import register
 from unionportal.notifications.services import Message
 from unionportal.orgs.enums import Level, Role
@@ -26,10 +29,9 @@ from .models import Allocation, Candidacy, Objection, Programme
 from .selectors import (
     access_candidacy,
     first_review_state,
-    forwarded,
     is_staff_of,
     next_state,
-    quota_of,
+    quota_use,
     reviewer_for,
 )
 
@@ -67,20 +69,10 @@ def lock_quota(programme: Programme, organisation) -> None:
 
 
 def within_quota(candidacy: Candidacy, actor) -> str | None:
+    """The quota guard of a single move; ``services.forward`` asks ``quota_use`` the same for a batch."""
     org = reviewer_for(candidacy)
-    quota = quota_of(candidacy.programme, org)
-    if quota is None:
-        return _("%(org)s 未获分配本项目名额，不能报送。请联系上级工会分配名额。") % {"org": org.name}
     lock_quota(candidacy.programme, org)
-    used = forwarded(candidacy.programme, org).count()
-    if used + 1 > quota:
-        return _("%(org)s 的名额为 %(quota)s 个，已报送 %(used)s 个，不能再报送“%(name)s”。") % {
-            "org": org.name,
-            "quota": quota,
-            "used": used,
-            "name": candidacy.name,
-        }
-    return None
+    return quota_use(candidacy.programme, org, adding=1).problem
 
 
 def is_first_level(candidacy: Candidacy, actor) -> str | None:
@@ -208,6 +200,7 @@ def _edges() -> list[Edge]:
                 allowed=is_submitter,
                 guards=(is_first_review(review),),
                 notify=tell_next_reviewer,
+                sets={"submitted_at": NOW},
             ),
             Edge(
                 S.RETURNED,
@@ -215,6 +208,7 @@ def _edges() -> list[Edge]:
                 allowed=is_submitter,
                 guards=(is_first_review(review),),
                 notify=tell_next_reviewer,
+                sets={"submitted_at": NOW},
             ),
             Edge(review, S.DRAFT, allowed=is_submitter, guards=(is_first_level,)),
             Edge(
@@ -294,12 +288,16 @@ def objection_handler(actor, objection: Objection) -> bool:
     return permissions.allows(actor, "objection", "change", objection)
 
 
+# Closing a case records the findings (the comment of the move), who closed it and when.
+CASE_CLOSED = {"findings": COMMENT, "handled_by": ACTOR, "handled_at": NOW}
+
+
 OBJECTION_WORKFLOW = Workflow(
     name=OBJECTION_WORKFLOW_NAME,
     model=Objection,
     access=access_objection,
     edges=[
-        Edge(ObjectionState.OPEN, ObjectionState.UPHELD, allowed=objection_handler, needs_comment=True),
-        Edge(ObjectionState.OPEN, ObjectionState.DISMISSED, allowed=objection_handler, needs_comment=True),
+        Edge(ObjectionState.OPEN, outcome, allowed=objection_handler, needs_comment=True, sets=CASE_CLOSED)
+        for outcome in (ObjectionState.UPHELD, ObjectionState.DISMISSED)
     ],
 )
