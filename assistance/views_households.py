@@ -7,8 +7,7 @@ is posted. ID numbers and phones are masked on every page; revealing one is a lo
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from unionportal.audit.services import reveal
 from unionportal.audit.transitions import TransitionError
 from unionportal.permissions import permission
 
-from . import services, workflows
+from . import services, services_plans, workflows
 from .enums import ACTIVE_STATES, FILED_STATES, Category, HouseholdState
 from .forms import (
     HouseholdFilterForm,
@@ -37,7 +36,7 @@ from .forms import (
     member_formset_helper,
     member_initial,
 )
-from .models import Household, PlanItem, YearlyReview
+from .models import Household, YearlyReview
 from .pagination import page_by_key
 from .selectors import access_household, enterprises_for_filing, household_list_groups, households_for
 
@@ -392,15 +391,13 @@ def plan_item_create(request, pk):
 @require_POST
 def plan_item_done(request, pk, item_pk):
     household = access_household(request.user, pk, action="change")
-    item = get_object_or_404(PlanItem, pk=item_pk, household=household)
-    with transaction.atomic():
-        # Compare-and-set: a second click (or a second person) does not record it twice.
-        locked = PlanItem.objects.select_for_update().get(pk=item.pk)
-        if locked.done_on is not None:
-            messages.info(request, _("该帮扶计划已于 %(date)s 完成。") % {"date": locked.done_on.isoformat()})
-        else:
-            services.plan_item_done(actor=request.user, item=locked)
-            messages.success(request, _("已标记完成：%(action)s") % {"action": locked.action})
+    item, marked = services_plans.plan_item_mark_done(
+        actor=request.user, household=household, item_id=item_pk
+    )
+    if marked:
+        messages.success(request, _("已标记完成：%(action)s") % {"action": item.action})
+    else:
+        messages.info(request, _("该帮扶计划已于 %(date)s 完成。") % {"date": item.done_on.isoformat()})
     return redirect(_record_url(household, "plan"))
 
 
@@ -431,22 +428,13 @@ def yearly_review(request, pk):
         request.POST or None, initial={"category": now.category if now else household.category}
     )
     if request.method == "POST" and form.is_valid():
-        today = timezone.localdate()
         try:
-            with transaction.atomic():
-                locked = YearlyReview.objects.select_for_update().get(pk=review.pk)
-                if locked.done_on is not None:
-                    raise ValidationError(_("本年度复核已由他人完成，请刷新页面。"))
-                services.household_update(
-                    actor=request.user,
-                    household=household,
-                    claimed_category=form.cleaned_data["category"],
-                    last_reviewed_on=today,
-                )
-                locked.done_on = today
-                locked.category_after = household.category
-                locked.reviewed_by = request.user
-                locked.save(update_fields=["done_on", "category_after", "reviewed_by"])
+            services_plans.yearly_review_complete(
+                actor=request.user,
+                household=household,
+                review_id=review.pk,
+                claimed_category=form.cleaned_data["category"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
