@@ -1,9 +1,8 @@
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, update_session_auth_hash
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -13,12 +12,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from unionportal.http import client_ip
 
-from . import forms
+from . import forms, services
 from .backends import axes_username
-from .models import PhoneCode
-from .phone import PhoneCodeError, phone_code_send, phone_code_verify
+from .phone import PhoneCodeError
 
-User = get_user_model()
 _SMS_RESET_PHONE = "sms_reset_phone"
 
 
@@ -96,14 +93,7 @@ def sms_reset_request(request):
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
         try:
-            # Unknown numbers get a code too, stored but never sent, so that the rate limits answer
-            # alike for every number and cannot tell which ones have an account.
-            phone_code_send(
-                phone=phone,
-                purpose=PhoneCode.Purpose.PASSWORD_RESET,
-                client_ip=client_ip(request),
-                deliver=User.objects.filter(phone=phone, is_active=True).exists(),
-            )
+            services.password_reset_code_send(phone=phone, client_ip=client_ip(request))
         except PhoneCodeError as error:
             form.add_error(None, error.message)
         else:
@@ -120,29 +110,14 @@ def sms_reset_confirm(request):
         request.POST or None, initial={"phone": request.session.get(_SMS_RESET_PHONE)}
     )
     if request.method == "POST" and form.is_valid():
-        phone = form.cleaned_data["phone"]
-        user = User.objects.filter(phone=phone, is_active=True).first()
-        refusal = None
-        with transaction.atomic():
-            # The error is caught inside the block: leaving it by an exception would roll back the
-            # wrong attempt phone_code_verify counts, and codes could then be guessed without limit.
-            try:
-                phone_code_verify(
-                    phone=phone, purpose=PhoneCode.Purpose.PASSWORD_RESET, code=form.cleaned_data["code"]
-                )
-            except PhoneCodeError as error:
-                refusal = error.message
-            else:
-                if user is None:  # the code of an unknown number is never sent, but stay safe
-                    refusal = _("该号码尚未申请验证码，请先获取验证码。")
-                else:
-                    user.set_password(form.cleaned_data["new_password1"])
-                    user.must_change_password = False
-                    if user.phone_verified_at is None:
-                        user.phone_verified_at = timezone.now()
-                    user.save()
-        if refusal is not None:
-            form.add_error("code", refusal)
+        try:
+            user = services.password_reset_by_sms(
+                phone=form.cleaned_data["phone"],
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["new_password1"],
+            )
+        except PhoneCodeError as error:
+            form.add_error("code", error.message)
         else:
             request.session.pop(_SMS_RESET_PHONE, None)
             if request.user.is_authenticated and request.user == user:
