@@ -1,44 +1,34 @@
 """Bulk import of hardship households with their members: one xlsx workbook with two sheets (家庭, 成员)
 or two CSV files, previewed with row-numbered errors, then written all or nothing.
 
-Every row passes the checks of the household form and ``services.household_create`` — the same
-validators (``validate_id_number``, ``validate_mobile``), the same scope (``enterprises_for_filing``),
-``services.per_capita_income``, ``services.categorise`` and ``services.check_claimed_category`` — but
-the lookups are fetched once per file (enterprises by credit code, thresholds, active files by ID
-number in chunks), so 100,000 households validate in seconds. The write is one transaction: COPY on
-PostgreSQL (ids drawn from the household sequence first, so members need no read-back), bulk_create
-elsewhere, and one summary audit event for the whole import rather than one per household.
+This module reads: cells into typed values, with a message for each cell it cannot read. Whether a
+household may be filed is the filing rule's to say (``services.FilingRule``, the rule of the household
+form and ``services.household_create``): one rule per file, so its lookups (scope, thresholds, active
+files by ID number) are fetched once and 100,000 households validate in seconds. The write is
+``services.households_file``, in one transaction (COPY on PostgreSQL, bulk_create elsewhere), with one
+summary audit event for the whole import rather than one per household.
 
 The job itself is a shared ``ImportJob`` (resource key ``KEY``) run by the ``imports.assistance_households``
 task, with its progress in the shared cache like the one-table imports.
 """
 
 import io
-import json
 import logging
 import struct
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from unionportal.accounts.validators import (
-    gender_from_id,
-    mask_id_number,
-    normalise_id_number,
-    normalise_mobile,
-    validate_id_number,
-    validate_mobile,
-)
+from unionportal.accounts.validators import mask_id_number, normalise_id_number
 from unionportal.audit import services as audit
-from unionportal.campaigns.workdays import add_working_days
 from unionportal.imports import reading
 from unionportal.imports import services as imports
 from unionportal.imports.enums import JobStatus
@@ -50,12 +40,10 @@ from unionportal.orgs.models import Enterprise
 from unionportal.uploads import limits
 from unionportal.uploads.spreadsheets import SpreadsheetError, sniff_table
 
-from . import rollups, services
-from .enums import Category, Gender, Health, HouseholdState, Relation, Schooling
+from . import bulk, rollups, services
+from .enums import Category, Gender, Health, Relation, Schooling
 from .enums import JobStatus as WorkStatus
-from .models import DriveEnterprise, Household, HouseholdMember, Threshold
 from .resources import CausesWidget, EnterpriseCodeWidget, HouseholdResource, MoneyWidget, _example_id
-from .selectors import enterprises_for_filing
 
 logger = logging.getLogger(__name__)
 
@@ -64,11 +52,9 @@ IMPORT_ACTION = "assistance.household.import"
 HOUSEHOLD_SHEET = "家庭"
 MEMBER_SHEET = "成员"
 MAX_HOUSEHOLDS = 200_000
-MAX_MEMBERS = 20  # per household, as the form's member formset
+MAX_MEMBERS = services.MAX_MEMBERS  # per household
 MAX_ERRORS_KEPT = 1000
 PREVIEW_HOUSEHOLDS = 50
-WRITE_BATCH = 2000
-ID_CHUNK = 5000
 PROGRESS_EVERY = 2000
 # How many times its upload size a household workbook may declare when inflated. The shared limit
 # (UPLOAD_MAX_UNCOMPRESSED, 100 MB) is sized for one-table imports of 20,000 rows; a household workbook
@@ -165,23 +151,9 @@ class Sheet:
     rows: list[tuple[int, list[str]]]  # (spreadsheet row, cells), blank rows left out
 
 
-class PreparedHousehold:
-    """A household row that passed every check, with what household_create would derive."""
-
-    __slots__ = ("assessment", "cadre_id", "members", "organisation", "row", "values")
-
-    def __init__(self, row, values):
-        self.row = row
-        self.values = values
-        self.members: list[dict] = []
-        self.organisation = None
-        self.assessment = None
-        self.cadre_id = None
-
-
 @dataclass
 class Report:
-    households: list[PreparedHousehold] = field(default_factory=list)
+    households: list[services.Filing] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     household_rows: int = 0
     member_rows: int = 0
@@ -369,163 +341,87 @@ def file_format(content: bytes) -> str:
 # --- validating ---------------------------------------------------------------------------------------
 
 
-def _indices(sheet: Sheet, columns) -> list[tuple[str, str, bool, int]]:
+def _layout(sheet: Sheet, columns, widgets: dict) -> list[tuple]:
+    """Each column's (key, header, required, position in the sheet, widget or None)."""
     position = {h: i for i, h in enumerate(sheet.header)}
-    return [(key, header, required, position[header]) for key, header, required in columns]
-
-
-def _cells(values: list[str], indices) -> dict[str, str]:
-    return {key: (values[i] if i < len(values) else "") for key, _h, _r, i in indices}
+    return [(key, header, required, position[header], widgets.get(key)) for key, header, required in columns]
 
 
 def _required_message(header: str) -> str:
     return _("请填写%(column)s。") % {"column": header}
 
 
-class _Lookups:
-    """What a file's rows are checked against, fetched in a handful of queries."""
-
-    def __init__(self, actor, codes: set[str], id_numbers: set[str]):
-        chunk = min(ID_CHUNK, (connection.features.max_query_params or ID_CHUNK) - 10)
-        self.enterprises: dict[str, Enterprise] = {}
-        codes = sorted(codes)
-        for start in range(0, len(codes), chunk):
-            self.enterprises.update(
-                (e.credit_code, e)
-                for e in Enterprise.objects.filter(
-                    credit_code__in=codes[start : start + chunk]
-                ).select_related("union", "township")
-            )
-        ids = [e.pk for e in self.enterprises.values()]
-        self.fileable = set(enterprises_for_filing(actor).filter(pk__in=ids).values_list("pk", flat=True))
-        self.cadres = dict(
-            DriveEnterprise.objects.filter(enterprise_id__in=ids).values_list(
-                "enterprise_id", "responsible_cadre_id"
-            )
-        )
-        self.thresholds = {t.organisation.path: t for t in Threshold.objects.select_related("organisation")}
-        self._governing: dict[int, Threshold | None] = {}
-        constraint = next(c for c in Household._meta.constraints if c.name == "one_active_file_per_worker")
-        self.duplicate_message = str(constraint.get_violation_error_message())
-        self.active_ids: set[str] = set()
-        id_numbers = sorted(id_numbers)
-        for start in range(0, len(id_numbers), chunk):
-            self.active_ids.update(
-                Household._base_manager.filter(
-                    constraint.condition, id_number__in=id_numbers[start : start + chunk]
-                ).values_list("id_number", flat=True)
-            )
-
-    def threshold(self, organisation) -> Threshold | None:
-        """As ``selectors.threshold_for``: the organisation's own lines, else the nearest ancestor's."""
-        if organisation.pk not in self._governing:
-            path, step = organisation.path, organisation.steplen
-            found = None
-            for end in range(len(path), 0, -step):
-                found = self.thresholds.get(path[:end])
-                if found is not None:
-                    break
-            self._governing[organisation.pk] = found
-        return self._governing[organisation.pk]
-
-
 # Cells repeat (choices, causes, amounts): within one validation each distinct cell is cleaned once.
 _MEMO: ContextVar[dict | None] = ContextVar("household_import_memo", default=None)
 
 
-def _clean(widget, value, errors: list, header: str):
-    memo = _MEMO.get()
+def _clean(widget, value, memo: dict):
+    """(value, None) or (None, message), from ``memo`` when the widget has seen the cell before."""
     key = (id(widget), value)
-    if memo is not None and key in memo:
-        result, message = memo[key]
-    else:
+    found = memo.get(key)
+    if found is None:
         try:
-            result, message = widget.clean(value), None
+            found = (widget.clean(value), None)
         except ValueError as error:
-            result, message = None, str(error)
-        if memo is not None:
-            memo[key] = (result, message)
-    if message is not None:
-        errors.append((header, message))
-    return result
+            found = (None, str(error))
+        memo[key] = found
+    return found
 
 
-def _check_household(cells: dict, today) -> tuple[dict, list[tuple[str, str]]]:
-    """One households-sheet row parsed and checked on its own, as the household form checks it."""
-    errors: list[tuple[str, str]] = []
-    headers = {key: header for key, header, _r in HOUSEHOLD_COLUMNS}
-    for key, header, required in HOUSEHOLD_COLUMNS:
-        if required and not cells[key]:
-            errors.append((header, _required_message(header)))
+def _read(cells: list[str], layout) -> tuple[dict, dict[str, list[str]]]:
+    """One row's cells as typed values, by field, with what could not be read (an empty required cell,
+    a value a widget refuses). Whether the values may be filed is the filing rule's to say."""
+    memo = _MEMO.get()
+    if memo is None:
+        memo = {}
+    errors: dict[str, list[str]] = {}
     values: dict = {}
-    name = cells["worker_name"]
-    if len(name) > Household._meta.get_field("worker_name").max_length:
-        errors.append((headers["worker_name"], _("职工姓名不能超过 60 个字。")))
-    values["worker_name"] = name
-    id_number = normalise_id_number(cells["id_number"])
-    values["id_number"] = id_number
-    if id_number:
-        try:
-            validate_id_number(id_number)
-        except ValidationError as error:
-            errors.extend((headers["id_number"], m) for m in error.messages)
-            id_number = ""
-    gender = _clean(_GENDER, cells["gender"], errors, headers["gender"])
-    if id_number:
-        if not gender and not cells["gender"]:
-            gender = gender_from_id(id_number)
-        elif gender and gender_from_id(id_number) != gender:
-            errors.append(
-                (headers["gender"], _("性别与身份证号不符（身份证号第 17 位奇数为男、偶数为女）。"))
-            )
-    values["gender"] = gender or ""
-    phone = normalise_mobile(cells["phone"])
-    if phone:
-        try:
-            validate_mobile(phone)
-        except ValidationError as error:
-            errors.extend((headers["phone"], m) for m in error.messages)
-    values["phone"] = phone
-    if cells["job_status"]:
-        values["job_status"] = _clean(_WORK_STATUS, cells["job_status"], errors, headers["job_status"])
-    values["worker_income"] = _clean(_MONEY, cells["worker_income"], errors, headers["worker_income"])
-    values["causes"] = _clean(_CAUSES, cells["causes"], errors, headers["causes"])
-    sudden = _clean(_DATE, cells["sudden_cause_on"], errors, headers["sudden_cause_on"])
-    if sudden and sudden > today:
-        errors.append((headers["sudden_cause_on"], _("突发致困日期不能晚于今天。")))
-    values["sudden_cause_on"] = sudden
-    values["category"] = _clean(_CATEGORY, cells["category"], errors, headers["category"]) or ""
-    return values, errors
-
-
-def _check_member(cells: dict) -> tuple[dict, list[tuple[str, str]]]:
-    errors: list[tuple[str, str]] = []
-    headers = {key: header for key, header, _r in MEMBER_COLUMNS}
-    for key, header, required in MEMBER_COLUMNS:
-        if required and not cells[key]:
-            errors.append((header, _required_message(header)))
-    name = cells["name"]
-    if len(name) > HouseholdMember._meta.get_field("name").max_length:
-        errors.append((headers["name"], _("姓名不能超过 60 个字。")))
-    values = {"name": name}
-    if cells["relation"]:
-        values["relation"] = _clean(_RELATION, cells["relation"], errors, headers["relation"])
-    age = None
-    if cells["age"]:
-        text = cells["age"]
-        if text.isdigit() and int(text) <= 120:
-            age = int(text)
+    width = len(cells)
+    for key, header, required, i, widget in layout:
+        text = cells[i] if i < width else ""
+        if required and not text:
+            errors[key] = [_required_message(header)]
+        elif widget is None:
+            values[key] = text
         else:
-            errors.append((headers["age"], _("年龄应为 0 到 120 之间的整数。")))
-    values["age"] = age
-    values["health"] = _clean(_HEALTH, cells["health"], errors, headers["health"])
-    values["schooling"] = _clean(_SCHOOLING, cells["schooling"], errors, headers["schooling"])
-    values["monthly_income"] = _clean(_MONEY, cells["monthly_income"], errors, headers["monthly_income"])
+            values[key], message = _clean(widget, text, memo)
+            if message is not None:
+                errors[key] = [message]
     return values, errors
+
+
+_HOUSEHOLD_WIDGETS = {
+    "gender": _GENDER,
+    "job_status": _WORK_STATUS,
+    "worker_income": _MONEY,
+    "causes": _CAUSES,
+    "sudden_cause_on": _DATE,
+    "category": _CATEGORY,
+}
+_MEMBER_WIDGETS = {
+    "relation": _RELATION,
+    "health": _HEALTH,
+    "schooling": _SCHOOLING,
+    "monthly_income": _MONEY,
+}
+
+
+def _read_member(cells: list[str], layout) -> tuple[str, dict, dict[str, list[str]]]:
+    """A member's worker (ID number), values and unreadable cells."""
+    values, errors = _read(cells, layout)
+    worker = normalise_id_number(values.pop("worker_id", ""))
+    age = values.get("age")
+    if age is not None:
+        if age.isdigit():
+            values["age"] = int(age)  # at most 120: the filing rule's to say
+        else:
+            errors["age"] = [_("年龄应为 0 到 120 之间的整数。")]
+    return worker, values, errors
 
 
 def validate(actor, households: Sheet, members: Sheet, *, on_progress=None) -> Report:
-    """Check every row of both sheets as the household form and ``household_create`` would.
+    """Check every row of both sheets by the filing rule (``services.FilingRule``), as the household
+    form and ``household_create`` are checked.
 
     Nothing is written. The report lists each error with its sheet and row; when it has none,
     ``report.households`` holds what ``write`` needs. ``on_progress(n)`` is called with the number of
@@ -538,138 +434,90 @@ def validate(actor, households: Sheet, members: Sheet, *, on_progress=None) -> R
         _MEMO.reset(token)
 
 
+def _enterprises_by_code(codes: set[str]) -> dict[str, Enterprise]:
+    found: dict[str, Enterprise] = {}
+    for chunk in bulk.chunked(sorted(codes)):
+        enterprises = Enterprise.objects.filter(credit_code__in=chunk).select_related("union", "township")
+        found.update((e.credit_code, e) for e in enterprises)
+    return found
+
+
 def _validate(actor, households: Sheet, members: Sheet, *, on_progress=None) -> Report:
     report = Report(household_rows=len(households.rows), member_rows=len(members.rows))
-    today = timezone.localdate()
-    h_idx, m_idx = _indices(households, HOUSEHOLD_COLUMNS), _indices(members, MEMBER_COLUMNS)
+    h_layout = _layout(households, HOUSEHOLD_COLUMNS, _HOUSEHOLD_WIDGETS)
+    m_layout = _layout(members, MEMBER_COLUMNS, _MEMBER_WIDGETS)
+    h_headers = {key: header for key, header, _r in HOUSEHOLD_COLUMNS}
+    h_headers["members"] = ""  # their number: said of the household row, under no column
+    m_headers = {key: header for key, header, _r in MEMBER_COLUMNS}
     add = report.errors.append
-    code_header, id_header = "企业信用代码", "身份证号"
 
-    # Pass 1: the members, grouped by the worker's ID number.
-    members_of: dict[str, list[tuple[int, dict]]] = {}
-    bad_member_of: set[str] = set()
-    for row, values in members.rows:
-        cells = _cells(values, m_idx)
-        member, errors = _check_member(cells)
-        worker = normalise_id_number(cells["worker_id"])
-        for column, message in errors:
-            add(RowError(MEMBER_SHEET, row, column, message))
-        if errors:
-            bad_member_of.add(worker)
+    # Pass 1: the members, grouped by the worker's ID number; cells that cannot be read are reported here.
+    members_of: dict[str, list[tuple[int, dict, bool]]] = {}
+    for row, cells in members.rows:
+        worker, member, errors = _read_member(cells, m_layout)
+        for key, messages in errors.items():
+            report.errors.extend(RowError(MEMBER_SHEET, row, m_headers[key], m) for m in messages)
         if worker:
-            members_of.setdefault(worker, []).append((row, member))
+            members_of.setdefault(worker, []).append((row, member, not errors))
 
-    # Pass 2: the households on their own, and what the lookups need.
-    parsed = []
+    # Pass 2: the households' cells, and the enterprises they name.
+    read = []
     codes: set[str] = set()
-    for row, values in households.rows:
-        cells = _cells(values, h_idx)
-        household, errors = _check_household(cells, today)
+    for row, cells in households.rows:
+        values, errors = _read(cells, h_layout)
+        text = values.pop("enterprise", "")
         try:
-            code = EnterpriseCodeWidget.compact(cells["enterprise"])
+            code = EnterpriseCodeWidget.compact(text)
         except Exception:  # stdnum refuses characters it cannot clean; reported as unknown below
-            code = cells["enterprise"].upper()
+            code = text.upper()
         if code:
             codes.add(code)
-        parsed.append((row, household, code, errors))
-    ids_in_file = {h["id_number"] for _r, h, _c, _e in parsed if h["id_number"]}
-    lookups = _Lookups(actor, codes, ids_in_file)
+        read.append((row, values, code, errors))
+    enterprises = _enterprises_by_code(codes)
+    ids_in_file = {normalise_id_number(v.get("id_number")) for _r, v, _c, _e in read} - {""}
+    rule = services.FilingRule(actor=actor, enterprises=enterprises.values(), id_numbers=ids_in_file)
 
-    # Pass 3: each household against the lookups, the file and its members.
-    first_row_of: dict[str, int] = {}
-    assessments: dict[tuple, services.Assessment] = {}
-    for position, (row, values, code, errors) in enumerate(parsed, start=1):
-        id_number = values["id_number"]
-        id_ok = id_number and not any(column == id_header for column, _m in errors)
-        if id_ok:
-            earlier = first_row_of.get(id_number)
-            if earlier is not None:
-                errors.append(
-                    (
-                        id_header,
-                        _("与第 %(row)d 行是同一职工，一名职工只能有一份在档的困难职工档案。")
-                        % {"row": earlier},
-                    )
-                )
-            else:
-                first_row_of[id_number] = row
-                if id_number in lookups.active_ids:
-                    errors.append((id_header, lookups.duplicate_message))
-        enterprise = lookups.enterprises.get(code) if code else None
-        prepared = PreparedHousehold(row, values)
+    # Pass 3: each household and its members by the filing rule, in the file's order.
+    for position, (row, values, code, errors) in enumerate(read, start=1):
+        enterprise = enterprises.get(code) if code else None
         if code and enterprise is None:
-            errors.append((code_header, _("信用代码为“%(code)s”的企业不存在。") % {"code": code}))
-        elif enterprise is not None and enterprise.pk not in lookups.fileable:
-            errors.append((code_header, _("该企业不在您的帮扶范围内。")))
-        elif enterprise is not None:
-            prepared.organisation = services.responsible_organisation(enterprise)
-            prepared.cadre_id = lookups.cadres.get(enterprise.pk) or actor.pk
-            values["enterprise_id"] = enterprise.pk
-        group = members_of.get(id_number, []) if id_number else []
-        if len(group) > MAX_MEMBERS:
-            errors.append(
-                (
-                    "",
-                    _("家庭成员不能超过 %(n)d 人（成员表中有 %(count)d 人）。")
-                    % {"n": MAX_MEMBERS, "count": len(group)},
-                )
+            errors["enterprise"] = [_("信用代码为“%(code)s”的企业不存在。") % {"code": code}]
+        worker = normalise_id_number(values.get("id_number"))
+        group = [(r, member) for r, member, readable in members_of.get(worker, ()) if readable]
+        if len(group) < len(members_of.get(worker, ())):
+            errors.setdefault("members", [])  # the unreadable ones are reported on the members sheet
+        filing = rule.check(
+            services.Filing(
+                enterprise,
+                values,
+                [member for _r, member in group],
+                claimed_category=values.pop("category", "") or "",
+                row=row,
+                errors=errors,
             )
-        prepared.members = [m for _r, m in group]
-        categorisable = (
-            prepared.organisation is not None
-            and id_number not in bad_member_of
-            and not any(c in ("本人月收入", "致困原因", "突发致困日期") for c, _m in errors)
         )
-        if categorisable:
-            threshold = lookups.threshold(prepared.organisation)
-            per_capita = services.per_capita_income(
-                values["worker_income"], [m["monthly_income"] for m in prepared.members]
-            )
-            causes = values["causes"] or []
-            # categorise() depends only on these (and today): households alike share one assessment.
-            key = (threshold.pk if threshold else None, per_capita, tuple(causes), values["sudden_cause_on"])
-            try:
-                assessment = assessments.get(key)
-                if assessment is None:
-                    assessment = assessments[key] = services.categorise(
-                        organisation=prepared.organisation,
-                        per_capita=per_capita,
-                        causes=causes,
-                        sudden_cause_on=values["sudden_cause_on"],
-                        today=today,
-                        threshold=threshold,
-                    )
-            except ValidationError as error:  # no thresholds set for the area
-                errors.extend((code_header, m) for m in error.messages)
-            else:
-                prepared.assessment = assessment
-                if not any(c == "困难类别" for c, _m in errors):
-                    try:
-                        services.check_claimed_category(values["category"], assessment)
-                    except ValidationError as error:
-                        errors.extend(
-                            ("困难类别", m) for messages in error.message_dict.values() for m in messages
-                        )
-        for column, message in errors:
-            add(RowError(HOUSEHOLD_SHEET, row, column, message))
-        if not errors:
-            report.households.append(prepared)
-            report.member_count += len(prepared.members)
+        for key, messages in filing.errors.items():
+            for message in messages:
+                add(RowError(HOUSEHOLD_SHEET, row, h_headers[key], message))
+        for index, key, message in filing.member_errors:
+            add(RowError(MEMBER_SHEET, group[index][0], m_headers[key], message))
+        if filing.ok:
+            report.households.append(filing)
+            report.member_count += len(filing.members)
         if on_progress is not None and position % PROGRESS_EVERY == 0:
             on_progress(position)
 
     # Members naming a worker the households sheet does not have.
-    for worker, group in members_of.items():
-        if worker not in ids_in_file:  # a worker whose row is there but has errors is not repeated
-            for row, _member in group:
-                add(
-                    RowError(
-                        MEMBER_SHEET,
-                        row,
-                        "职工身份证号",
-                        _("家庭表中没有身份证号为 %(id)s 的职工。") % {"id": mask_id_number(worker)},
-                    )
+    for worker in members_of.keys() - ids_in_file:
+        for row, _member, _readable in members_of[worker]:
+            add(
+                RowError(
+                    MEMBER_SHEET,
+                    row,
+                    "职工身份证号",
+                    _("家庭表中没有身份证号为 %(id)s 的职工。") % {"id": mask_id_number(worker)},
                 )
+            )
     if report.errors:
         report.households = []
     return report
@@ -678,182 +526,21 @@ def _validate(actor, households: Sheet, members: Sheet, *, on_progress=None) -> 
 # --- writing ------------------------------------------------------------------------------------------
 
 
-HOUSEHOLD_WRITE_FIELDS = (
-    "enterprise_id",
-    "organisation_id",
-    "worker_name",
-    "id_number",
-    "gender",
-    "phone",
-    "job_status",
-    "worker_income",
-    "per_capita_income",
-    "causes",
-    "sudden_cause_on",
-    "category",
-    "category_explanation",
-    "state",
-    "cadre_id",
-    "applied_on",
-    "verify_due_on",
-    "created_by_id",
-    "created_at",
-    "updated_at",
-)
-MEMBER_WRITE_FIELDS = ("household_id", "name", "relation", "age", "health", "schooling", "monthly_income")
-
-
-def _has_org_path() -> bool:
-    # The denormalised scope path, where the model has it (set like Household.save does).
-    return any(f.name == "org_path" for f in Household._meta.concrete_fields)
-
-
-def _household_row(h: PreparedHousehold, *, fixed: tuple, org_path: bool) -> tuple:
-    """The values of HOUSEHOLD_WRITE_FIELDS (then org_path, if the model has it) for one household.
-
-    ``fixed`` is (state, applied_on, verify_due_on, created_by_id, now), the same for the whole import.
-    """
-    values, assessment = h.values, h.assessment
-    state, applied_on, due, created_by, now = fixed
-    row = (
-        values["enterprise_id"],
-        h.organisation.pk,
-        values["worker_name"],
-        values["id_number"],
-        str(values["gender"]),
-        values["phone"],
-        str(values["job_status"]),
-        values["worker_income"],
-        assessment.per_capita,
-        [str(c) for c in values["causes"] or []],
-        values["sudden_cause_on"],
-        str(assessment.category),
-        assessment.explanation,
-        state,
-        h.cadre_id,
-        applied_on,
-        due,
-        created_by,
-        now,
-        now,
-    )
-    return (*row, h.organisation.path) if org_path else row
-
-
-def _member_row(member: dict, household_id: int) -> tuple:
-    return (
-        household_id,
-        member["name"],
-        str(member["relation"]),
-        member["age"],
-        str(member["health"]),
-        str(member["schooling"]),
-        member["monthly_income"],
-    )
-
-
-def _other_fields(model, names: tuple) -> tuple[list, tuple]:
-    """The concrete fields ``names`` leaves out (a column added later), with their defaults."""
-    others = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in names]
-    return others, tuple(f.get_db_prep_save(f.get_default(), connection) for f in others)
-
-
-def _copy(cursor, model, names: tuple, rows: list[tuple], *, with_pk: bool = False) -> None:
-    """COPY ``rows`` (values in the order of ``names``) into ``model``'s table; other columns get defaults."""
-    others, defaults = _other_fields(model, names)
-    fields = [model._meta.get_field(n) for n in names]
-    columns = [f.column for f in fields] + [f.column for f in others]
-    if with_pk:
-        columns.insert(0, model._meta.pk.column)
-    quote = connection.ops.quote_name
-    sql = "COPY {} ({}) FROM STDIN".format(quote(model._meta.db_table), ", ".join(quote(c) for c in columns))
-    offset = 1 if with_pk else 0
-    json_at = [offset + i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
-    with cursor.cursor.copy(sql) as copy:
-        write_row = copy.write_row
-        for row in rows:
-            if json_at:
-                row = list(row)
-                for i in json_at:
-                    row[i] = json.dumps(row[i], ensure_ascii=False)
-            write_row((*row, *defaults) if defaults else row)
-
-
-def _write_chunk_postgresql(cursor, names: tuple, households: list[tuple], members: list[list[dict]]) -> None:
-    # Ids are drawn from the table's sequence first, so the members' foreign keys are known without
-    # reading the households back.
-    cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-        [Household._meta.db_table, Household._meta.pk.column, len(households)],
-    )
-    ids = [pk for (pk,) in cursor.fetchall()]
-    member_rows = [_member_row(m, pk) for pk, group in zip(ids, members, strict=True) for m in group]
-    _copy(cursor, Household, names, [(pk, *h) for pk, h in zip(ids, households, strict=True)], with_pk=True)
-    if member_rows:
-        _copy(cursor, HouseholdMember, MEMBER_WRITE_FIELDS, member_rows)
-
-
-def _write_chunk_bulk(names: tuple, households: list[tuple], members: list[list[dict]]) -> None:
-    created = Household.objects.bulk_create(
-        [Household(**dict(zip(names, h, strict=True))) for h in households], batch_size=WRITE_BATCH
-    )
-    if not all(h.pk for h in created):  # a backend that cannot return ids: read them back by ID number
-        constraint = next(c for c in Household._meta.constraints if c.name == "one_active_file_per_worker")
-        ids = dict(
-            Household._base_manager.filter(
-                constraint.condition, id_number__in=[h.id_number for h in created]
-            ).values_list("id_number", "pk")
-        )
-        for h in created:
-            h.pk = ids[h.id_number]
-    HouseholdMember.objects.bulk_create(
-        [
-            HouseholdMember(**dict(zip(MEMBER_WRITE_FIELDS, _member_row(m, h.pk), strict=True)))
-            for h, group in zip(created, members, strict=True)
-            for m in group
-        ],
-        batch_size=WRITE_BATCH,
-    )
-
-
 def write(actor, report: Report, *, on_progress=None, job_id: int | None = None, file_name: str = "") -> int:
-    """Insert the households and members of an error-free report; returns the number of households.
+    """File the households and members of an error-free report; returns the number of households.
 
-    One transaction: either everything is written or nothing. One audit event summarises the import
+    Through ``services.households_file`` (COPY on PostgreSQL, bulk_create elsewhere), in one
+    transaction: either everything is written or nothing. One audit event summarises the import
     (households, members, categories) rather than one event per household. An active file created
     by someone else since ``validate`` makes the database refuse the insert: IntegrityError, nothing
     written. ``on_progress(n)`` is called with the households written so far.
     """
     if not report.ok:
         raise ValueError("write() needs a report without errors")
-    now, today = timezone.now(), timezone.localdate()
-    fixed = (
-        str(HouseholdState.APPLIED),
-        today,
-        add_working_days(today, services.VERIFY_WORKING_DAYS),
-        actor.pk,
-        now,
-    )
-    org_path = _has_org_path()
-    names = (*HOUSEHOLD_WRITE_FIELDS, "org_path") if org_path else HOUSEHOLD_WRITE_FIELDS
-    done = 0
     with transaction.atomic():
-        cursor = connection.cursor() if connection.vendor == "postgresql" else None
-        try:
-            for start in range(0, len(report.households), WRITE_BATCH):
-                chunk = report.households[start : start + WRITE_BATCH]
-                rows = [_household_row(h, fixed=fixed, org_path=org_path) for h in chunk]
-                groups = [h.members for h in chunk]
-                if cursor is not None:
-                    _write_chunk_postgresql(cursor, names, rows, groups)
-                else:
-                    _write_chunk_bulk(names, rows, groups)
-                done += len(chunk)
-                if on_progress is not None:
-                    on_progress(done)
-        finally:
-            if cursor is not None:
-                cursor.close()
+        done = services.households_file(
+            actor=actor, filings=report.households, audit_each=False, on_progress=on_progress
+        )
         audit.record(
             actor=actor,
             action=IMPORT_ACTION,

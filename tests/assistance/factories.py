@@ -7,6 +7,7 @@ from stdnum.cn import ric
 
 from assistance.models import DriveEnterprise, Threshold
 from tests.factories import Role, make_enterprise, make_tree, make_user
+from unionportal.accounts.validators import gender_from_id
 
 
 def id_number(n: int, born: str = "19800101", area: str = "420684") -> str:
@@ -51,10 +52,10 @@ def ledger():
 
 
 def household_fields(n: int = 1, **overrides) -> dict:
+    """A household's input fields; the gender is the ID number's unless given."""
     fields = {
         "worker_name": f"职工{n}",
         "id_number": id_number(n),
-        "gender": "male",
         "phone": "13800001234",
         "job_status": "laid_off",
         "worker_income": Decimal("1200"),
@@ -62,6 +63,7 @@ def household_fields(n: int = 1, **overrides) -> dict:
         "sudden_cause_on": None,
     }
     fields.update(overrides)
+    fields.setdefault("gender", gender_from_id(fields["id_number"]))
     return fields
 
 
