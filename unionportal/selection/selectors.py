@@ -214,6 +214,19 @@ def allocation_problems(programme: Programme, rows: dict[int, int]) -> list[str]
     return problems
 
 
+def allocation_children(programme: Programme, organisation: Organisation) -> list[Organisation]:
+    """The unions ``organisation`` allocates to: the nearest unions below it at a level the programme
+    reviews at (a reviewing union between them takes its share from it and allocates further down)."""
+    levels = [lv for lv in programme.review_levels if lv > organisation.level]
+    below = list(
+        Organisation.objects.filter(path__startswith=organisation.path, level__in=levels)
+        .exclude(pk=organisation.pk)
+        .order_by("path")
+    )
+    paths = [o.path for o in below]
+    return [o for o in below if not any(o.path != p and o.path.startswith(p) for p in paths)]
+
+
 @dataclass
 class AllocationFigures:
     """One union's quota on the allocation page."""

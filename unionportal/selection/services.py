@@ -30,7 +30,7 @@ from unionportal.orgs.enums import Level
 from unionportal.orgs.models import Organisation
 from unionportal.public.cache import invalidate
 from unionportal.public.models import PublicEntry
-from unionportal.uploads.services import stored_file_set_public
+from unionportal.uploads.services import stored_file_set_public, upload_store
 
 from .enums import REVIEW_STATES, ObjectionState, State
 from .models import Candidacy, Notice, Objection, PastHonour, Programme
@@ -57,6 +57,10 @@ FORM_TOKEN_MAX_AGE = 2 * 3600
 
 class SelectionError(TransitionError):
     """A pipeline step that cannot happen; ``message`` says why in the user's language."""
+
+
+class NotOnNotice(SelectionError):
+    """The objection names someone who is not (or no longer) on this notice's list."""
 
 
 def characters(text: str) -> int:
@@ -409,11 +413,16 @@ def objection_lodge(
     contact: str,
     reason: str,
     token: str,
-    evidence=None,
+    evidence_file=None,
+    evidence_kind: str = "",
+    uploader=None,
     client_ip=None,
     today: date,
 ) -> Objection:
-    """Record a public objection during the notice; a replayed form (same token) creates nothing."""
+    """Record a public objection during the notice, with its evidence (an uploaded file of
+    ``evidence_kind``, stored through the checked upload path). Raises SelectionError (NotOnNotice for
+    a candidate not on the list) or UploadRejected, and then nothing is stored; a replayed form (same
+    token) creates nothing."""
     value = _token_value(token)
     if not notice.is_running(today):
         raise SelectionError(
@@ -422,11 +431,11 @@ def objection_lodge(
         )
     candidacy = (
         Candidacy.objects.filter(pk=candidacy_id, programme_id=notice.programme_id, state=State.NOTICE)
-        .select_related("notice")
+        .select_related("notice", "organisation")
         .first()
     )
     if candidacy is None:
-        raise SelectionError(_("请选择公示名单中的对象。"))
+        raise NotOnNotice(_("请选择公示名单中的对象。"))
     # A candidate is open to objections during its own batch's period, and the case is filed there.
     notice = candidacy.notice or notice
     if not notice.is_running(today):
@@ -436,26 +445,37 @@ def objection_lodge(
         )
     if Objection.objects.filter(form_token=value).exists():
         raise SelectionError(_("该表单已经提交过，请勿重复提交。"))
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                objection = Objection.objects.create(
-                    notice=notice,
-                    candidacy=candidacy,
-                    receipt_no=_receipt_number(today),
-                    name=name,
-                    contact=contact,
-                    reason=reason,
-                    evidence=evidence,
-                    form_token=value,
-                    client_ip=client_ip,
-                )
-                audit.record(actor=None, action="selection.objection.lodge", obj=objection)
-                return objection
-        except IntegrityError:
-            if Objection.objects.filter(form_token=value).exists():
-                raise SelectionError(_("该表单已经提交过，请勿重复提交。")) from None
-    raise SelectionError(_("系统繁忙，请稍后再试。"))
+    with transaction.atomic():
+        evidence = None
+        if evidence_file is not None:
+            # Filed under the union above the candidate's: staff up the tree can open it, the
+            # candidate's own union cannot (the objector is protected).
+            evidence = upload_store(
+                file=evidence_file,
+                kind=evidence_kind,
+                actor=uploader,
+                organisation=candidacy.organisation.parent_organisation() or candidacy.organisation,
+            )
+        for _attempt in range(5):
+            try:
+                with transaction.atomic():
+                    objection = Objection.objects.create(
+                        notice=notice,
+                        candidacy=candidacy,
+                        receipt_no=_receipt_number(today),
+                        name=name,
+                        contact=contact,
+                        reason=reason,
+                        evidence=evidence,
+                        form_token=value,
+                        client_ip=client_ip,
+                    )
+                    audit.record(actor=None, action="selection.objection.lodge", obj=objection)
+                    return objection
+            except IntegrityError:
+                if Objection.objects.filter(form_token=value).exists():
+                    raise SelectionError(_("该表单已经提交过，请勿重复提交。")) from None
+        raise SelectionError(_("系统繁忙，请稍后再试。"))
 
 
 def objection_decide(*, actor, pk, upheld: bool, findings: str) -> Objection:

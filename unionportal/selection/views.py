@@ -51,6 +51,7 @@ from .forms import (
 from .models import Candidacy, Notice, Objection, Programme
 from .selectors import (
     access_candidacy,
+    allocation_children,
     allocation_figures,
     ancestors_of,
     check_rules,
@@ -213,7 +214,7 @@ def review(request):
     allocates = (
         quota is not None
         and permissions.may(request.user, "allocation", "change")
-        and bool(_allocation_children(programme, organisation))
+        and bool(allocation_children(programme, organisation))
     )
     context = {
         "pairs": pairs,
@@ -736,18 +737,6 @@ def objection_reveal(request, pk):
 # --- sub-allocation -------------------------------------------------------------------------------
 
 
-def _allocation_children(programme: Programme, organisation: Organisation) -> list[Organisation]:
-    """The unions ``organisation`` allocates to: the nearest reviewing unions below it."""
-    levels = [lv for lv in programme.review_levels if lv > organisation.level]
-    below = list(
-        Organisation.objects.filter(path__startswith=organisation.path, level__in=levels)
-        .exclude(pk=organisation.pk)
-        .order_by("path")
-    )
-    paths = [o.path for o in below]
-    return [o for o in below if not any(o.path != p and o.path.startswith(p) for p in paths)]
-
-
 @permission("allocation", "change")
 @require_http_methods(["GET", "POST"])
 def allocations(request, pk):
@@ -764,7 +753,7 @@ def allocations(request, pk):
         organisation = next(o for o in orgs if o.pk == int(request.GET.get("org") or orgs[0].pk))
     except (StopIteration, ValueError):
         raise Http404 from None
-    children = _allocation_children(programme, organisation)
+    children = allocation_children(programme, organisation)
     own, rows = allocation_figures(programme, organisation, children)
     current = {row.organisation.pk: row.held for row in rows if row.held is not None}
     form = AllocationForm(request.POST or None, children=children, current=current)

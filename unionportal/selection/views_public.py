@@ -8,7 +8,6 @@ phone or birth date can reach these pages.
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from unionportal.http import client_ip, ratelimited
 from unionportal.permissions import public
 from unionportal.public.cache import public_page
 from unionportal.public.models import PublicEntry
-from unionportal.uploads.services import UploadRejected, upload_store
+from unionportal.uploads.services import UploadRejected
 
 from . import services
 from .enums import State
@@ -109,39 +108,24 @@ def notice_detail(request, pk):
 
 
 def _lodge(request, notice: Notice, form: ObjectionForm, today) -> Objection | None:
-    """Store the evidence and lodge; any refusal becomes a form error and leaves nothing behind."""
+    """Lodge with the evidence; any refusal becomes a form error and leaves nothing behind."""
     data = form.cleaned_data
-    candidacy = (
-        Candidacy.objects.filter(pk=data["candidacy"], programme_id=notice.programme_id, state=State.NOTICE)
-        .select_related("organisation")
-        .first()
-    )
-    if candidacy is None:
-        form.add_error("candidacy", _("请选择公示名单中的对象。"))
-        return None
     try:
-        with transaction.atomic():
-            evidence = None
-            if form.evidence:
-                # Filed under the union above the candidate's: staff up the tree can open it, the
-                # candidate's own union cannot (the objector is protected).
-                evidence = upload_store(
-                    file=form.evidence,
-                    kind=form.evidence_kind,
-                    actor=request.user,
-                    organisation=candidacy.organisation.parent_organisation() or candidacy.organisation,
-                )
-            return services.objection_lodge(
-                notice=notice,
-                candidacy_id=candidacy.pk,
-                name=data["name"],
-                contact=data["contact"],
-                reason=data["reason"],
-                token=data["token"],
-                evidence=evidence,
-                client_ip=client_ip(request) or None,
-                today=today,
-            )
+        return services.objection_lodge(
+            notice=notice,
+            candidacy_id=data["candidacy"],
+            name=data["name"],
+            contact=data["contact"],
+            reason=data["reason"],
+            token=data["token"],
+            evidence_file=form.evidence,
+            evidence_kind=form.evidence_kind,
+            uploader=request.user,
+            client_ip=client_ip(request) or None,
+            today=today,
+        )
+    except services.NotOnNotice as error:
+        form.add_error("candidacy", error.message)
     except services.SelectionError as error:
         form.add_error(None, error.message)
     except UploadRejected as rejected:
