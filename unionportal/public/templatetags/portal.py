@@ -1,8 +1,8 @@
 from django import template
 from django.urls import translate_url
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
-from unionportal import permissions
+from unionportal import i18n, permissions
 
 register = template.Library()
 
@@ -40,3 +40,56 @@ def nav_pages(context):
     pages["awards"] = pages["awards"] and not pages["review"]
     pages["tools"] = pages["coverage"] or pages["audit"] or user.is_staff
     return pages
+
+
+@register.filter
+def local_join(values) -> str:
+    """Join labels as the page's language lists them (、 in Chinese, a comma in English)."""
+    return pgettext("list separator", "、").join(str(v) for v in values)
+
+
+@register.filter
+def user_content(value):
+    """``value`` (data as typed: a name, a unit, an address) in an element marked as user content, so
+    that it can go into a translated sentence (``blocktranslate with x=value|user_content``)."""
+    return i18n.user_content(value)
+
+
+@register.simple_tag
+def mark_user_data(text, values=()):
+    """``text`` with each of ``values`` (the names it holds, as typed) marked as user content. A tag, not a
+    filter: a missing ``values`` (a page that names nobody) is nothing here, where a filter would fail."""
+    return i18n.mark_user_data(text, values)
+
+
+@register.filter
+def zh(value):
+    """Chinese on purpose, marked so (``lang``): the sheet and column names users type in their files."""
+    return i18n.chinese(value)
+
+
+@register.filter
+def in_language(chinese: str, english: str = "") -> str:
+    """``english`` on English pages where given, else the catalogue's English of ``chinese``."""
+    return i18n.in_language(chinese, english)
+
+
+@register.filter
+def in_reader_language(text):
+    """A sentence a service stored, in the page's language; what a person typed, marked as user data."""
+    return i18n.in_reader_language(text)
+
+
+@register.filter
+def html_lang(code: str) -> str:
+    """A language code as the ``lang`` attribute spells it (zh-hans → zh-Hans)."""
+    return "zh-Hans" if (code or "").lower().startswith("zh") else code
+
+
+@register.simple_tag(takes_context=True)
+def notification_language(context) -> str:
+    """The language the signed-in user reads notifications in (the inbox shows them in it, whatever the
+    page's language), for the ``lang`` attribute of the messages."""
+    from unionportal.notifications.services import display_language
+
+    return html_lang(display_language(context["request"].user))
