@@ -29,6 +29,10 @@ SHARE_RULES = (
     (RuleKind.MAX_SHARE, Flag.OFFICIAL, 5),
 )
 
+# The ACFTU's own honours, as the archive of national honours and the past-honours register name them:
+# listed so that the catalogue carries their English, which English pages show for rows stored without one.
+NATIONAL_AWARDS = (_("全国五一劳动奖状"), _("全国五一劳动奖章"), _("全国工人先锋号"))
+
 VETOES = (
     ("safety", _("近%(years)s年未发生重大及以上生产安全责任事故"), 3),
     ("arrears", _("近%(years)s年无拖欠职工工资、社会保险费行为"), 3),
@@ -52,6 +56,7 @@ def default_rules(programme: Programme) -> list[Rule]:
                 kind=RuleKind.VETO,
                 code=code,
                 label=str(label),
+                label_en=english(label),
                 years=years,
                 position=position,
             )

@@ -1,8 +1,10 @@
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from unionportal.i18n import in_language
 
 
 class PublicEntryQuerySet(models.QuerySet):
@@ -65,8 +67,8 @@ class PublicEntry(models.Model):
 
     @property
     def award_label(self) -> str:
-        """The award in the page's language: its English name on English pages where one is given."""
-        return self.award_en if self.award_en and (get_language() or "").startswith("en") else self.award
+        """The award in the page's language: on English pages its English name, else the catalogue's."""
+        return in_language(self.award, self.award_en)
 
 
 class NewsQuerySet(models.QuerySet):

@@ -57,7 +57,7 @@ class AllocationInline(admin.TabularInline):
 class RuleInline(admin.TabularInline):
     model = Rule
     extra = 0
-    fields = ["position", "kind", "flag", "percent", "code", "label", "years", "is_active"]
+    fields = ["position", "kind", "flag", "percent", "code", "label", "label_en", "years", "is_active"]
 
 
 @admin.register(Programme)

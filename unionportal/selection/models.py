@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionportal import permissions
 from unionportal.campaigns.models import Campaign
+from unionportal.i18n import in_language
 from unionportal.orgs.enums import Level
 from unionportal.orgs.models import Organisation
 
@@ -99,6 +100,20 @@ class Programme(models.Model):
     def __str__(self):
         return f"{self.campaign.year} {self.name}"
 
+    @property
+    def name_label(self) -> str:
+        """The name in the page's language (the English name on English pages)."""
+        return in_language(self.name, self.name_en)
+
+    @property
+    def award_label(self) -> str:
+        return in_language(self.award, self.award_en)
+
+    @property
+    def label(self) -> str:
+        """The year and the name in the page's language, as lists and headings show a programme."""
+        return f"{self.campaign.year} {self.name_label}"
+
     def clean(self):
         levels = self.review_levels
         if not isinstance(levels, list) or not all(isinstance(v, int) for v in levels):
@@ -153,6 +168,14 @@ class Rule(models.Model):
         blank=True,
         help_text=_("否决项的申报内容，可用 %(years)s 表示年限，例如：近%(years)s年未发生重大安全生产事故。"),
     )
+    # The declaration as English pages show it (data, like the programme's English name; empty shows
+    # the catalogue's English for a published default rule, else the Chinese).
+    label_en = models.CharField(
+        _("英文说明"),
+        max_length=200,
+        blank=True,
+        help_text=_("英文页面显示的申报内容，同样可用 %(years)s 表示年限。"),
+    )
     years = models.PositiveSmallIntegerField(_("年限"), null=True, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
@@ -177,14 +200,18 @@ class Rule(models.Model):
         elif self.kind == RuleKind.VETO:
             if not self.code or not self.label:
                 raise ValidationError(_("否决项须填写代码和申报内容。"))
-            try:
-                self.statement()
-            except (KeyError, ValueError, TypeError):
-                raise ValidationError({"label": _("申报内容中的占位符只能是 %(years)s。")}) from None
+            for name in ("label", "label_en"):
+                try:
+                    self._filled(getattr(self, name))
+                except (KeyError, ValueError, TypeError):
+                    raise ValidationError({name: _("申报内容中的占位符只能是 %(years)s。")}) from None
 
     def statement(self) -> str:
-        """The declaration as the submitter confirms it."""
-        return self.label % {"years": self.years or ""} if "%(" in self.label else self.label
+        """The declaration as the submitter confirms it, in the page's language."""
+        return self._filled(in_language(self.label, self.label_en))
+
+    def _filled(self, text: str) -> str:
+        return text % {"years": self.years or ""} if "%(" in text else text
 
     def describe(self) -> str:
         if self.kind == RuleKind.VETO:
@@ -361,7 +388,7 @@ class Notice(models.Model):
         ]
 
     def __str__(self):
-        text = _("%(programme)s 公示") % {"programme": self.programme}
+        text = _("%(programme)s 公示") % {"programme": self.programme.label}
         return self._with_batch(text)
 
     def get_absolute_url(self):
@@ -382,7 +409,7 @@ class Notice(models.Model):
         """The public title: 2026年“…”拟表彰对象公示, then （第二批） from the second batch on."""
         text = gettext("%(year)s年“%(programme)s”拟表彰对象公示") % {
             "year": self.programme.campaign.year,
-            "programme": self.programme.name,
+            "programme": self.programme.name_label,
         }
         return self._with_batch(text)
 
