@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionportal.accounts.forms import CrispyMixin, PhoneField
 from unionportal.accounts.validators import gender_from_id, normalise_id_number, validate_id_number
+from unionportal.i18n import UserDataSelect
 from unionportal.orgs.models import Enterprise
 
 from .enums import Category, Cause, HouseholdState
@@ -56,7 +57,10 @@ class HouseholdForm(forms.Form):
     """The worker and the household; the members come in a formset beside it."""
 
     enterprise = forms.ModelChoiceField(
-        label=_("所在企业"), queryset=Enterprise.objects.none(), empty_label=_("请选择企业")
+        label=_("所在企业"),
+        queryset=Enterprise.objects.none(),
+        empty_label=_("请选择企业"),
+        widget=UserDataSelect,
     )
     worker_name = _model_field("worker_name")
     id_number = forms.CharField(
@@ -247,7 +251,9 @@ class HouseholdFilterForm(forms.Form):
     category = forms.ChoiceField(
         label=_("困难类别"), required=False, choices=[("", _("全部类别")), *Category.choices]
     )
-    enterprise = forms.TypedChoiceField(label=_("企业"), required=False, coerce=int, empty_value=None)
+    enterprise = forms.TypedChoiceField(
+        label=_("企业"), required=False, coerce=int, empty_value=None, widget=UserDataSelect
+    )
     capacity_cutting = forms.ChoiceField(
         label=_("去产能企业"),
         required=False,

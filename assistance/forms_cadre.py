@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.accounts.forms import CrispyMixin
+from unionportal.i18n import UserDataSelect
 from unionportal.uploads.forms import CheckedMultipleFileField
 
 from .models import DriveEnterprise, Threshold, Visit
@@ -20,6 +21,8 @@ VISIT_FIELDS = ["visited_on", "households_met", "findings", "follow_up_needed", 
 
 
 class DriveEnterpriseChoiceField(forms.ModelChoiceField):
+    widget = UserDataSelect
+
     def label_from_instance(self, obj):
         if obj.capacity_cutting:
             return _("%(name)s（去产能）") % {"name": obj.enterprise.name}

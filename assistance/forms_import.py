@@ -1,10 +1,14 @@
 """The upload form of the household import: one workbook, or the households and members CSV files."""
 
 from django import forms
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.accounts.forms import CrispyMixin
+from unionportal.i18n import chinese, sentence
 from unionportal.uploads import limits
+
+from .household_import import HOUSEHOLD_SHEET, MEMBER_SHEET
 
 
 class HouseholdImportForm(CrispyMixin, forms.Form):
@@ -17,9 +21,14 @@ class HouseholdImportForm(CrispyMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         size = limits.format_size(limits.max_bytes("sheet"))
-        self.fields["workbook"].help_text = _(
-            "含“家庭”和“成员”两张表的工作簿，不超过 %(size)s。或者不上传工作簿，改为上传下面两个 CSV 文件。"
-        ) % {"size": size}
+        self.fields["workbook"].help_text = sentence(
+            _(
+                "含“%(households)s”和“%(members)s”两张表的工作簿，不超过 %(size)s。或者不上传工作簿，改为上传下面两个 CSV 文件。"
+            ),
+            households=chinese(HOUSEHOLD_SHEET),
+            members=chinese(MEMBER_SHEET),
+            size=conditional_escape(size),
+        )
         self.fields["members_csv"].help_text = _("成员按职工身份证号对应到家庭表中的职工。")
 
     def clean(self):

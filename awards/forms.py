@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.accounts.validators import mask_id_number, mask_mobile, normalise_id_number
+from unionportal.i18n import UserDataSelect
 from unionportal.orgs.models import Enterprise, Organisation
 from unionportal.selection.enums import Flag, NomineeKind, RuleKind, State, Tag
 from unionportal.selection.services import DEEDS_LIMIT, SUMMARY_LIMIT
@@ -50,7 +51,7 @@ class NominationForm(forms.Form):
     programme's veto declarations and the nominee's consent."""
 
     organisation = forms.ModelChoiceField(
-        label=_("推荐单位"), queryset=Organisation.objects.none(), empty_label=None
+        label=_("推荐单位"), queryset=Organisation.objects.none(), empty_label=None, widget=UserDataSelect
     )
     name = forms.CharField(label=_("姓名"), max_length=120)
     id_number = forms.CharField(label=_("身份证号"), max_length=20)
@@ -59,13 +60,11 @@ class NominationForm(forms.Form):
         label=_("事迹摘要"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "data-char-limit": SUMMARY_LIMIT}),
-        help_text=_("不超过 %(limit)s 字（不计空白）。") % {"limit": SUMMARY_LIMIT},
     )
     deeds = forms.CharField(
         label=_("主要事迹"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 12, "data-char-limit": DEEDS_LIMIT}),
-        help_text=_("不超过 %(limit)s 字（不计空白）。") % {"limit": DEEDS_LIMIT},
     )
     tags = forms.MultipleChoiceField(
         label=_("重点领域"), choices=Tag.choices, required=False, widget=forms.CheckboxSelectMultiple
@@ -95,6 +94,9 @@ class NominationForm(forms.Form):
         if candidacy is not None and "initial" not in kwargs:
             kwargs["initial"] = self._initial(candidacy)
         super().__init__(*args, **kwargs)
+        # Set here, not on the class: a lazy text filled in at import would stay in that moment's language.
+        for name, limit in (("summary", SUMMARY_LIMIT), ("deeds", DEEDS_LIMIT)):
+            self.fields[name].help_text = gettext("不超过 %(limit)s 字（不计空白）。") % {"limit": limit}
         orgs = list(organisations) if organisations is not None else []
         if candidacy is not None or len(orgs) <= 1:
             del self.fields["organisation"]
@@ -134,6 +136,8 @@ class NominationForm(forms.Form):
             enterprises = Enterprise.objects.filter(q).order_by("name")
         for name in names:
             field = extra[name]
+            if name in ("employer", "enterprise", "unit_organisation"):
+                field.widget = UserDataSelect()
             if name in ("employer", "enterprise"):
                 field.queryset = enterprises
             elif name == "unit_organisation":
@@ -265,7 +269,7 @@ class NominationFilterForm(forms.Form):
 
     def __init__(self, *args, programmes=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].choices = [("", _("全部项目"))] + [(str(p.pk), str(p)) for p in programmes]
+        self.fields["programme"].choices = [("", _("全部项目"))] + [(str(p.pk), p.label) for p in programmes]
 
 
 class PrintRevealForm(forms.Form):

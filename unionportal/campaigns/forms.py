@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.accounts.forms import CrispyMixin
+from unionportal.i18n import UserDataSelect
 from unionportal.uploads.forms import CheckedMultipleFileField
 
 from .models import ActivityReport
@@ -11,7 +12,7 @@ from .services import MAX_PHOTOS
 class ActivityReportForm(CrispyMixin, forms.ModelForm):
     submit_label = _("保存")
 
-    organisation = forms.ChoiceField(label=_("填报单位"))
+    organisation = forms.ChoiceField(label=_("填报单位"), widget=UserDataSelect)
     photos = CheckedMultipleFileField(
         kind="image",
         max_files=MAX_PHOTOS,

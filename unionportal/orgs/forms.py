@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.accounts.forms import CrispyMixin, PhoneField
+from unionportal.i18n import UserDataSelect
 from unionportal.uploads.spreadsheets import XLSX_MAGIC
 
 from .enums import Role
@@ -23,7 +24,7 @@ class UserCreateForm(CrispyMixin, forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=60)
     phone = PhoneField(required=False)
     email = forms.EmailField(label=_("电子邮箱"), required=False)
-    organisation = forms.ModelChoiceField(label=_("所属组织"), queryset=None)
+    organisation = forms.ModelChoiceField(label=_("所属组织"), queryset=None, widget=UserDataSelect)
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
 
     def __init__(self, *args, actor, **kwargs):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.accounts.forms import CrispyMixin
+from unionportal.i18n import UserDataSelect
 
 from .enums import Flag, Tag
 
@@ -37,9 +38,11 @@ TAG_FILTERS = [("", _("不限")), *Tag.choices]
 
 class QueueFilterForm(forms.Form):
     programme = forms.TypedChoiceField(label=_("评选项目"), coerce=int, required=False, empty_value=None)
-    org = forms.TypedChoiceField(label=_("审核单位"), coerce=int, required=False, empty_value=None)
+    org = forms.TypedChoiceField(
+        label=_("审核单位"), coerce=int, required=False, empty_value=None, widget=UserDataSelect
+    )
     q = forms.CharField(label=_("姓名或单位"), required=False, max_length=60)
-    region = forms.ChoiceField(label=_("地区"), required=False)
+    region = forms.ChoiceField(label=_("地区"), required=False, widget=UserDataSelect)
     flag = forms.ChoiceField(label=_("人员属性"), required=False, choices=FLAG_FILTERS)
     tag = forms.ChoiceField(label=_("重点领域"), required=False, choices=TAG_FILTERS)
     honours = forms.ChoiceField(
@@ -51,7 +54,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, programmes=(), organisations=(), regions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].choices = [(p.pk, str(p)) for p in programmes]
+        self.fields["programme"].choices = [(p.pk, p.label) for p in programmes]
         self.fields["org"].choices = [(o.pk, o.name) for o in organisations]
         self.fields["region"].choices = [("", _("全部地区")), *((r, r) for r in regions)]
 

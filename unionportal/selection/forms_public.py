@@ -6,6 +6,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from unionportal.i18n import UserDataSelect
 from unionportal.uploads.forms import CheckedFileField
 from unionportal.uploads.models import StoredFile
 
@@ -13,7 +14,7 @@ from unionportal.uploads.models import StoredFile
 class ObjectionForm(forms.Form):
     """Who is objected to (one of the listed candidates), by whom, why, with optional evidence."""
 
-    candidacy = forms.TypedChoiceField(label=_("反映对象"), coerce=int)
+    candidacy = forms.TypedChoiceField(label=_("反映对象"), coerce=int, widget=UserDataSelect)
     name = forms.CharField(label=_("您的姓名"), max_length=60)
     contact = forms.CharField(
         label=_("联系方式"), max_length=100, help_text=_("手机号或地址，用于告知处理结果；不会公开。")
