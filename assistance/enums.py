@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from unionportal.i18n import register_stored_texts
+
 
 class JobStatus(models.TextChoices):
     EMPLOYED = "employed", _("在岗")
@@ -108,3 +110,22 @@ class FundSource(models.TextChoices):
     ENTERPRISE = "enterprise", _("企业")
     DONATION = "donation", _("社会捐助")
     OTHER = "other", _("其他")
+
+
+# The sentences a household's category basis (认定依据) is written in, as services.categorise writes
+# them, and the comment the first measure leaves in the history. They are stored as written, so
+# pages show them in the reader's language through unionportal.i18n (the amounts and names stay).
+CATEGORY_EXPLANATIONS = (
+    _("家庭人均月收入 %(income)s 元，低于%(where)s低保线 %(line)s 元，认定为深度困难。"),
+    _("%(date)s 发生突发致困事件（12 个月内），不论收入，认定为意外致困。"),
+    _(
+        "家庭人均月收入 %(income)s 元，低于 %(k)s × 低保线 %(line)s 元 = %(limit)s 元，且有致困原因，认定为相对困难。"
+    ),
+    _("家庭人均月收入 %(income)s 元，低于 %(limit)s 元，但未填写致困原因，不符合建档条件。"),
+    _(
+        "家庭人均月收入 %(income)s 元，不低于 %(k)s × 低保线 %(line)s 元 = %(limit)s 元，且无 12 个月内的突发致困事件，不符合建档条件。"
+    ),
+)
+FIRST_MEASURE_COMMENT = _("登记首项帮扶措施")
+
+register_stored_texts(*CATEGORY_EXPLANATIONS, FIRST_MEASURE_COMMENT)

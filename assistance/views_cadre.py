@@ -246,7 +246,7 @@ def threshold_list(request):
     top = min((org.depth for org in page.object_list), default=0)
     for org in page.object_list:
         # Indented under the top of the user's subtree, like the organisation admin's tree.
-        org.indent = "\u3000" * (org.depth - top)
+        org.indent = "\u2003" * (org.depth - top)  # em spaces: the page may be English
     return render(request, "assistance/threshold_list.html", {"page": page})
 
 

@@ -13,12 +13,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from unionportal.accounts.validators import mask_id_number, mask_mobile
 from unionportal.audit.presenting import describe
 from unionportal.audit.services import reveal
 from unionportal.audit.transitions import TransitionError
+from unionportal.i18n import register_stored_texts
 from unionportal.permissions import allows, permission
 from unionportal.selection import services as selection
 from unionportal.selection.enums import Flag, State
@@ -30,6 +32,9 @@ from .models import Nomination
 from .services import DETAIL_FIELDS, nomination_save, submitting_organisations
 
 PAGE_SIZE = 20
+# The history comment a withdrawal leaves; stored as written, shown in the reader's language.
+WITHDRAWN_COMMENT = gettext_lazy("填报单位撤回")
+register_stored_texts(WITHDRAWN_COMMENT)
 
 
 # --- list -----------------------------------------------------------------------------------------
@@ -82,13 +87,13 @@ def nomination_create(request, programme_id):
         raise Http404
     if not programme.intake_open():
         messages.error(
-            request, _("“%(programme)s”不在申报时间内，不能新建推荐。") % {"programme": programme.name}
+            request, _("“%(programme)s”不在申报时间内，不能新建推荐。") % {"programme": programme.name_label}
         )
         return redirect("awards:list")
     form = NominationForm(
         request.POST or None, request.FILES or None, programme=programme, organisations=organisations
     )
-    title = _("新建推荐：%(programme)s") % {"programme": programme.name}
+    title = _("新建推荐：%(programme)s") % {"programme": programme.name_label}
     if request.method == "POST" and form.is_valid():
         try:
             candidacy = nomination_save(
@@ -222,7 +227,7 @@ def nomination_withdraw(request, pk):
     candidacy = selectors.access_nomination(request.user, pk, action="change")
     if request.method == "POST":
         try:
-            selection.candidacy_withdraw(actor=request.user, pk=candidacy.pk, comment=_("填报单位撤回"))
+            selection.candidacy_withdraw(actor=request.user, pk=candidacy.pk, comment=str(WITHDRAWN_COMMENT))
         except TransitionError as error:
             messages.error(request, error.message)
         else:

@@ -100,6 +100,7 @@ def milestone_done(request, pk, org_pk):
             "title": _("标记完成"),
             "intro": _("确认%(org)s已完成工作节点“%(title)s”（截止日期 %(due)s）？标记后不能撤销。")
             % {"org": organisation.name, "title": milestone.title, "due": milestone.due_on.isoformat()},
+            "user_data": [organisation.name, milestone.title],
         },
     )
 
@@ -280,6 +281,7 @@ def report_return(request, pk):
             "title": _("退回活动报告"),
             "intro": _("将%(org)s的活动报告《%(title)s》退回修改。")
             % {"org": report.organisation.name, "title": report.title},
+            "user_data": [report.organisation.name, report.title],
         },
     )
 

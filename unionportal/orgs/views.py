@@ -96,6 +96,7 @@ def user_deactivate(request, pk):
         {
             "title": _("停用账户"),
             "question": _("确定停用账户 %(name)s 吗？停用后将无法登录。") % {"name": user.display_name},
+            "user_data": [user.display_name],
             "button": _("停用"),
         },
     )
@@ -118,6 +119,7 @@ def user_reactivate(request, pk):
         {
             "title": _("启用账户"),
             "question": _("确定重新启用账户 %(name)s 吗？") % {"name": user.display_name},
+            "user_data": [user.display_name],
             "button": _("启用"),
         },
     )

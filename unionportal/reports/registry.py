@@ -19,6 +19,8 @@ class Todo:
     count: int
     url: str = ""
     kind: str = "info"  # a Bootstrap contextual class: info, warning, danger
+    # Data the label names as typed (a union's name): the page marks it as user content.
+    user_data: tuple[str, ...] = ()
 
 
 @dataclass

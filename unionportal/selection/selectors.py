@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from unionportal.audit.models import AuditEvent
 from unionportal.orgs.enums import Level, Role
@@ -292,6 +293,14 @@ class RuleResult:
     rule: Rule
     ok: bool
     message: str
+    # The nominees the message names, as typed (pages mark them as user content).
+    names: tuple[str, ...] = ()
+
+
+def _listed(names: list[str], limit: int = 10) -> str:
+    """The first ``limit`` names as the page's language lists them, "等" (and others) after them."""
+    listed = pgettext("list separator", "、").join(names[:limit])
+    return _("%(names)s等") % {"names": listed} if len(names) > limit else listed
 
 
 def check_rules(programme: Programme, candidacies: list[Candidacy]) -> list[RuleResult]:
@@ -306,12 +315,9 @@ def check_rules(programme: Programme, candidacies: list[Candidacy]) -> list[Rule
                 _("已确认：%(rule)s") % {"rule": rule.statement()}
                 if ok
                 else _("%(names)s 未确认“%(rule)s”，不能报送。")
-                % {
-                    "names": "、".join(missing[:10]) + ("等" if len(missing) > 10 else ""),
-                    "rule": rule.statement(),
-                }
+                % {"names": _listed(missing), "rule": rule.statement()}
             )
-            results.append(RuleResult(rule, ok, message))
+            results.append(RuleResult(rule, ok, message, names=tuple(missing[:10])))
             continue
         flag = Flag(rule.flag).label if rule.flag in Flag.values else rule.flag
         count = sum(1 for c in candidacies if (c.flags or {}).get(rule.flag))

@@ -23,10 +23,12 @@ def selection_todos(user, *, today=None) -> list[Todo]:
             count = queue(programme, org).count()
             items.append(
                 Todo(
-                    _("待审核推荐：%(programme)s（%(org)s）") % {"programme": programme, "org": org.name},
+                    _("待审核推荐：%(programme)s（%(org)s）")
+                    % {"programme": programme.label, "org": org.name},
                     count,
                     reverse("selection:review") + "?" + urlencode({"programme": programme.pk, "org": org.pk}),
                     "warning",
+                    user_data=(org.name,),
                 )
             )
     if province is None or not is_staff_of(user, province):
@@ -53,7 +55,7 @@ def selection_todos(user, *, today=None) -> list[Todo]:
             seen.add(programme.pk)
             items.append(
                 Todo(
-                    _("公示期满待公布：%(programme)s") % {"programme": programme},
+                    _("公示期满待公布：%(programme)s") % {"programme": programme.label},
                     1,
                     reverse("selection:final", args=[programme.pk]),
                     "info",

@@ -581,7 +581,7 @@ def publish(request, pk):
         {
             "title": _("公布表彰名单"),
             "question": _("确认公布“%(programme)s”的表彰名单？公布后名单将在公开页面显示。")
-            % {"programme": programme},
+            % {"programme": programme.label},
             "rows": rows,
             "problems": problems,
             "button": _("确认公布"),
@@ -611,7 +611,8 @@ def revoke(request, pk, candidacy_pk):
         {
             "title": _("撤销荣誉"),
             "question": _("确认撤销“%(name)s”（%(unit)s）的“%(award)s”荣誉？撤销后将从所有公开页面撤下。")
-            % {"name": candidacy.name, "unit": candidacy.unit, "award": programme.award},
+            % {"name": candidacy.name, "unit": candidacy.unit, "award": programme.award_label},
+            "user_data": [candidacy.name, candidacy.unit],
             "form": form,
             "button": _("确认撤销"),
             "cancel": reverse("selection:final", args=[programme.pk]),
@@ -746,7 +747,8 @@ def allocations(request, pk):
     orgs = [o for o in staff_organisations(request.user) if quota_of(programme, o) is not None]
     if not orgs:
         messages.info(
-            request, _("您所在的工会没有获得“%(programme)s”的名额，无需向下分配。") % {"programme": programme}
+            request,
+            _("您所在的工会没有获得“%(programme)s”的名额，无需向下分配。") % {"programme": programme.label},
         )
         return redirect("selection:review")
     try:

@@ -76,7 +76,7 @@ def notice_detail(request, pk):
     entries = notice_entries(notice)
     running = notice.is_running(today)
     candidates = [
-        (cpk, f"{row.name}（{row.unit}）" if row.unit else row.name)
+        (cpk, _("%(name)s（%(unit)s）") % {"name": row.name, "unit": row.unit} if row.unit else row.name)
         for cpk, row in entries
         if row.stage == PublicEntry.Stage.NOTICE
     ]
