@@ -105,9 +105,9 @@ def test_home_in_english(world, client):
     response = client.get(f"/en{reverse('home')}")
 
     html = response.content.decode()
-    assert "Welcome, 县管理员" in html
-    assert "County a · Union staff" in html
-    assert "County a · Organisation admin" in html
+    assert "Welcome, <span data-user-content>县管理员</span>" in html  # the name as typed, marked as data
+    assert "<span data-user-content>County a</span> · Union staff" in html
+    assert "<span data-user-content>County a</span> · Organisation admin" in html
     assert todo_items(html) == {NEVER_SIGNED_IN_EN: 3}
 
 
