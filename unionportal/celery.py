@@ -1,10 +1,16 @@
 """The Celery application: broker, serialisation, limits, routes and the beat schedule live here."""
 
+import logging.config
 import os
 
-from celery import Celery
+from celery import Celery, signals
+
+from unionportal import observability
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionportal.settings")
+
+# The queues bin/worker consumes (and whose lengths /metrics reports).
+QUEUES = ("default", "bulk")
 
 app = Celery("unionportal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -48,3 +54,27 @@ app.conf.update(
     },
 )
 app.autodiscover_tasks()
+
+
+@signals.setup_logging.connect
+def _logging(**kwargs):
+    """Worker and beat log through settings.LOGGING (JSON or text, with request ids), like web; with a
+    receiver here Celery leaves the root logger alone instead of installing its own format."""
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+
+
+@signals.before_task_publish.connect
+def _carry_request_id(headers=None, **kwargs):
+    observability.task_publishing(headers)
+
+
+@signals.task_prerun.connect
+def _enter_task(task=None, **kwargs):
+    task.request.observability_tokens = observability.task_starting(task)
+
+
+@signals.task_postrun.connect
+def _leave_task(task=None, **kwargs):
+    observability.task_finished(getattr(task.request, "observability_tokens", None))

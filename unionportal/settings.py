@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "captcha",
+    "django_prometheus",
     # the shared platform
     "unionportal.accounts",
     "unionportal.orgs",
@@ -69,6 +70,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: the request's id and its one log line (unionportal.middleware), then the metrics' clock.
+    "unionportal.middleware.RequestLogMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -85,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "unionportal.urls"
@@ -332,15 +337,56 @@ if not DEBUG:
 
 CSRF_FAILURE_VIEW = "unionportal.errors.csrf_failure"
 
+# Observability: logs, metrics and error reports (unionportal.observability, unionportal.metrics).
+# json: one JSON object per line, its time in TIME_ZONE with the offset (2026-04-27T10:15:30.123+08:00);
+# text: plain lines for a terminal.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
+# /metrics answers only a bearer of this token, and is not there at all (404) while it is unset.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if not DEBUG:
+    SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]  # scraped over the internal network
+# Queries counted and timed per database: django-prometheus's wrappers of the same backends.
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+# Error reports (Django and Celery) when set; no personal data (unionportal.observability.sentry_init).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production")
+if SENTRY_DSN:
+    from unionportal.observability import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, release=env.str("SENTRY_RELEASE", default=""))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every record is stamped with the request id (and the task) it was logged for.
+    "filters": {"context": {"()": "unionportal.observability.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "unionportal.observability.JsonFormatter", "time_zone": TIME_ZONE},
+        "text": {
+            "()": "unionportal.observability.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s%(request_tag)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
         "health_check": {"level": "ERROR"},
+        # Django's, Celery's and gunicorn's records go to the one handler above, in the same format.
+        "django": {"handlers": [], "propagate": True},
+        # The request line (unionportal.request) tells every answer; Django's own line for a 4xx would
+        # tell it twice (a 5xx still logs its traceback here), and so would runserver's.
+        "django.request": {"level": "ERROR", "propagate": True},
+        "django.server": {"level": "ERROR", "propagate": True},
+        "celery": {"handlers": [], "propagate": True},
+        "gunicorn.error": {"handlers": [], "propagate": True},
     },
 }
 if CELERY_TASK_ALWAYS_EAGER:

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from unionportal import health
+from unionportal import health, metrics
 from unionportal.accounts import views as account_views
 from unionportal.reports import views as report_views
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("ping", health.ping, name="ping"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("files/", include("unionportal.uploads.urls")),
     path("captcha/", include("captcha.urls")),
 ]
