@@ -352,6 +352,9 @@ DATABASES["default"]["ENGINE"] = {
     "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
     "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
 }.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+# Without Redis each process has its own cache; the public pages' version then lives in a file here that
+# every process of the host reads (unionportal.public.cache).
+PUBLIC_CACHE_VERSION_DIR = env.path("PUBLIC_CACHE_VERSION_DIR", default=VAR_DIR)
 # Error reports (Django and Celery) when set; no personal data (unionportal.observability.sentry_init).
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production")

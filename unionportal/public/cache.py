@@ -3,9 +3,21 @@
 Only requests that carry no session or message cookie are served from (and stored in) the cache, so a
 cached page can never hold anything personal. Publishing bumps a version number that is part of every
 key, which invalidates all public pages at once.
+
+Every process must see the same version, or a revoked honouree stays on the pages another process has
+cached. With Redis the version lives in the shared cache. The local-memory cache (no REDIS_URL) is one
+per process — gunicorn's workers, the `run_periodic` cron that puts scheduled news live, a management
+command — so there the version lives in a small file (``PUBLIC_CACHE_VERSION_DIR``, default ``var/``)
+that all of them read: one read of a few bytes per public request. Processes on several hosts need
+REDIS_URL (they need it for the broker and the rate limits anyway).
 """
 
+import fcntl
+import logging
+import os
+import re
 from functools import wraps
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,11 +26,50 @@ from django.utils.cache import patch_cache_control
 
 from unionportal import permissions
 
+logger = logging.getLogger(__name__)
+
 VERSION_KEY = "public:version"
 TIMEOUT = 300
+_PROCESS_LOCAL = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+def _version_file() -> Path | None:
+    """The file holding the version when the cache is this process's own; None when it is shared."""
+    conf = settings.CACHES["default"]
+    if conf["BACKEND"] not in _PROCESS_LOCAL:
+        return None
+    # One file per key prefix: two sites (or test runs) with their own prefix keep their own version.
+    prefix = re.sub(r"[^A-Za-z0-9_.-]", "_", conf.get("KEY_PREFIX", "")) or "default"
+    return Path(settings.PUBLIC_CACHE_VERSION_DIR) / f"public-cache-version.{prefix}"
+
+
+def _read(path: Path) -> int:
+    try:
+        return int(path.read_text() or 1)
+    except FileNotFoundError:
+        return 1
+    except (OSError, ValueError):
+        logger.warning("the public cache version in %s could not be read", path, exc_info=True)
+        return 1
+
+
+def _bump(path: Path) -> None:
+    """Add one under a lock; the new value replaces the file whole, so a reader never sees half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(f"{path.name}.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        written = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        written.write_text(str(_read(path) + 1))
+        os.replace(written, path)
 
 
 def _version() -> int:
+    path = _version_file()
+    if path is not None:
+        return _read(path)
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, 1, timeout=None)
@@ -33,6 +84,14 @@ def version() -> int:
 
 def invalidate() -> None:
     """Drop every cached public page (call after publishing, revoking or editing public content)."""
+    path = _version_file()
+    if path is not None:
+        try:
+            _bump(path)
+        except OSError:
+            # What was published stands; other processes serve their cached pages until they expire.
+            logger.error("the public cache version in %s could not be written", path, exc_info=True)
+        return
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
