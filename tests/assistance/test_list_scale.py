@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from assistance.bench_data import COUNTY_USER
 from assistance.models import DriveEnterprise, Household
 from assistance.pagination import AtLeast, CappedCountPaginator
+from bench.households import COUNTY_USER
 
 pytestmark = pytest.mark.django_db
 

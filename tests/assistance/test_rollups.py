@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assistance import rollups
-from assistance.bench_data import COUNTY_USER
 from assistance.enums import FundSource, MeasureType
 from assistance.models import (
     DriveEnterprise,
@@ -24,6 +23,7 @@ from assistance.models import (
     MeasureRollup,
 )
 from assistance.reports import DRIVE_DEPTHS, LEVEL_DEPTHS, REPORT_STATES, level_report, scope_summary
+from bench.households import COUNTY_USER
 from tests.factories import make_enterprise, make_org, make_user
 from unionportal import periodic
 from unionportal.orgs.enums import Role

@@ -1,6 +1,6 @@
 """``python manage.py seed_bench --households N``: a province-sized data set for the benchmarks.
 
-Creates the bench tree once (see ``assistance.bench_data``), then brings the number of bench households
+Creates the bench tree once (see ``bench.households``), then brings the number of bench households
 to N: it adds what is missing (so 100,000 then 1,000,000 tops up), does nothing when N are there, and
 refuses to shrink without ``--reset``. Runs with DEBUG off (bench accounts have no usable password).
 When it wrote anything it rebuilds the report rollups, as an import does (the reports read them).
@@ -12,7 +12,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assistance import bench_data, rollups
+from assistance import rollups
+from bench import households as seeder
 
 
 class Command(BaseCommand):
@@ -27,14 +28,14 @@ class Command(BaseCommand):
     def handle(self, *args, households, reset, **options):
         if households < 0:
             raise CommandError("--households must be 0 or more.")
-        if not bench_data.bench_tree_exists():
+        if not seeder.bench_tree_exists():
             with transaction.atomic():
-                bench_data.build_tree(full=households >= bench_data.FULL_TREE_FROM)
-        tree = bench_data.load_tree()
+                seeder.build_tree(full=households >= seeder.FULL_TREE_FROM)
+        tree = seeder.load_tree()
         if reset:
-            deleted = bench_data.delete_bench_households(tree)
+            deleted = seeder.delete_bench_households(tree)
             self.stdout.write(f"Deleted {deleted:,} bench households.")
-        have = bench_data.bench_household_count(tree)
+        have = seeder.bench_household_count(tree)
         if have > households:
             raise CommandError(
                 f"{have:,} bench households exist, more than the {households:,} asked for. Nothing was "
@@ -43,7 +44,7 @@ class Command(BaseCommand):
         add = households - have
         if add:
             self.stdout.write(f"Adding {add:,} households to the {have:,} there …")
-            totals = bench_data.seed(tree, add=add, start=have, stdout=self.stdout)
+            totals = seeder.seed(tree, add=add, start=have, stdout=self.stdout)
             seconds = max(totals.pop("seconds"), 1e-9)
             rows = sum(totals.values())
             self.stdout.write(
@@ -58,4 +59,4 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Report rollups rebuilt ({rows:,} rows) in {time.monotonic() - started:.1f} s."
             )
-        self.stdout.write(f"bench county_pk={tree.county_pk} county_user={bench_data.COUNTY_USER}")
+        self.stdout.write(f"bench county_pk={tree.county_pk} county_user={seeder.COUNTY_USER}")

@@ -4,8 +4,9 @@ validate and write them as one import, printing households per second and peak m
     python manage.py bench_import_households --households 100000 --format csv
 
 The enterprises and thresholds come from the database (run ``seed_bench`` or ``seed_demo`` first). The
-imported households carry ID numbers under area code 429100, which no seeded data uses, and are deleted
-again afterwards unless ``--keep`` is given.
+import runs as the bench's staff account (``bench.households.bench_staff``). The imported households
+carry ID numbers under area code 429100, which no seeded data uses, and are deleted again afterwards
+unless ``--keep`` is given.
 """
 
 import csv
@@ -14,36 +15,21 @@ import random
 import resource
 import time
 import tracemalloc
-from datetime import date, timedelta
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from openpyxl import Workbook
-from stdnum.cn import ric
 
 from assistance import household_import as hi
 from assistance.models import DriveEnterprise, Household, HouseholdMember
 from assistance.selectors import threshold_for
-from unionportal.orgs.enums import Role
-from unionportal.orgs.models import Organisation
-from unionportal.orgs.scoping import forget_scope
-from unionportal.orgs.services import membership_grant
+from bench.households import bench_id_number, bench_staff
 
 AREA = "429100"
-BENCH_USER = "bench-importer"
-BIRTH_START = date(1960, 1, 1)
-BIRTH_DAYS = 14_600
 ENTERPRISES = 200
 CAUSES = ["重病", "残疾", "子女就学", "失业", "收入低", "重病、子女就学", ""]
 RELATIONS = [("配偶", 45, "不在学"), ("子女", 15, "初中"), ("父母", 72, "不在学"), ("子女", 8, "小学")]
-
-
-def bench_id(i: int) -> str:
-    born = BIRTH_START + timedelta(days=i % BIRTH_DAYS)
-    body = f"{AREA}{born:%Y%m%d}{i // BIRTH_DAYS:03d}"
-    return body + ric.calc_check_digit(body + "0")
 
 
 def _csv(headers, rows) -> bytes:
@@ -96,7 +82,7 @@ def generate(n: int, per_household: int, codes: list[str], seed: int = 7):
     rng = random.Random(seed)
     households, members = [], []
     for i in range(n):
-        idn = bench_id(i)
+        idn = bench_id_number(i, AREA)
         male = int(idn[16]) % 2 == 1
         households.append(
             [
@@ -136,7 +122,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         n, fmt = options["households"], options["format"]
-        actor = self._actor()
+        actor = bench_staff()
         codes = self._enterprise_codes(actor)
         self._delete_previous()
         households, members = generate(n, options["members"], codes)
@@ -193,24 +179,6 @@ class Command(BaseCommand):
         )
         if not options["keep"]:
             self._delete_previous()
-
-    def _actor(self):
-        """Staff of every root organisation: the whole tree in scope, through the ordinary scope rules.
-
-        (Not a superuser: ``DriveEnterprise.visible_to`` ORs the superuser's empty Q with the pairing
-        filters, which leaves a superuser only the enterprises paired with them.)
-        """
-        user, created = get_user_model().objects.get_or_create(
-            username=BENCH_USER, defaults={"is_staff": True}
-        )
-        if created or user.is_superuser:
-            user.set_unusable_password()
-            user.is_superuser = False
-            user.save(update_fields=["password", "is_superuser"])
-        for root in Organisation.get_root_nodes():
-            membership_grant(user=user, organisation=root, role=Role.STAFF)
-        forget_scope(user)
-        return user
 
     def _enterprise_codes(self, actor) -> list[str]:
         drives = DriveEnterprise.objects.select_related("enterprise__union", "enterprise__township").order_by(

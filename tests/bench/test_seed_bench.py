@@ -1,4 +1,5 @@
-"""seed_bench: a consistent bench data set (categories by the rule, valid unique ID numbers), topped up."""
+"""seed_bench: a consistent bench data set (filed by the filing rule: categories, valid unique ID numbers),
+topped up."""
 
 from io import StringIO
 
@@ -47,6 +48,7 @@ def test_categories_and_per_capita_income_follow_the_rule(seeded):
             sudden_cause_on=household.sudden_cause_on,
         )
         assert household.category == assessment.category, household.pk
+        assert household.category_explanation == assessment.explanation
     assert Household.objects.values("category").distinct().count() >= 3
 
 
@@ -88,3 +90,23 @@ def test_the_report_rollups_are_rebuilt_after_seeding_so_the_bench_report_has_fi
     )
     assert HouseholdLevelRollup.objects.exists()
     assert "Report rollups rebuilt" not in seed(300)  # nothing written, nothing rebuilt
+
+
+def test_measures_belong_to_their_households_and_later_inserts_follow_the_seeded_ids(seeded):
+    from tests.assistance.factories import household_fields
+
+    helped = Household.objects.filter(state__in=["assisted", "escaped", "exited"])
+    assert set(Measure.objects.values_list("household_id", flat=True)) == set(
+        helped.values_list("pk", flat=True)
+    )
+    last = Household.objects.order_by("-pk").first()
+    household = Household.objects.create(
+        **household_fields(1),
+        enterprise=last.enterprise,
+        organisation=last.organisation,
+        category="none",
+        cadre=last.cadre,
+        applied_on=last.applied_on,
+        verify_due_on=last.verify_due_on,
+    )
+    assert household.pk > last.pk

@@ -2,21 +2,19 @@
 
 The tree (17 cities, 102 counties, 1,020 townships, 5,100 grassroots unions, 10,200 drive enterprises
 with a cadre each, hardship lines per county) is created once, under the province, with codes starting
-``B`` so it never collides with the demo tree. Households, members, measures and visits are generated in
-batches in plain Python (deterministic per row number) and written with PostgreSQL ``COPY``; other
-databases (the SQLite test runs) get ``bulk_create``.
+``B`` so it never collides with the demo tree. Households and their members are generated in batches
+(deterministic per batch), checked and derived by the filing rule every household passes
+(``services.households_check``: scope, ID number, category from the county's thresholds), given a
+history (a state along the identification path, the dates that go with it, measures, visits), and
+written by ``services.households_write`` — COPY on PostgreSQL, bulk_create on the SQLite of tests — with
+the measures and visits through the same ``assistance.bulk.insert_rows``.
 
-The category of each household is derived by the same rule as ``services.categorise`` (deep below the
-dibao line; accident-caused after a sudden cause within 12 months; relative below k × line with a cause;
-otherwise none), computed per batch from the county's thresholds in integer cents. ID numbers are valid
-(GB 11643 check character, birth date, gender digit) and unique: row ``i`` gets birth day ``i % 14,600``
-from 1966-01-01 and sequence ``i // 14,600``, under area codes 4290xx (which the import bench avoids).
+ID numbers are valid (GB 11643) and unique: row ``i`` gets birth day ``i % 14,600`` from 1966-01-01 and
+sequence ``i // 14,600``, under area codes 4290xx (the import bench uses 429100).
 """
 
-import json
 import random
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -24,18 +22,32 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
-from stdnum.cn import uscc
+from stdnum.cn import ric, uscc
 
+from assistance import bulk, services
+from assistance.enums import Category, HouseholdState
+from assistance.models import (
+    DriveEnterprise,
+    Household,
+    HouseholdMember,
+    Measure,
+    PlanItem,
+    Threshold,
+    Visit,
+    YearlyReview,
+)
 from unionportal.orgs.enums import Industry, Level, OrgKind, Ownership, Role
 from unionportal.orgs.models import Enterprise, Membership, Organisation
+from unionportal.orgs.scoping import forget_scope
 from unionportal.orgs.services import membership_grant, organisation_create
-
-from .enums import SUDDEN_CAUSES, Category, HouseholdState
-from .models import DriveEnterprise, Household, HouseholdMember, Measure, Threshold, Visit
 
 BENCH_CODE_PREFIX = "B"
 COUNTY_USER = "bench-county"
+# Staff of every root organisation: files the bench households (and runs the import bench), so the
+# filing rule's scope is the ordinary one.
+STAFF_USER = "bench-staff"
 PROVINCE_CODE = "420000"
 BATCH = 20_000
 # Below this many households the tree is a small one (2 cities × 2 counties × 2 × 2 × 2 enterprises).
@@ -50,8 +62,6 @@ FULL_SHAPE = (
 SMALL_SHAPE = (2, 2, 2, 2, 2)
 RELATIVE_FACTOR = Decimal("2")
 
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK = "10X98765432"
 BIRTH_DAYS = 14_600
 BIRTH_START = date(1966, 1, 1)
 
@@ -59,60 +69,6 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = (
     "建国华明军平秀英兰芳丽敏静强伟磊洋勇艳杰娟涛超霞刚桂玲红春海波宇鹏辉燕飞斌浩凯亮梅琴云峰志东林雪慧晓文俊"
 )
-
-HOUSEHOLD_COLUMNS = [
-    "id",
-    "enterprise_id",
-    "organisation_id",
-    "org_path",
-    "worker_name",
-    "id_number",
-    "gender",
-    "phone",
-    "job_status",
-    "worker_income",
-    "per_capita_income",
-    "causes",
-    "sudden_cause_on",
-    "category",
-    "category_explanation",
-    "state",
-    "cadre_id",
-    "applied_on",
-    "verify_due_on",
-    "verify_reminded_on",
-    "filed_on",
-    "closed_reason",
-    "last_reviewed_on",
-    "created_by_id",
-    "created_at",
-    "updated_at",
-]
-MEMBER_COLUMNS = ["id", "household_id", "name", "relation", "age", "health", "schooling", "monthly_income"]
-MEASURE_COLUMNS = [
-    "id",
-    "household_id",
-    "type",
-    "form",
-    "amount",
-    "given_on",
-    "fund_source",
-    "giver",
-    "note",
-    "recorded_by_id",
-    "created_at",
-]
-VISIT_COLUMNS = [
-    "id",
-    "cadre_id",
-    "drive_enterprise_id",
-    "visited_on",
-    "households_met",
-    "findings",
-    "follow_up_needed",
-    "follow_up",
-    "created_at",
-]
 
 # (state, weight) of files that qualify; files that do not are mostly refused.
 STATES = [
@@ -145,29 +101,26 @@ MEASURE_TYPES = ["living", "medical", "schooling", "job", "training", "legal", "
 FUNDS = ["union", "government", "enterprise", "donation", "other"]
 
 
-def id_check(body17: str) -> str:
-    return ID_CHECK[sum(int(c) * w for c, w in zip(body17, ID_WEIGHTS, strict=True)) % 11]
-
-
-def id_number(index: int, area: str) -> str:
+def bench_id_number(index: int, area: str) -> str:
     """The ``index``-th bench ID number: unique for index < 14,600,000 whatever the area code."""
     seq, day = divmod(index, BIRTH_DAYS)
-    born = BIRTH_START + timedelta(days=day)
-    body = f"{area}{born:%Y%m%d}{seq % 1000:03d}"
-    return body + id_check(body)
+    body = f"{area}{BIRTH_START + timedelta(days=day):%Y%m%d}{seq % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")
 
 
-def category_of(
-    per_capita_cents: int, line_cents: int, limit_cents: int, causes, sudden_days: int | None
-) -> str:
-    """``services.categorise`` in integer cents (same order of rules)."""
-    if per_capita_cents < line_cents:
-        return Category.DEEP
-    if sudden_days is not None and sudden_days <= 365 and any(c in SUDDEN_CAUSES for c in causes):
-        return Category.ACCIDENT
-    if per_capita_cents < limit_cents and causes:
-        return Category.RELATIVE
-    return Category.NONE
+def bench_staff():
+    """The bench's staff account at every root organisation (no usable password): the whole tree in scope
+    through the ordinary scope rules. Not a superuser: ``DriveEnterprise.visible_to`` ORs a superuser's
+    empty filter with the pairing filters, which would leave only the enterprises paired with them."""
+    user, created = get_user_model().objects.get_or_create(username=STAFF_USER, defaults={"is_staff": True})
+    if created or user.is_superuser:
+        user.set_unusable_password()
+        user.is_superuser = False
+        user.save(update_fields=["password", "is_superuser"])
+    for root in Organisation.objects.get_root_nodes():
+        membership_grant(user=user, organisation=root, role=Role.STAFF)
+    forget_scope(user)
+    return user
 
 
 # --- the tree ---------------------------------------------------------------------------------------------
@@ -175,14 +128,10 @@ def category_of(
 
 @dataclass(frozen=True)
 class BenchEnterprise:
-    pk: int
+    enterprise: Enterprise  # with its union and township loaded (the responsible organisation)
     drive_pk: int
-    organisation_pk: int
-    org_path: str
     cadre_pk: int
-    area: str
-    line_cents: int
-    limit_cents: int
+    area: str  # of the ID numbers of its workers
 
 
 @dataclass
@@ -190,11 +139,6 @@ class BenchTree:
     enterprises: list[BenchEnterprise]
     county_pk: int
     city_prefixes: list[str]
-
-
-def _weighted(rng: random.Random, choices):
-    values, weights = zip(*choices, strict=True)
-    return rng.choices(values, weights=weights)[0]
 
 
 def _root() -> Organisation:
@@ -371,36 +315,16 @@ def load_tree() -> BenchTree:
             "pk", "path", "code", "level"
         )
     }
-    lines = {
-        t.organisation.path: t
-        for t in Threshold.objects.filter(organisation__code__startswith=BENCH_CODE_PREFIX).select_related(
-            "organisation"
-        )
-    }
-    county_len = 3 * Organisation.steplen
     enterprises = []
     for drive in (
         DriveEnterprise.objects.filter(enterprise__credit_code__startswith="91429000MA")
-        .select_related("enterprise")
+        .select_related("enterprise__union", "enterprise__township")
         .order_by("pk")
     ):
-        e = drive.enterprise
-        org = orgs[e.union_id or e.township_id]
-        threshold = lines[org.path[:county_len]]
-        line = int(threshold.dibao_line * 100)
-        limit = int((threshold.dibao_line * threshold.relative_factor).quantize(Decimal("0.01")) * 100)
-        county_index = int(org.code[1:5]) % 100
+        organisation = services.responsible_organisation(drive.enterprise)
+        county_index = int(organisation.code[1:5]) % 100
         enterprises.append(
-            BenchEnterprise(
-                e.pk,
-                drive.pk,
-                org.pk,
-                org.path,
-                drive.responsible_cadre_id,
-                f"4290{county_index:02d}",
-                line,
-                limit,
-            )
+            BenchEnterprise(drive.enterprise, drive.pk, drive.responsible_cadre_id, f"4290{county_index:02d}")
         )
     county = min((o for o in orgs.values() if o.level == Level.COUNTY), key=lambda o: o.path)
     cities = sorted(o.path for o in orgs.values() if o.level == Level.CITY)
@@ -415,8 +339,6 @@ def bench_household_count(tree: BenchTree) -> int:
 
 
 def _bench_q(tree: BenchTree):
-    from django.db.models import Q
-
     q = Q(pk__in=[])
     for prefix in tree.city_prefixes:
         q |= Q(org_path__startswith=prefix)
@@ -425,252 +347,201 @@ def _bench_q(tree: BenchTree):
 
 @dataclass
 class Batch:
-    households: list[tuple]
-    members: list[tuple]
-    measures: list[tuple]
-    visits: list[tuple]
+    households: list[dict]  # rows of Household attributes, as the filing rule derived them, with a history
+    members: list[list[dict]]
+    measures: list[list[dict]]  # per household, without its id yet
+    visits: list[dict]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "households": len(self.households),
+            "members": sum(map(len, self.members)),
+            "measures": sum(map(len, self.measures)),
+            "visits": len(self.visits),
+        }
 
 
 def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2, 2))))
 
 
-def generate(
-    tree: BenchTree, start: int, count: int, ids: dict[str, int], today: date, now: datetime
-) -> Batch:
-    """Rows for households ``start`` … ``start + count - 1`` (deterministic per batch start)."""
-    rng = random.Random(start)
-    states, state_weights = zip(*STATES, strict=True)
+def _members(rng: random.Random) -> list[dict]:
+    members = []
+    for m in range(rng.choices((1, 2, 3, 4, 5), weights=(15, 25, 25, 20, 15))[0]):
+        relation = "spouse" if m == 0 else rng.choice(("child", "child", "parent", "grandchild", "sibling"))
+        age = (
+            rng.randrange(25, 70)
+            if relation in ("spouse", "sibling")
+            else rng.randrange(60, 95)
+            if relation == "parent"
+            else rng.randrange(1, 24)
+        )
+        income = rng.choice((0, 0, 0, rng.randrange(300, 2500))) if 18 <= age < 65 else 0
+        members.append(
+            {
+                "name": _name(rng),
+                "relation": relation,
+                "age": age,
+                "health": rng.choices(("healthy", "chronic", "serious", "disabled"), weights=(70, 15, 8, 7))[
+                    0
+                ],
+                "schooling": (
+                    "none"
+                    if age < 3 or age > 22
+                    else "primary"
+                    if age < 12
+                    else "junior"
+                    if age < 15
+                    else "senior"
+                    if age < 18
+                    else "college"
+                ),
+                "monthly_income": Decimal(income),
+            }
+        )
+    return members
+
+
+def _applications(tree: BenchTree, rng: random.Random, start: int, count: int, now: datetime, today: date):
+    """What households ``start`` … ``start + count - 1`` apply with, and when (the filing rule's input)."""
     jobs, job_weights = zip(*JOBS, strict=True)
     enterprises = tree.enterprises
-    hid, mid, xid, vid = ids["household"], ids["member"], ids["measure"], ids["visit"]
-    households, members, measures, visits = [], [], [], []
     three_years = 3 * 365 * 86400
+    filings, applied = [], []
     for i in range(start, start + count):
         ent = enterprises[rng.randrange(len(enterprises))]
-        created = now - timedelta(seconds=rng.randrange(three_years))
-        applied = created.date()
+        applied.append((ent, now - timedelta(seconds=rng.randrange(three_years))))
         worker_income = rng.choice(
             (0, rng.randrange(800, 2800), rng.randrange(1500, 4500), rng.randrange(2500, 6500))
         )
-        n_members = rng.choices((1, 2, 3, 4, 5), weights=(15, 25, 25, 20, 15))[0]
-        member_rows = []
-        for m in range(n_members):
-            relation = (
-                "spouse" if m == 0 else rng.choice(("child", "child", "parent", "grandchild", "sibling"))
-            )
-            age = (
-                rng.randrange(25, 70)
-                if relation in ("spouse", "sibling")
-                else rng.randrange(60, 95)
-                if relation == "parent"
-                else rng.randrange(1, 24)
-            )
-            income = rng.choice((0, 0, 0, rng.randrange(300, 2500))) if 18 <= age < 65 else 0
-            health = rng.choices(("healthy", "chronic", "serious", "disabled"), weights=(70, 15, 8, 7))[0]
-            schooling = (
-                "none"
-                if age < 3 or age > 22
-                else "primary"
-                if age < 12
-                else "junior"
-                if age < 15
-                else "senior"
-                if age < 18
-                else "college"
-            )
-            member_rows.append((_name(rng), relation, age, health, schooling, income))
-        people = 1 + n_members
-        total_cents = (worker_income + sum(r[5] for r in member_rows)) * 100
-        per_capita_cents = (2 * total_cents + people) // (2 * people)  # ROUND_HALF_UP of total / people
+        members = _members(rng)
         causes = rng.sample(CAUSES, k=rng.choice((0, 1, 1, 2, 2, 3)))
-        sudden_days = None
+        sudden_on = None
         if rng.random() < 0.2:
             causes.append(rng.choice(SUDDEN))
             # Well inside or well outside the 12-month window, so the category holds for weeks.
-            sudden_days = rng.randrange(20, 300) if rng.random() < 0.6 else rng.randrange(420, 1500)
-        causes = list(dict.fromkeys(causes))
-        sudden_on = today - timedelta(days=sudden_days) if sudden_days is not None else None
-        category = category_of(per_capita_cents, ent.line_cents, ent.limit_cents, causes, sudden_days)
-        if category == Category.NONE:
+            sudden_on = today - timedelta(
+                days=rng.randrange(20, 300) if rng.random() < 0.6 else rng.randrange(420, 1500)
+            )
+        values = {
+            "worker_name": _name(rng),
+            "id_number": bench_id_number(i, ent.area),
+            "gender": "",  # the ID number's
+            "phone": f"139{i:08d}" if rng.random() < 0.7 else "",
+            "job_status": rng.choices(jobs, weights=job_weights)[0],
+            "worker_income": Decimal(worker_income),
+            "causes": causes,
+            "sudden_cause_on": sudden_on,
+        }
+        filings.append(services.Filing(ent.enterprise, values, members, row=i))
+    return filings, applied
+
+
+def generate(tree: BenchTree, actor, start: int, count: int, today: date, now: datetime) -> Batch:
+    """Households ``start`` … ``start + count - 1`` (deterministic per batch start), filed by the rule as
+    ``actor``, then carried along the identification path: a household that does not qualify is mostly
+    refused, the others stand at every state with the dates, measures and visits that go with it."""
+    rng = random.Random(start)
+    filings, applied = _applications(tree, rng, start, count, now, today)
+    services.households_check(actor=actor, filings=filings, today=today)
+    refused = next((f for f in filings if not f.ok), None)
+    if refused is not None:
+        raise ValueError(f"bench household {refused.row} fails the filing rule: {refused.error_dict()}")
+    states, state_weights = zip(*STATES, strict=True)
+    households, measures, visits = [], [], []
+    for filing, (ent, created) in zip(filings, applied, strict=True):
+        values = filing.values
+        if values["category"] == Category.NONE:
             state = HouseholdState.REJECTED if rng.random() < 0.9 else HouseholdState.APPLIED
         else:
             state = rng.choices(states, weights=state_weights)[0]
+        applied_on = created.date()
         filed_on = (
-            min(applied + timedelta(days=rng.randrange(15, 60)), today) if state in FILED_OR_LATER else None
+            min(applied_on + timedelta(days=rng.randrange(15, 60)), today)
+            if state in FILED_OR_LATER
+            else None
         )
-        seq = i // BIRTH_DAYS
-        gender = "male" if seq % 2 else "female"
-        closed = {
-            HouseholdState.ESCAPED: "家庭收入已稳定高于标准",
-            HouseholdState.EXITED: "职工调离本地",
-            HouseholdState.REJECTED: "经入户核实不符合建档条件",
-        }.get(state, "")
-        per_capita = f"{per_capita_cents // 100}.{per_capita_cents % 100:02d}"
-        households.append(
-            (
-                hid,
-                ent.pk,
-                ent.organisation_pk,
-                ent.org_path,
-                _name(rng),
-                id_number(i, ent.area),
-                gender,
-                f"139{i:08d}" if rng.random() < 0.7 else "",
-                rng.choices(jobs, weights=job_weights)[0],
-                f"{worker_income}.00",
-                per_capita,
-                json.dumps(causes),
-                sudden_on,
-                str(category),
-                f"基准数据：家庭人均月收入 {per_capita} 元，低保线 {ent.line_cents / 100:.2f} 元。",
-                str(state),
-                ent.cadre_pk,
-                applied,
-                applied + timedelta(days=7),
-                None,
-                filed_on,
-                closed,
-                filed_on + timedelta(days=365) if filed_on and (today - filed_on).days > 400 else None,
-                ent.cadre_pk,
-                created,
-                created,
-            )
+        values.update(
+            state=str(state),
+            applied_on=applied_on,
+            verify_due_on=applied_on + timedelta(days=7),
+            filed_on=filed_on,
+            closed_reason={
+                HouseholdState.ESCAPED: "家庭收入已稳定高于标准",
+                HouseholdState.EXITED: "职工调离本地",
+                HouseholdState.REJECTED: "经入户核实不符合建档条件",
+            }.get(state, ""),
+            last_reviewed_on=(
+                filed_on + timedelta(days=365) if filed_on and (today - filed_on).days > 400 else None
+            ),
+            created_by_id=ent.cadre_pk,  # filed by its cadre, when it applied
+            created_at=created,
+            updated_at=created,
         )
-        for name, relation, age, health, schooling, income in member_rows:
-            members.append((mid, hid, name, relation, age, health, schooling, f"{income}.00"))
-            mid += 1
+        households.append(values)
+        given = []
         if state in (HouseholdState.ASSISTED, HouseholdState.ESCAPED, HouseholdState.EXITED):
             for _m in range(rng.choice((1, 1, 2, 3))):
-                given = min(filed_on + timedelta(days=rng.randrange(1, 300)), today)
-                measures.append(
-                    (
-                        xid,
-                        hid,
-                        rng.choice(MEASURE_TYPES),
-                        rng.choice(("cash", "cash", "kind")),
-                        f"{rng.randrange(200, 5000)}.00",
-                        given,
-                        rng.choice(FUNDS),
-                        "县总工会",
-                        "",
-                        ent.cadre_pk,
-                        datetime.combine(given, created.timetz()),
-                    )
+                given_on = min(filed_on + timedelta(days=rng.randrange(1, 300)), today)
+                given.append(
+                    {
+                        "type": rng.choice(MEASURE_TYPES),
+                        "form": rng.choice(("cash", "cash", "kind")),
+                        "amount": Decimal(rng.randrange(200, 5000)),
+                        "given_on": given_on,
+                        "fund_source": rng.choice(FUNDS),
+                        "giver": "县总工会",
+                        "recorded_by_id": ent.cadre_pk,
+                        "created_at": datetime.combine(given_on, created.timetz()),
+                    }
                 )
-                xid += 1
-        if i % 25 == 0:
+        measures.append(given)
+        if filing.row % 25 == 0:
             visited = today - timedelta(days=rng.randrange(0, 700))
             follow = rng.random() < 0.3
             visits.append(
-                (
-                    vid,
-                    ent.cadre_pk,
-                    ent.drive_pk,
-                    visited,
-                    rng.randrange(1, 12),
-                    "走访困难职工家庭，了解生活和就业情况。",
-                    follow,
-                    "跟进医疗救助报销" if follow else "",
-                    datetime.combine(visited, created.timetz()),
-                )
+                {
+                    "cadre_id": ent.cadre_pk,
+                    "drive_enterprise_id": ent.drive_pk,
+                    "visited_on": visited,
+                    "households_met": rng.randrange(1, 12),
+                    "findings": "走访困难职工家庭，了解生活和就业情况。",
+                    "follow_up_needed": follow,
+                    "follow_up": "跟进医疗救助报销" if follow else "",
+                    "created_at": datetime.combine(visited, created.timetz()),
+                }
             )
-            vid += 1
-        hid += 1
-    ids.update(household=hid, member=mid, measure=xid, visit=vid)
-    return Batch(households, members, measures, visits)
+    return Batch(households, [f.members for f in filings], measures, visits)
 
 
 # --- writing -------------------------------------------------------------------------------------------
 
-TABLES = [
-    (Household, HOUSEHOLD_COLUMNS, "households"),
-    (HouseholdMember, MEMBER_COLUMNS, "members"),
-    (Measure, MEASURE_COLUMNS, "measures"),
-    (Visit, VISIT_COLUMNS, "visits"),
-]
+TABLES = [Household, HouseholdMember, Measure, Visit]
 
 
-def _next_ids() -> dict[str, int]:
-    from django.db.models import Max
-
-    def after(model):
-        return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
-
-    return {
-        "household": after(Household),
-        "member": after(HouseholdMember),
-        "measure": after(Measure),
-        "visit": after(Visit),
-    }
-
-
-def _text(value) -> str:
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    return str(value)
-
-
-def _copy(cursor, table: str, columns: list[str], rows: Iterable[tuple]) -> None:
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        chunk = []
-        for row in rows:
-            chunk.append("\t".join(map(_text, row)))
-            if len(chunk) >= 5000:
-                copy.write("\n".join(chunk) + "\n")
-                chunk = []
-        if chunk:
-            copy.write("\n".join(chunk) + "\n")
-
-
-def _bulk_create(model, columns: list[str], rows: list[tuple]) -> None:
-    objs = []
-    for row in rows:
-        values = dict(zip(columns, row, strict=True))
-        if "causes" in values:
-            values["causes"] = json.loads(values["causes"])
-        objs.append(model(**values))
-    # bulk_create ignores auto_now_add/auto_now only when the values are given; they are.
-    model.objects.bulk_create(objs, batch_size=500)
-
-
-def write(batch: Batch) -> int:
-    postgres = connection.vendor == "postgresql"
+def write(batch: Batch) -> None:
+    """One batch in one transaction: the households and members by ``services.households_write``, their
+    measures and the visits by ``bulk.insert_rows``."""
     with transaction.atomic():
-        if postgres:
+        if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
-                for (model, columns, _label), rows in zip(TABLES, _batch_rows(batch), strict=True):
-                    if rows:
-                        _copy(cursor, model._meta.db_table, columns, rows)
-        else:
-            for (model, columns, _label), rows in zip(TABLES, _batch_rows(batch), strict=True):
-                if rows:
-                    _bulk_create(model, columns, rows)
-    return sum(len(rows) for rows in _batch_rows(batch))
-
-
-def _batch_rows(batch: Batch) -> list[list[tuple]]:
-    return [batch.households, batch.members, batch.measures, batch.visits]
+        ids = services.households_write(batch.households, batch.members)
+        for pk, given in zip(ids, batch.measures, strict=True):
+            for measure in given:
+                measure["household_id"] = pk
+        bulk.insert_rows(Measure, [m for given in batch.measures for m in given])
+        bulk.insert_rows(Visit, batch.visits)
 
 
 def finish() -> None:
-    """Move the id sequences past the copied ids and refresh the planner's statistics."""
+    """Refresh the planner's statistics of the tables written."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for model, _columns, _label in TABLES:
-            table = model._meta.db_table
+        for model in TABLES:
             # Table names come from the models, not from input.
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
-            )
-            cursor.execute(f"ANALYZE {table}")
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def delete_bench_households(tree: BenchTree) -> int:
@@ -681,8 +552,6 @@ def delete_bench_households(tree: BenchTree) -> int:
         ids = households.values("pk")
         for model in (HouseholdMember, Measure):
             model.objects.filter(household_id__in=ids)._raw_delete(model.objects.db)
-        from .models import PlanItem, YearlyReview
-
         for model in (PlanItem, YearlyReview):
             model.objects.filter(household_id__in=ids).delete()
         Visit.objects.filter(drive_enterprise_id__in=drives).delete()
@@ -693,16 +562,16 @@ def seed(tree: BenchTree, *, add: int, start: int, stdout=None) -> dict[str, flo
     """Add ``add`` households numbered from ``start``; returns row counts and the elapsed seconds."""
     today = timezone.localdate()
     now = timezone.now()
-    ids = _next_ids()
-    totals = {label: 0 for _m, _c, label in TABLES}
+    actor = bench_staff()
+    totals = {"households": 0, "members": 0, "measures": 0, "visits": 0}
     started = time.monotonic()
     done = 0
     while done < add:
         n = min(BATCH, add - done)
-        batch = generate(tree, start + done, n, ids, today, now)
+        batch = generate(tree, actor, start + done, n, today, now)
         write(batch)
-        for (_m, _c, label), rows in zip(TABLES, _batch_rows(batch), strict=True):
-            totals[label] += len(rows)
+        for label, rows in batch.counts().items():
+            totals[label] += rows
         done += n
         if stdout is not None and add > BATCH:
             elapsed = time.monotonic() - started
