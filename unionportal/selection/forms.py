@@ -1,81 +1,16 @@
-"""Forms of the staff pages of the pipeline: queue filters, bulk actions, notice, objection cases,
+"""Forms of the staff pages of the pipeline: bulk actions, notice, objection cases,
 allocations, and the signed final POST of a confirm page. They only parse input; the services decide."""
 
 from crispy_forms.layout import Hidden
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.accounts.forms import CrispyMixin
-from unionportal.i18n import UserDataSelect
-
-from .enums import Flag, Tag
 
 DATE_WIDGET = {"type": "date"}
-
-SORTS = {
-    "submitted": ("submitted_at", "id"),
-    "-submitted": ("-submitted_at", "-id"),
-    "name": ("name", "id"),
-    "unit": ("unit", "id"),
-    "region": ("region", "organisation__path", "id"),
-    "rank": ("rank", "id"),
-}
-SORT_CHOICES = [
-    ("submitted", _("按提交时间（先）")),
-    ("-submitted", _("按提交时间（后）")),
-    ("name", _("按姓名")),
-    ("unit", _("按单位")),
-    ("region", _("按地区")),
-    ("rank", _("按排序")),
-]
-FLAG_FILTERS = [("", _("不限")), *Flag.choices]
-TAG_FILTERS = [("", _("不限")), *Tag.choices]
-
-
-class QueueFilterForm(forms.Form):
-    programme = forms.TypedChoiceField(label=_("评选项目"), coerce=int, required=False, empty_value=None)
-    org = forms.TypedChoiceField(
-        label=_("审核单位"), coerce=int, required=False, empty_value=None, widget=UserDataSelect
-    )
-    q = forms.CharField(label=_("姓名或单位"), required=False, max_length=60)
-    region = forms.ChoiceField(label=_("地区"), required=False, widget=UserDataSelect)
-    flag = forms.ChoiceField(label=_("人员属性"), required=False, choices=FLAG_FILTERS)
-    tag = forms.ChoiceField(label=_("重点领域"), required=False, choices=TAG_FILTERS)
-    honours = forms.ChoiceField(
-        label=_("既往荣誉"),
-        required=False,
-        choices=[("", _("不限")), ("1", _("有既往荣誉")), ("0", _("无既往荣誉"))],
-    )
-    sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORT_CHOICES)
-
-    def __init__(self, *args, programmes=(), organisations=(), regions=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].choices = [(p.pk, p.label) for p in programmes]
-        self.fields["org"].choices = [(o.pk, o.name) for o in organisations]
-        self.fields["region"].choices = [("", _("全部地区")), *((r, r) for r in regions)]
-
-    def filter(self, rows):
-        """Apply the filters and the sort to a queue queryset (an unbound or invalid form sorts only)."""
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        if data.get("q"):
-            text = data["q"].strip()
-            rows = rows.filter(Q(name__icontains=text) | Q(unit__icontains=text))
-        if data.get("region"):
-            rows = rows.filter(region=data["region"])
-        if data.get("flag"):
-            rows = rows.filter(**{f"flags__{data['flag']}": True})
-        if data.get("tag"):
-            # Tags are a JSON list of codes: match the quoted code in its text (SQLite and PostgreSQL).
-            rows = rows.filter(tags__icontains=f'"{data["tag"]}"')
-        if data.get("honours") == "1":
-            rows = rows.exclude(past_honours="")
-        elif data.get("honours") == "0":
-            rows = rows.filter(past_honours="")
-        return rows.order_by(*SORTS.get(data.get("sort") or "submitted", SORTS["submitted"]))
 
 
 class ReasonForm(forms.Form):
@@ -129,14 +64,6 @@ class ObjectionDecideForm(CrispyMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper.form_id = "objection-decide"
-
-
-class ObjectionFilterForm(forms.Form):
-    state = forms.ChoiceField(
-        label=_("状态"),
-        required=False,
-        choices=[("", _("全部")), ("open", _("未办结")), ("closed", _("已办结"))],
-    )
 
 
 class AllocationForm(forms.Form):

@@ -13,7 +13,7 @@ from unionportal.orgs.models import Organisation
 from unionportal.orgs.scoping import membership_rows
 
 from .enums import FINAL_STATES, REVIEW_STATES, STATE_LEVEL, Flag, RuleKind, State, states_above
-from .models import Allocation, Candidacy, Programme, Rule
+from .models import Allocation, Candidacy, Objection, Programme, Rule
 
 
 def candidacies_for(user, action: str = "list"):
@@ -26,6 +26,15 @@ def access_candidacy(user, pk, *, action: str = "open", for_update: bool = False
     if for_update:
         rows = rows.select_for_update(of=("self",))
     return get_object_or_404(rows.select_related("programme__campaign", "organisation"), pk=pk)
+
+
+def objections_for(user, action: str = "list"):
+    """The objection cases ``user`` may take ``action`` on, newest first."""
+    return (
+        Objection.objects.visible_to(user, action)
+        .select_related("candidacy__organisation", "notice__programme__campaign")
+        .order_by("-created_at", "-id")
+    )
 
 
 # --- the reviewing ancestors ------------------------------------------------------------------------

@@ -37,14 +37,13 @@ from unionportal.permissions import permission
 
 from . import registry, services
 from .enums import Flag, ObjectionState, State
+from .filters import ObjectionFilter, QueueFilter
 from .forms import (
     AllocationForm,
     ConfirmForm,
     ContactRevealForm,
     NoticeOpenForm,
     ObjectionDecideForm,
-    ObjectionFilterForm,
-    QueueFilterForm,
     ReasonForm,
     confirm_token,
 )
@@ -57,6 +56,7 @@ from .selectors import (
     check_rules,
     final_list,
     forwarded,
+    objections_for,
     queue,
     quota_of,
     quota_use,
@@ -198,16 +198,15 @@ def review(request):
         return redirect(reverse("selection:review") + query)
 
     waiting = queue(programme, organisation)
-    regions = sorted(set(waiting.order_by().values_list("region", flat=True).distinct()) - {""})
-    form = QueueFilterForm(
+    filters = QueueFilter(
         request.GET or None,
+        queryset=waiting,
         programmes=[p for p, _orgs in pairs],
         organisations=orgs,
-        regions=regions,
         initial={"programme": programme.pk, "org": organisation.pk},
     )
     everything = _decorate(list(waiting.order_by("submitted_at", "id")))
-    shown = _decorate(list(form.filter(waiting)))
+    shown = _decorate(list(filters.qs))
     sent = list(forwarded(programme, organisation).select_related("organisation"))
     quota = quota_of(programme, organisation)
     # The allocation page is for a union that holds a quota and has reviewing unions below to share it.
@@ -220,7 +219,7 @@ def review(request):
         "pairs": pairs,
         "programme": programme,
         "organisation": organisation,
-        "form": form,
+        "form": filters.form,
         "rows": shown,
         "waiting_count": len(everything),
         "sent_count": len(sent),
@@ -625,16 +624,9 @@ def revoke(request, pk, candidacy_pk):
 
 @permission("objection", "list")
 def objection_list(request):
-    form = ObjectionFilterForm(request.GET or None)
-    rows = Objection.objects.visible_to(request.user, "list").select_related(
-        "candidacy__organisation", "notice__programme__campaign"
-    )
-    if form.is_valid() and form.cleaned_data["state"] == "open":
-        rows = rows.filter(state=ObjectionState.OPEN)
-    elif form.is_valid() and form.cleaned_data["state"] == "closed":
-        rows = rows.exclude(state=ObjectionState.OPEN)
-    page = Paginator(rows.order_by("-created_at", "-id"), 25).get_page(request.GET.get("page"))
-    return render(request, "selection/objection_list.html", {"form": form, "page": page})
+    filters = ObjectionFilter(request.GET or None, queryset=objections_for(request.user))
+    page = Paginator(filters.qs, 25).get_page(request.GET.get("page"))
+    return render(request, "selection/objection_list.html", {"form": filters.form, "page": page})
 
 
 @permission("objection", "open", post="change")
