@@ -54,6 +54,12 @@ def test_a_team_nomination_walks_from_grassroots_to_the_public_honouree_page(
         call_command("seed_demo", verbosity=0)
     base = live_server.url
     programme = Programme.objects.get(campaign__year=2026, code="team")
+    # The demo's team list closed its intake on 31 March; the province reopens it for a late nomination
+    # (the programme's intake fields in the admin), so the walk runs on the real date.
+    Programme.objects.filter(pk=programme.pk).update(
+        intake_opens_at=timezone.now() - timedelta(days=1),
+        intake_closes_at=timezone.now() + timedelta(days=7),
+    )
 
     # grassroots: a new team nomination with a photo, then submit.
     sign_in(page, base, "grassroots", DEMO_PASSWORD)
