@@ -17,6 +17,7 @@ from unionportal.permissions import permission
 
 from . import selectors, services
 from .enums import ReportState
+from .filters import GalleryFilter
 from .forms import ActivityReportForm, MilestoneDoneForm, ReturnForm
 from .models import Milestone
 from .workflows import ACTIVITY_REPORT_WORKFLOW, is_reporting_member
@@ -310,8 +311,7 @@ def report_overview(request):
 def report_gallery(request):
     """Accepted reports in the user's subtree, with photo thumbnails (paginated)."""
     campaign = selectors.current_campaign()
-    org = request.GET.get("org", "")
-    rows = selectors.gallery(request.user, campaign, organisation_id=int(org) if org.isdigit() else None)
+    rows = GalleryFilter(request.GET, queryset=selectors.gallery(request.user, campaign)).qs
     page = Paginator(rows, 12).get_page(request.GET.get("page"))
     return render(
         request, "campaigns/report_gallery.html", {"campaign": campaign, "page": page, **_nav(request.user)}
