@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "import_export",
     "captcha",
     "django_prometheus",
+    "storages",
     # the shared platform
     "unionportal.accounts",
     "unionportal.orgs",
@@ -67,7 +68,6 @@ INSTALLED_APPS = [
     "assistance",
     "bargaining",
     "competitions",
-    "bench",  # the benchmark's seeders and commands (bin/bench); no models, imported by no app
 ]
 
 MIDDLEWARE = [
@@ -247,8 +247,36 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Uploaded files: the local volume (MEDIA_ROOT, shared by web and worker on one host), or with
+# MEDIA_STORAGE=s3 a private bucket of an S3-compatible store that web and workers on several hosts share.
+# Either way files are served only through /files/<uuid>/ (unionportal.uploads.views), never by URL.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE == "local":
+    MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    if not env.str("AWS_STORAGE_BUCKET_NAME", default=""):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    s3_options = {
+        "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        "location": env.str("AWS_LOCATION", default=""),
+        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path"),
+        "signature_version": "s3v4",
+        # Private objects, names never reused: only the portal reads them, for a user it has checked.
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    # Without keys boto3 looks for them itself (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, an instance role).
+    if env.str("AWS_ACCESS_KEY_ID", default=""):
+        s3_options["access_key"] = env.str("AWS_ACCESS_KEY_ID")
+        s3_options["secret_key"] = env.str("AWS_SECRET_ACCESS_KEY", default="")
+    MEDIA_BACKEND = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_options}
+else:
+    raise ImproperlyConfigured("MEDIA_STORAGE must be local or s3.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_BACKEND,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

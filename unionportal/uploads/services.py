@@ -377,9 +377,11 @@ def stored_files_purge_orphans(*, now, older_than: timedelta = ORPHAN_GRACE) -> 
 
 
 def _walk(storage, directory: str):
-    if not storage.exists(directory):
+    # Through listdir alone: an object store has no directories, so exists() is False for every prefix.
+    try:
+        subdirectories, names = storage.listdir(directory)
+    except FileNotFoundError:  # the file system's storage, before the first upload
         return
-    subdirectories, names = storage.listdir(directory)
     for name in names:
         yield f"{directory}/{name}"
     for subdirectory in subdirectories:
