@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "assistance",
     "bargaining",
     "competitions",
+    "bench",  # the benchmark's seeders and commands (bin/bench); no models, imported by no app
 ]
 
 MIDDLEWARE = [
