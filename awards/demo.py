@@ -1014,6 +1014,8 @@ def _programme_2025(code: str) -> Programme:
             "app": "awards",
             "name": str(name),
             "award": str(award),
+            "name_en": english(name),
+            "award_en": english(award),
             "nominee_kind": kind,
             "is_national": national,
             "total_quota": quota,

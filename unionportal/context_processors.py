@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from unionportal import clock
+
 
 def site(request):
     return {
@@ -8,4 +10,5 @@ def site(request):
         "SITE_PSB_NUMBER": settings.SITE_PSB_NUMBER,
         "SITE_CONTACT_PHONE": settings.SITE_CONTACT_PHONE,
         "SITE_DEMO": settings.SITE_DEMO,
+        "DEMO_DAY": clock.demo_day(),
     }

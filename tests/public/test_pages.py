@@ -143,3 +143,20 @@ def test_a_demo_site_says_so_on_every_page(client, settings, db):
 
     cache.clear()  # public pages are cached whole
     assert 'id="demo-note"' not in client.get("/").content.decode()
+
+
+def test_a_demo_on_a_fixed_day_names_the_day(client, settings, db):
+    from datetime import date
+
+    from django.core.cache import cache
+
+    from unionportal import clock
+
+    settings.SITE_DEMO = True
+    assert 'id="demo-day"' not in client.get("/").content.decode()
+    cache.clear()
+    with clock.travel(date(2026, 4, 27)):
+        assert "站点日期按演示设定为 2026-04-27。" in client.get("/").content.decode()
+        assert (
+            "The site's date is set to 2026-04-27 for the demo." in client.get("/en/news/").content.decode()
+        )
