@@ -8,9 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DEBUG=0 \
     IN_CONTAINER=1
 
-# fonts-noto-cjk: Chinese glyphs for the generated share images; gettext: compilemessages.
+# fonts-noto-cjk: Chinese glyphs for the generated share images; gettext: compilemessages;
+# postgresql-client: pg_dump and pg_restore for bin/backup and bin/restore (Debian's, which must be of the
+# server's major version or newer: 17 on the current base image, against the compose file's postgres:16).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-noto-cjk gettext \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk gettext postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -21,10 +23,10 @@ RUN pip install .
 
 RUN useradd --create-home --uid 1000 --user-group app
 COPY --chown=app:app . .
-# var/ holds collected static files, the beat schedule and (as a volume) media; it must belong to app
-# before a named volume is first mounted there, so the volume inherits the ownership.
+# var/ holds collected static files, the beat schedule and (as volumes) media and backups; it must belong
+# to app before a named volume is first mounted there, so the volume inherits the ownership.
 RUN rm -rf .venv var \
-    && mkdir -p var/static var/media var/beat \
+    && mkdir -p var/static var/media var/beat var/backups \
     && chown -R app:app var \
     && SECRET_KEY=build-only-not-secret python manage.py compilemessages --ignore=var
 

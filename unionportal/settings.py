@@ -385,6 +385,10 @@ DATABASES["default"]["ENGINE"] = {
 # Without Redis each process has its own cache; the public pages' version then lives in a file here that
 # every process of the host reads (unionportal.public.cache).
 PUBLIC_CACHE_VERSION_DIR = env.path("PUBLIC_CACHE_VERSION_DIR", default=VAR_DIR)
+# bin/backup writes its folders here and deletes those older than BACKUP_KEEP_DAYS (never fewer days
+# than audit events are kept); unionportal.backups.
+BACKUP_DIR = env.path("BACKUP_DIR", default=VAR_DIR / "backups")
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=200)
 # Error reports (Django and Celery) when set; no personal data (unionportal.observability.sentry_init).
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production")
