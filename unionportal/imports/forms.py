@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.accounts.forms import CrispyMixin
+from unionportal.i18n import chinese, sentence
 from unionportal.uploads import limits
 
 from .services import check_reveal_reason
@@ -41,9 +42,11 @@ class ExportForm(CrispyMixin, forms.Form):
             del self.fields["reveal"]
             del self.fields["reason"]
         else:
-            self.fields["reveal"].help_text = _(
-                "默认导出脱敏后的数据（%(columns)s）。完整导出须说明理由，并记入操作记录。"
-            ) % {"columns": "、".join(masked_columns)}
+            # The column names are the file's own (Chinese on every page).
+            self.fields["reveal"].help_text = sentence(
+                _("默认导出脱敏后的数据（%(columns)s）。完整导出须说明理由，并记入操作记录。"),
+                columns=chinese("、".join(masked_columns)),
+            )
 
     def clean(self):
         data = super().clean()

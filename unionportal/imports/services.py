@@ -15,9 +15,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from unionportal import permissions
 from unionportal.audit import services as audit
+from unionportal.i18n import register_stored_texts
 from unionportal.orgs.enums import SUBTREE_ROLES
 from unionportal.orgs.scoping import get_scope
 from unionportal.uploads import limits
@@ -41,6 +43,9 @@ STALE_PENDING = timedelta(minutes=2)
 STALE_RUNNING = timedelta(seconds=TASK_SOFT_TIME_LIMIT + 5 * 60)
 MAX_ATTEMPTS = 3
 IMPORT_ACTION = "imports.import"
+# The history line of a finished import, stored in the importer's language and shown in the reader's.
+IMPORT_COMMENT = gettext_lazy("%(label)s：新增 %(created)d 条，更新 %(updated)d 条（%(file)s）")
+register_stored_texts(IMPORT_COMMENT)
 EXPORT_FORMATS = ("xlsx", "csv")
 
 
@@ -293,7 +298,7 @@ def _run_import(job: ImportJob) -> str:
                 audit.record(
                     actor=job.actor,
                     action=IMPORT_ACTION,
-                    comment=_("%(label)s：新增 %(created)d 条，更新 %(updated)d 条（%(file)s）")
+                    comment=str(IMPORT_COMMENT)
                     % {
                         "label": registered.label,
                         "created": created,
