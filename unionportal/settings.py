@@ -302,6 +302,7 @@ SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="湖北省总工会")
 
 # Shown in the footer of every page: the operator and its filing numbers (ICP / public security).
 SITE_OPERATOR = env.str("SITE_OPERATOR", default="湖北省总工会")
+SITE_OPERATOR_EN = env.str("SITE_OPERATOR_EN", default="Hubei Federation of Trade Unions")
 # A site running the generated demo data says so on every page (on with DEBUG, the only mode seed_demo runs in).
 SITE_DEMO = env.bool("SITE_DEMO", default=DEBUG)
 # The demo's calendar day (ISO date): the process believes today is that day at the real time of day, so

@@ -160,3 +160,8 @@ def test_a_demo_on_a_fixed_day_names_the_day(client, settings, db):
         assert (
             "The site's date is set to 2026-04-27 for the demo." in client.get("/en/news/").content.decode()
         )
+
+
+def test_the_operator_is_named_in_the_page_s_language(client, db):
+    assert "· 湖北省总工会</title>" in client.get("/").content.decode()
+    assert "· Hubei Federation of Trade Unions</title>" in client.get("/en/").content.decode()
