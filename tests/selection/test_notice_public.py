@@ -242,3 +242,28 @@ def test_photo_of_a_candidate_on_notice_is_served_and_withdrawn_with_the_row(cli
         actor=site.w.province, pk=Objection.objects.get().pk, upheld=True, findings="属实。"
     )
     assert client.get(f"/honourees/{entry.pk}/photo/").status_code == 404
+
+
+def test_notices_ended_long_ago_move_to_the_archive_twenty_a_page(client, site):
+    from unionportal.public import cache as page_cache
+    from unionportal.selection.models import Notice
+    from unionportal.selection.views_public import ARCHIVE_PAGE, RECENT_DAYS
+
+    Notice.objects.filter(pk=site.old.pk).update(
+        starts_on=site.today - timedelta(days=RECENT_DAYS + 10),
+        ends_on=site.today - timedelta(days=RECENT_DAYS + 3),
+    )
+    for n in range(ARCHIVE_PAGE):  # earlier years' notices of the same programme
+        ends = site.today - timedelta(days=400 + n)
+        Notice.objects.create(
+            programme=site.old.programme, starts_on=ends - timedelta(days=6), ends_on=ends, batch=n + 2
+        )
+    page_cache.invalidate()
+    html = client.get("/notices/").content.decode()
+    listed, archive = html.split('id="notice-archive"')
+    assert listed.count('class="list-group-item list-group-item-action"') == 1  # the running one
+    assert archive.count("list-group-item-action") == ARCHIVE_PAGE
+    assert f"/notices/{site.old.pk}/" in archive  # newest first: the one that just moved
+    second = client.get("/notices/?page=2").content.decode().split('id="notice-archive"')[1]
+    assert second.count("list-group-item-action") == 1
+    assert client.get(f"/notices/{site.old.pk}/").status_code == 200

@@ -8,6 +8,7 @@ phone or birth date can reach these pages.
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +26,8 @@ from .enums import State
 from .forms_public import ObjectionForm, ReceiptLookupForm
 from .models import Candidacy, Notice, Objection
 
-RECENT_DAYS = 60  # ended notices stay listed this long
+RECENT_DAYS = 60  # ended notices stay listed this long, then move to the archive
+ARCHIVE_PAGE = 20
 
 
 def _client_key(group, request) -> str:
@@ -58,13 +60,17 @@ def notice_entries(notice: Notice) -> list[tuple[int, PublicEntry]]:
 
 @public_page
 def notice_list(request):
+    """The running and recently ended notices, then the archive of earlier ones (20 a page)."""
     today = timezone.localdate()
-    notices = (
-        Notice.objects.filter(ends_on__gte=today - timedelta(days=RECENT_DAYS), starts_on__lte=today)
-        .select_related("programme__campaign")
-        .order_by("-ends_on", "-id")
+    since = today - timedelta(days=RECENT_DAYS)
+    started = Notice.objects.filter(starts_on__lte=today).select_related("programme__campaign")
+    notices = started.filter(ends_on__gte=since).order_by("-ends_on", "-id")
+    archive = Paginator(started.filter(ends_on__lt=since).order_by("-ends_on", "-id"), ARCHIVE_PAGE)
+    return render(
+        request,
+        "selection/public/notice_list.html",
+        {"notices": notices, "archive": archive.get_page(request.GET.get("page")), "today": today},
     )
-    return render(request, "selection/public/notice_list.html", {"notices": notices, "today": today})
 
 
 @public
