@@ -260,7 +260,7 @@ class NominationImportResource(ScopedResource):
                     errors,
                     "id_number",
                     _("此人已由 %(org)s 推荐参加本年度“%(programme)s”，同一人每年只能被推荐一次。")
-                    % {"org": taken.organisation.name, "programme": taken.programme.name},
+                    % {"org": taken.organisation.name, "programme": taken.programme.name_label},
                 )
             else:
                 self._rows_by_person[person] = self._sheet_row
