@@ -378,11 +378,11 @@ if LOG_FORMAT not in ("json", "text"):
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]  # scraped over the internal network
-# Queries counted and timed per database: django-prometheus's wrappers of the same backends.
-DATABASES["default"]["ENGINE"] = {
-    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
-    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
-}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+# Queries counted and timed on PostgreSQL: django-prometheus's wrapper of the same backend. The embedded
+# SQLite database keeps Django's own (pytest-django gives each xdist worker its in-memory test database
+# only for that engine name).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
 # Without Redis each process has its own cache; the public pages' version then lives in a file here that
 # every process of the host reads (unionportal.public.cache).
 PUBLIC_CACHE_VERSION_DIR = env.path("PUBLIC_CACHE_VERSION_DIR", default=VAR_DIR)
