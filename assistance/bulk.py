@@ -8,6 +8,7 @@ to values that the caller has already checked; nothing is validated here.
 """
 
 import json
+import operator
 from collections.abc import Sequence
 
 from django.db import connection, models
@@ -41,20 +42,21 @@ def insert_rows(model: type[models.Model], rows: Sequence[dict], *, ids: bool = 
     return [obj.pk for obj in created] if ids else []
 
 
-def _columns(model) -> tuple[list[models.Field], list]:
+def _columns(model) -> tuple[list[models.Field], dict]:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
-    defaults = [
-        now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
+    defaults = {
+        f.attname: now
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        else f.get_default()
         for f in fields
-    ]
+    }
     return fields, defaults
 
 
 def _copy(model, rows: Sequence[dict], *, ids: bool) -> list[int]:
     fields, defaults = _columns(model)
-    names = [f.attname for f in fields]
-    known = set(names)
+    values_of = operator.itemgetter(*defaults)  # a row's values in the order of ``fields``
     json_at = [i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
     quote = connection.ops.quote_name
     table = model._meta.db_table
@@ -74,10 +76,12 @@ def _copy(model, rows: Sequence[dict], *, ids: bool) -> list[int]:
         with cursor.cursor.copy(sql) as copy:
             write_row = copy.write_row
             for n, row in enumerate(rows):
-                if not row.keys() <= known:
-                    raise TypeError(f"{model.__name__} has no field {sorted(row.keys() - known)[0]!r}")
-                values = [row.get(name, default) for name, default in zip(names, defaults, strict=True)]
+                full = defaults | row
+                if len(full) != len(defaults):
+                    unknown = sorted(row.keys() - defaults.keys())
+                    raise TypeError(f"{model.__name__} has no field {unknown[0]!r}")
+                values = [pks[n], *values_of(full)] if ids else list(values_of(full))
                 for i in json_at:
-                    values[i] = json.dumps(values[i], ensure_ascii=False)
-                write_row([pks[n], *values] if ids else values)
+                    values[i + ids] = json.dumps(values[i + ids], ensure_ascii=False)
+                write_row(values)
     return pks
