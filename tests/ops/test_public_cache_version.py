@@ -18,6 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def version_dir(settings, tmp_path):
+    """The configuration without REDIS_URL (each process its own memory cache), also where the suite
+    runs on Redis."""
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": prefix}
+    }
     settings.PUBLIC_CACHE_VERSION_DIR = tmp_path
     return tmp_path
 
@@ -67,7 +73,7 @@ def test_the_version_file_counts_every_invalidation(version_dir):
     assert written.read_text() == str(version + 3)
 
 
-def test_an_unwritable_version_dir_does_not_fail_the_publication(settings, tmp_path, caplog):
+def test_an_unwritable_version_dir_does_not_fail_the_publication(settings, version_dir, tmp_path, caplog):
     blocked = tmp_path / "not-a-directory"
     blocked.write_text("")
     settings.PUBLIC_CACHE_VERSION_DIR = blocked

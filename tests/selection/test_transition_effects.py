@@ -206,4 +206,4 @@ def test_a_time_is_told_in_local_time_whatever_zone_it_was_written_in():
         changes={"handled_at": ["", at.isoformat()], "state": ["open", "upheld"]},
     )
     [row] = describe([event])
-    assert row.changes == [("办结时间", "—", "2026-04-27 10:05"), ("状态", "调查核实中", "异议成立")]
+    assert row.changes == [("状态", "调查核实中", "异议成立"), ("办结时间", "—", "2026-04-27 10:05")]

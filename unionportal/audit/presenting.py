@@ -121,6 +121,13 @@ def _state(workflow, state: str) -> str:
     return workflow.label(state) if workflow is not None else state
 
 
+def _in_field_order(model, changes: dict) -> list:
+    """The changed fields in the model's order (PostgreSQL's jsonb keeps no key order); keys that are no
+    field of the model follow in the order stored."""
+    order = {field.name: n for n, field in enumerate(model._meta.get_fields())} if model else {}
+    return sorted(changes.items(), key=lambda item: order.get(item[0], len(order)))
+
+
 def describe(events) -> list[Described]:
     """The events in words (select_related "actor" and "content_type" on the queryset: no query here)."""
     rows = []
@@ -128,7 +135,7 @@ def describe(events) -> list[Described]:
         model = _model(event)
         workflow = _workflow(event, model)
         changes = []
-        for name, value in (event.changes or {}).items():
+        for name, value in _in_field_order(model, event.changes or {}):
             label = _field_label(model, name)
             model_field = _model_field(model, name)
             if event.action == REVEAL_ACTION and name == "field":
