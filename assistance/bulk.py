@@ -75,12 +75,17 @@ def _copy(model, rows: Sequence[dict], *, ids: bool) -> list[int]:
         sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
         with cursor.cursor.copy(sql) as copy:
             write_row = copy.write_row
+            width = len(defaults)
             for n, row in enumerate(rows):
-                full = defaults | row
-                if len(full) != len(defaults):
+                # A row naming every column is read as it is; one that leaves some out, over the defaults.
+                full = row if len(row) == width else defaults | row
+                try:
+                    if len(full) != width:
+                        raise KeyError
+                    values = [pks[n], *values_of(full)] if ids else list(values_of(full))
+                except KeyError:
                     unknown = sorted(row.keys() - defaults.keys())
-                    raise TypeError(f"{model.__name__} has no field {unknown[0]!r}")
-                values = [pks[n], *values_of(full)] if ids else list(values_of(full))
+                    raise TypeError(f"{model.__name__} has no field {unknown[0]!r}") from None
                 for i in json_at:
                     values[i + ids] = json.dumps(values[i + ids], ensure_ascii=False)
                 write_row(values)

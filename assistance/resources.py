@@ -227,7 +227,7 @@ class HouseholdResource(ScopedResource):
             instance.organisation = filing.organisation
         if errors:
             raise ValidationError(errors)
-        for name, value in filing.values.items():
+        for name, value in filing.as_row().items():
             setattr(instance, name, value)
         if not kwargs.get("dry_run"):
             self.filings[id(instance)] = filing  # until bulk_create writes it

@@ -213,9 +213,10 @@ class Filing:
 
     Out: ``errors`` holds every reason the household cannot be filed, by field ("category" for the
     claimed category, "members" for their number), and ``member_errors`` (member index, field, message)
-    those of its members. Without either, ``values`` is the whole row to write (derived fields included),
-    ``members`` the members' rows (both completed in place) and ``assessment`` the category with its
-    explanation.
+    those of its members. Without either, ``values`` and ``members`` hold the input as it is stored
+    (completed in place), ``assessment`` the category with its explanation, and ``as_row()`` the whole row
+    to write. (The derived fields are kept beside ``values``, not in it, so that a file of 200,000
+    households holds one small dict each.)
     """
 
     enterprise: Enterprise | None
@@ -227,6 +228,8 @@ class Filing:
     member_errors: list = field(default_factory=list)
     organisation: Organisation | None = None
     assessment: Assessment | None = None
+    cadre_id: int | None = None
+    common: dict | None = None  # what the rule sets alike on every household it files (state, dates)
     out_of_scope: bool = False
     pk: int | None = None
 
@@ -236,6 +239,21 @@ class Filing:
 
     def refuse(self, name: str, message) -> None:
         self.errors.setdefault(name, []).append(str(message))
+
+    def as_row(self) -> dict:
+        """The Household attributes to write, input and derived (for a household checked without errors)."""
+        assessment, organisation = self.assessment, self.organisation
+        return {
+            **self.values,
+            **self.common,
+            "enterprise_id": self.enterprise.pk,
+            "organisation_id": organisation.pk,
+            "org_path": organisation.path,
+            "per_capita_income": assessment.per_capita,
+            "category": str(assessment.category),
+            "category_explanation": assessment.explanation,
+            "cadre_id": self.cadre_id,
+        }
 
     def error_dict(self) -> dict[str, list[str]]:
         """The errors as ValidationError takes them (the members' under "members")."""
@@ -262,7 +280,12 @@ class FilingRule:
     def __init__(self, *, actor, enterprises: Iterable[Enterprise], id_numbers: Iterable[str], today=None):
         self.actor_id = actor.pk
         self.today = today or timezone.localdate()
-        self.verify_due_on = add_working_days(self.today, VERIFY_WORKING_DAYS)
+        self._common = {
+            "state": str(HouseholdState.APPLIED),
+            "applied_on": self.today,
+            "verify_due_on": add_working_days(self.today, VERIFY_WORKING_DAYS),
+            "created_by_id": self.actor_id,
+        }
         self.fileable: set[int] = set()
         self.cadres: dict[int, int] = {}
         for chunk in bulk.chunked(sorted({e.pk for e in enterprises})):
@@ -497,21 +520,10 @@ class FilingRule:
                     filing.refuse("category", message)
 
     def _derive(self, filing: Filing) -> None:
-        """What filing sets besides the input: the file starts "applied", with a home visit due."""
-        enterprise, organisation, assessment = filing.enterprise, filing.organisation, filing.assessment
-        filing.values.update(
-            enterprise_id=enterprise.pk,
-            organisation_id=organisation.pk,
-            org_path=organisation.path,
-            per_capita_income=assessment.per_capita,
-            category=str(assessment.category),
-            category_explanation=assessment.explanation,
-            state=str(HouseholdState.APPLIED),
-            cadre_id=self.cadres.get(enterprise.pk) or self.actor_id,
-            applied_on=self.today,
-            verify_due_on=self.verify_due_on,
-            created_by_id=self.actor_id,
-        )
+        """What filing sets besides the input and the category: the responsible cadre, and the file
+        starts "applied", filed by the actor, with a home visit due (``Filing.as_row`` puts them together)."""
+        filing.cadre_id = self.cadres.get(filing.enterprise.pk) or self.actor_id
+        filing.common = self._common
 
 
 def households_check(*, actor, filings: list[Filing], today=None) -> list[Filing]:
@@ -536,17 +548,20 @@ def households_file(*, actor, filings: Sequence[Filing], audit_each: bool = True
     event for the file). An active file someone else created after the check makes the database refuse
     the insert: IntegrityError, and nothing is written. ``on_progress(n)``: households written so far.
     """
-    if not all(f.ok and f.assessment is not None for f in filings):
+    if not all(f.ok and f.common is not None for f in filings):
         raise ValueError("households_file() takes households checked without errors")
     with transaction.atomic():
-        ids = households_write(
-            [f.values for f in filings], [f.members for f in filings], on_progress=on_progress
-        )
-        for filing, pk in zip(filings, ids, strict=True):
-            filing.pk = pk
-        if audit_each:
-            _audit_filed(actor, filings)
-    return len(ids)
+        for start in range(0, len(filings), WRITE_BATCH):
+            chunk = filings[start : start + WRITE_BATCH]
+            rows = [f.as_row() for f in chunk]  # a batch at a time: the whole rows are never all held at once
+            ids = households_write(rows, [f.members for f in chunk])
+            for filing, pk in zip(chunk, ids, strict=True):
+                filing.pk = pk
+            if audit_each:
+                _audit_filed(actor, chunk, rows)
+            if on_progress is not None:
+                on_progress(start + len(chunk))
+    return len(filings)
 
 
 def households_write(
@@ -556,7 +571,7 @@ def households_write(
     or the bench's, with a history) and each row's members, in batches through ``bulk.insert_rows``
     (COPY on PostgreSQL). Sets what ``Household.save`` would: ``org_path`` from the organisation where a
     row leaves it out, and the creation and change times. Returns the new ids, in order; the rows are
-    completed in place (``org_path``, the members' ``household_id``).
+    completed in place (``org_path`` where a row leaves it out, each member's ``household_id``).
 
     Nothing is checked here (that is the rule's work); call inside a transaction.
     """
@@ -566,14 +581,12 @@ def households_write(
         _fill_org_paths(chunk)
         pks = bulk.insert_rows(Household, chunk, ids=True)
         groups = members[start : start + WRITE_BATCH] if members else [()] * len(chunk)
-        bulk.insert_rows(
-            HouseholdMember,
-            [
-                {**member, "household_id": pk}
-                for pk, group in zip(pks, groups, strict=True)
-                for member in group
-            ],
-        )
+        member_rows = []
+        for pk, group in zip(pks, groups, strict=True):
+            for member in group:
+                member["household_id"] = pk
+                member_rows.append(member)
+        bulk.insert_rows(HouseholdMember, member_rows)
         ids += pks
         if on_progress is not None:
             on_progress(len(ids))
@@ -590,7 +603,7 @@ def _fill_org_paths(rows: Sequence[dict]) -> None:
             row["org_path"] = paths[row["organisation_id"]]
 
 
-def _audit_filed(actor, filings: Sequence[Filing]) -> None:
+def _audit_filed(actor, filings: Sequence[Filing], rows: Sequence[dict]) -> None:
     """One "created" event per household, with the fields ``audit.record`` gives it, in one insert."""
     now, ip = timezone.now(), current_client_ip()
     content_type = ContentType.objects.get_for_model(Household)
@@ -604,15 +617,13 @@ def _audit_filed(actor, filings: Sequence[Filing]) -> None:
                 action="assistance.household.create",
                 content_type=content_type,
                 object_id=str(f.pk),
-                object_repr=str(
-                    Household(worker_name=f.values["worker_name"], id_number=f.values["id_number"])
-                )[:200],
-                org_path=f.values["org_path"],
-                to_state=f.values["state"],
-                comment=f.values["category_explanation"],
+                object_repr=str(Household(worker_name=row["worker_name"], id_number=row["id_number"]))[:200],
+                org_path=row["org_path"],
+                to_state=row["state"],
+                comment=row["category_explanation"],
                 client_ip=ip,
             )
-            for f in filings
+            for f, row in zip(filings, rows, strict=True)
         ],
         batch_size=1000,
     )

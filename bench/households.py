@@ -450,7 +450,7 @@ def generate(tree: BenchTree, actor, start: int, count: int, today: date, now: d
     states, state_weights = zip(*STATES, strict=True)
     households, measures, visits = [], [], []
     for filing, (ent, created) in zip(filings, applied, strict=True):
-        values = filing.values
+        values = filing.as_row()
         if values["category"] == Category.NONE:
             state = HouseholdState.REJECTED if rng.random() < 0.9 else HouseholdState.APPLIED
         else:

@@ -63,7 +63,7 @@ def test_a_batch_is_checked_household_by_household_with_the_forms_messages(world
     ]
     assert filings[4].out_of_scope and not filings[1].out_of_scope
     first = filings[0]
-    assert (first.assessment.category, first.values["per_capita_income"]) == (
+    assert (first.assessment.category, first.as_row()["per_capita_income"]) == (
         Category.DEEP,
         Decimal("400.00"),
     )
@@ -150,7 +150,7 @@ def test_the_bulk_write_stores_what_save_would(world, many):
     assert written.cadre == world.cadre  # the enterprise's responsible cadre
     members = list(written.members.values("name", "relation", "age", "health", "schooling", "monthly_income"))
     Household.objects.filter(pk=written.pk).update(state=HouseholdState.EXITED)  # its ID number is free again
-    values = {**filings[-1].values, "id_number": id_number(1, born="19700101")}
+    values = {**filings[-1].as_row(), "id_number": id_number(1, born="19700101")}
     same = saved_the_ordinary_way(values, filings[-1].members)
     assert stored(written) | {"state": "applied"} == stored(same)
     assert members == list(
@@ -169,4 +169,4 @@ def test_the_bulk_write_stores_what_save_would(world, many):
 def test_a_row_with_a_field_the_model_lacks_is_refused(world):
     (checked,) = services.households_check(actor=world.staff_a, filings=[filing(world.enterprise, 1)])
     with pytest.raises(TypeError):
-        services.households_write([{**checked.values, "colour": "red"}])
+        services.households_write([{**checked.as_row(), "colour": "red"}])
