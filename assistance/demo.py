@@ -28,12 +28,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from stdnum.cn import ric
 
-from unionportal import demo_images
+from unionportal import demo, demo_images
 from unionportal.campaigns.demo import at, clock
 from unionportal.orgs.demo_data import FEMALE_GIVEN, MALE_GIVEN, SURNAMES
 from unionportal.orgs.enums import Role
 from unionportal.orgs.models import Enterprise, Organisation
-from unionportal.orgs.services import membership_grant
 
 from . import rollups, services
 from .enums import Category, HouseholdState
@@ -485,17 +484,7 @@ def _measure(rng: random.Random, plan: Plan) -> dict:
 
 def _helpers() -> dict:
     """The helper cadres: no usable password, a cadre role in their county union."""
-    users = {}
-    for username, name, code in HELPER_CADRES:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User(username=username, name=name)
-            user.set_unusable_password()
-            user.full_clean()
-            user.save()
-        membership_grant(user=user, organisation=Organisation.objects.get(code=code), role=Role.CADRE)
-        users[username] = user
-    return users
+    return demo.helper_accounts(HELPER_CADRES, role=Role.CADRE)
 
 
 def _drives(cadre, helpers: dict) -> dict[str, DriveEnterprise]:

@@ -46,3 +46,25 @@ def registered() -> list[tuple[str, Callable[..., object]]]:
 def calendar() -> AbstractContextManager:
     """The clock seeders run under: the demo's day, unless the process already runs on a fixed day."""
     return nullcontext() if clock.demo_day() else clock.travel(DAY)
+
+
+def helper_accounts(rows, *, role) -> dict:
+    """The helper accounts of unions without a demo account, from ``(user name, name, union code)`` rows:
+    no usable password (nobody signs in with them), ``role`` in their union. Idempotent by user name."""
+    from django.contrib.auth import get_user_model
+
+    from unionportal.orgs.models import Organisation
+    from unionportal.orgs.services import membership_grant
+
+    User = get_user_model()
+    users = {}
+    for username, name, code in rows:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, name=name)
+            user.set_unusable_password()
+            user.full_clean()
+            user.save()
+        membership_grant(user=user, organisation=Organisation.objects.get(code=code), role=role)
+        users[username] = user
+    return users

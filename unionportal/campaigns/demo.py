@@ -20,12 +20,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from unionportal import demo_images
+from unionportal import demo, demo_images
 from unionportal.notifications.models import Channel, Notification, Status
 from unionportal.notifications.services import Message, deliver, queue
 from unionportal.orgs.enums import Role
 from unionportal.orgs.models import Organisation
-from unionportal.orgs.services import membership_grant
 
 from .enums import ReportState
 from .models import ActivityReport, Milestone, MilestoneCompletion
@@ -362,17 +361,7 @@ MESSAGES = [
 
 def _reporters() -> dict:
     """The helper submitters: no usable password, the submitter role in their union."""
-    users = {}
-    for username, name, code in REPORTERS:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User(username=username, name=name)
-            user.set_unusable_password()
-            user.full_clean()
-            user.save()
-        membership_grant(user=user, organisation=Organisation.objects.get(code=code), role=Role.SUBMITTER)
-        users[username] = user
-    return users
+    return demo.helper_accounts(REPORTERS, role=Role.SUBMITTER)
 
 
 def _reports(users: dict, orgs: dict) -> int:
