@@ -63,14 +63,10 @@ class AssistanceConfig(AppConfig):
 
         demo.register("assistance", seed_assistance_demo)
 
-        from unionportal.imports.registry import register_job_handler, register_resource
+        from unionportal.imports.registry import register_importer, register_resource
 
+        from .household_import import KEY, HouseholdImporter
         from .resources import HouseholdResource
 
         register_resource("assistance.household", HouseholdResource, _("困难职工家庭"))
-        # The import with members has its own task and pages; the shared sweep and job lists use them.
-        register_job_handler(
-            "assistance.household_members",
-            task="assistance.tasks.run",
-            url_name="assistance:import_job",
-        )
+        register_importer(KEY, HouseholdImporter, _("困难职工家庭及成员"))

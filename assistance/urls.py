@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_cadre, views_households, views_import, views_reports
+from . import views_cadre, views_households, views_reports
 
 app_name = "assistance"
 
@@ -29,10 +29,4 @@ urlpatterns = [
     path("households/<int:pk>/review/", views_households.yearly_review, name="yearly_review"),
     path("reports/", views_reports.report, name="report"),
     path("reports/export/", views_reports.report_export, name="report_export"),
-    # bulk import of households with members (views_import)
-    path("import/", views_import.upload, name="import"),
-    path("import/template/", views_import.template, name="import_template"),
-    path("import/<int:pk>/", views_import.job_detail, name="import_job"),
-    path("import/<int:pk>/confirm/", views_import.job_confirm, name="import_confirm"),
-    path("import/<int:pk>/status/", views_import.job_status, name="import_status"),
 ]

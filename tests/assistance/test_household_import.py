@@ -18,7 +18,8 @@ from tests.assistance.factories import household_fields, id_number, ledger
 from unionportal.audit.models import AuditEvent
 from unionportal.imports import services as imports
 from unionportal.imports.enums import JobStatus
-from unionportal.imports.models import ImportJob
+from unionportal.imports.importers import StoredFile
+from unionportal.imports.models import ImportFile, ImportJob
 from unionportal.uploads import limits
 from unionportal.uploads.services import UploadRejected, check_upload
 
@@ -88,20 +89,39 @@ def workbook(households, members) -> bytes:
     return buffer.getvalue()
 
 
+def tables_of(actor, content: bytes, members_csv: bytes | None = None) -> dict:
+    """The sheets as the import job reads them: a workbook, or the households CSV and the members CSV."""
+    if members_csv is None:
+        files = [StoredFile("", "households.xlsx", content)]
+    else:
+        files = [StoredFile("households", "h.csv", content), StoredFile("members", "m.csv", members_csv)]
+    return imports.read_tables(hi.HouseholdImporter(user=actor), files)
+
+
 def run_import(actor, content: bytes, members_csv: bytes | None = None) -> hi.Report:
-    households, members = hi.parse_workbook(content, members_csv)
-    report = hi.validate(actor, households, members)
+    tables = tables_of(actor, content, members_csv)
+    report = hi.validate(actor, tables["households"], tables["members"])
     if report.ok:
         hi.write(actor, report)
     return report
 
 
+def upload_job(actor, content: bytes, members_csv: bytes | None = None, name: str = "households.xlsx"):
+    if members_csv is None:
+        return imports.job_create(actor=actor, key=hi.KEY, upload=SimpleUploadedFile(name, content))
+    sheets = {
+        "households": SimpleUploadedFile("h.csv", content),
+        "members": SimpleUploadedFile("m.csv", members_csv),
+    }
+    return imports.job_create(actor=actor, key=hi.KEY, sheet_uploads=sheets)
+
+
 def assert_refused(actor, content, members_csv, expected: list[str]) -> None:
     before = (Household.objects.count(), HouseholdMember.objects.count())
     report = run_import(actor, content, members_csv)
-    assert report.error_messages() == expected
+    assert report.outcome().errors == expected
     assert (Household.objects.count(), HouseholdMember.objects.count()) == before
-    assert not AuditEvent.objects.filter(action=hi.IMPORT_ACTION).exists()
+    assert not AuditEvent.objects.filter(action=imports.IMPORT_ACTION).exists()
 
 
 def test_a_workbook_with_three_households_imports_with_members_and_derived_categories(world):
@@ -137,9 +157,20 @@ def test_a_workbook_with_three_households_imports_with_members_and_derived_categ
         ("孩子", "child", 15, "junior"),
         ("配偶", "spouse", 45, "none"),
     ]
-    event = AuditEvent.objects.get(action=hi.IMPORT_ACTION)  # one summary event for the whole import
-    assert (event.changes["households"], event.changes["members"]) == (3, 3)
+    assert not AuditEvent.objects.filter(action="assistance.household.create").exists()
+
+
+def test_an_import_job_writes_one_summary_audit_event(world):
+    job = upload_job(
+        world.staff_a, workbook([household(world.enterprise, 1), household(world.enterprise, 2)], [member(1)])
+    )
+    assert (job.status, job.error_count, job.total) == (JobStatus.PREVIEWED, 0, 2)
+    assert imports.job_run(job_id=imports.job_confirm(actor=world.staff_a, job_id=job.pk).pk) == "done"
+    event = AuditEvent.objects.get(action=imports.IMPORT_ACTION)  # one event for the whole import
+    assert (event.changes["resource"], event.changes["created"]) == (hi.KEY, 2)
+    assert event.changes["totals"]["家庭成员"] == 1
     assert event.org_path == world.tree["county_a"].path
+    assert not ImportFile.objects.filter(job=job).exists()  # the upload is not kept once imported
 
 
 def test_two_csv_files_import(world):
@@ -176,14 +207,14 @@ def test_row_errors_name_sheet_and_row(world):
         csv_bytes(H_HEADERS, households),
         csv_bytes(M_HEADERS, [member(1)]),
         [
-            "家庭表第 3 行，身份证号：身份证号校验位不正确，请核对。",
-            "家庭表第 4 行，企业信用代码：信用代码为“91420600MA0000000X”的企业不存在。",
-            "家庭表第 5 行，身份证号：该职工已有一份在档的困难职工档案，不能重复建档。",
-            "家庭表第 6 行，困难类别：填写的类别“深度困难”与收入和认定标准不符："
+            "家庭表第 3 行：身份证号：身份证号校验位不正确，请核对。",
+            "家庭表第 4 行：企业信用代码：信用代码为“91420600MA0000000X”的企业不存在。",
+            "家庭表第 5 行：身份证号：该职工已有一份在档的困难职工档案，不能重复建档。",
+            "家庭表第 6 行：困难类别：填写的类别“深度困难”与收入和认定标准不符："
             "家庭人均月收入 5,000.00 元，不低于 2 × 低保线 650.00 元 = 1,300.00 元，"
             "且无 12 个月内的突发致困事件，不符合建档条件。",
-            "家庭表第 7 行，职工姓名：请填写职工姓名。",
-            "家庭表第 7 行，就业状态：请填写就业状态。",
+            "家庭表第 7 行：职工姓名：请填写职工姓名。",
+            "家庭表第 7 行：就业状态：请填写就业状态。",
         ],
     )
 
@@ -194,7 +225,7 @@ def test_the_same_worker_twice_in_one_file_is_refused(world):
         world.staff_a,
         workbook(households, []),
         None,
-        ["家庭表第 3 行，身份证号：与第 2 行是同一职工，一名职工只能有一份在档的困难职工档案。"],
+        ["家庭表第 3 行：身份证号：与第 2 行是同一职工，一名职工只能有一份在档的困难职工档案。"],
     )
 
 
@@ -204,22 +235,19 @@ def test_a_member_of_a_worker_not_in_the_households_sheet_is_refused(world):
         workbook([household(world.enterprise, 1)], [member(1), member(7)]),
         None,
         [
-            f"成员表第 3 行，职工身份证号：家庭表中没有身份证号为 {id_number(7)[:3]}***********{id_number(7)[-4:]} 的职工。"
+            f"成员表第 3 行：职工身份证号：家庭表中没有身份证号为 {id_number(7)[:3]}***********{id_number(7)[-4:]} 的职工。"
         ],
     )
 
 
 def test_a_non_excel_file_named_xlsx_is_refused(world):
-    with pytest.raises(hi.ImportFileError) as caught:
-        hi.job_create(
-            actor=world.staff_a,
-            workbook=SimpleUploadedFile("households.xlsx", "企业信用代码,职工姓名\n1,2\n".encode()),
-        )
+    with pytest.raises(imports.ImportFileError) as caught:
+        upload_job(world.staff_a, "企业信用代码,职工姓名\n1,2\n".encode())
     assert caught.value.message == (
-        "上传的文件不是 Excel 工作簿（.xlsx）。用 CSV 导入时，请分别上传家庭和成员两个 CSV 文件。"
+        "该文件不是 Excel 工作簿（.xlsx）。用 CSV 导入时，请每张表分别上传一个 CSV 文件。"
     )
-    with pytest.raises(hi.ImportFileError) as caught:
-        hi.parse_workbook(b"PK\x03\x04 not really a zip")
+    with pytest.raises(imports.ImportFileError) as caught:
+        tables_of(world.staff_a, b"PK\x03\x04 not really a zip")
     assert caught.value.message == "该文件不是 Excel 工作簿（.xlsx）。"
     assert not ImportJob.objects.exists() and not Household.objects.exists()
 
@@ -235,9 +263,9 @@ def test_a_workbook_above_the_shared_inflate_limit_imports_within_the_households
     settings.UPLOAD_MAX_UNCOMPRESSED = inflated_size(content) - 1
     with pytest.raises(UploadRejected):  # other uploads keep the shared limit
         check_upload(SimpleUploadedFile("x.xlsx", content), kind="sheet")
-    job = hi.job_create(actor=world.staff_a, workbook=SimpleUploadedFile("家庭.xlsx", content))
+    job = upload_job(world.staff_a, content, name="家庭.xlsx")
     assert (job.status, job.error_count, job.total) == (JobStatus.PREVIEWED, 0, 1)
-    assert hi.job_run(job_id=hi.job_confirm(actor=world.staff_a, job_id=job.pk).pk) == "done"
+    assert imports.job_run(job_id=imports.job_confirm(actor=world.staff_a, job_id=job.pk).pk) == "done"
     assert Household.objects.get().members.count() == 1
 
 
@@ -250,11 +278,8 @@ def test_a_workbook_inflating_beyond_the_households_limit_is_refused(world, sett
     assert inflated_size(content) > limit
     actual, allowed = limits.format_size(inflated_size(content)), limits.format_size(limit)
     expected = f"该工作簿解压后为 {actual}，超过 {allowed} 的上限，请拆分成较小的文件。"
-    with pytest.raises(hi.ImportFileError) as caught:
-        hi.job_create(actor=world.staff_a, workbook=SimpleUploadedFile("家庭.xlsx", content))
-    assert caught.value.message == f"上传的文件：{expected}"
-    with pytest.raises(hi.ImportFileError) as caught:
-        hi.parse_workbook(content)  # the task's path, for a job stored before a limit was lowered
+    with pytest.raises(imports.ImportFileError) as caught:
+        upload_job(world.staff_a, content, name="家庭.xlsx")
     assert caught.value.message == expected
     assert not ImportJob.objects.exists() and not Household.objects.exists()
 
@@ -264,7 +289,7 @@ def test_an_import_into_another_countys_subtree_is_refused(world):
         world.staff_a,
         workbook([household(world.enterprise, 1), household(world.enterprise_b, 2)], []),
         None,
-        ["家庭表第 3 行，企业信用代码：该企业不在您的帮扶范围内。"],
+        ["家庭表第 3 行：企业信用代码：该企业不在您的帮扶范围内。"],
     )
 
 
@@ -282,7 +307,7 @@ def many(world, n: int, bad: int | None = None) -> tuple[bytes, bytes]:
 
 def test_one_bad_row_among_ten_thousand_imports_nothing(world):
     households, members = many(world, 10_000, bad=7_777)
-    assert_refused(world.staff_a, households, members, ["家庭表第 7779 行，本人月收入：金额不能为负数。"])
+    assert_refused(world.staff_a, households, members, ["家庭表第 7779 行：本人月收入：金额不能为负数。"])
 
 
 def test_the_task_reports_progress_and_imports(world, monkeypatch, django_capture_on_commit_callbacks):
@@ -295,25 +320,21 @@ def test_the_task_reports_progress_and_imports(world, monkeypatch, django_captur
         lambda *, job_id, processed: (seen.append(processed), real(job_id=job_id, processed=processed)),
     )
     with django_capture_on_commit_callbacks() as callbacks:
-        job = hi.job_create(
-            actor=world.staff_a,
-            households_csv=SimpleUploadedFile("h.csv", households),
-            members_csv=SimpleUploadedFile("m.csv", members),
-        )
+        job = upload_job(world.staff_a, households, members)
     assert job.status == JobStatus.PENDING and len(callbacks) == 1  # large: previewed by the task
-    assert hi.job_run(job_id=job.pk) == "previewed"
+    assert imports.job_run(job_id=job.pk) == "previewed"
     job.refresh_from_db()
     assert (job.status, job.total, job.error_count) == (JobStatus.PREVIEWED, 20_000, 0)
     preview_values = list(seen)
     assert len([v for v in preview_values if 0 < v < 20_000]) >= 3
     seen.clear()
     with django_capture_on_commit_callbacks():
-        hi.job_confirm(actor=world.staff_a, job_id=job.pk)
-    assert hi.job_run(job_id=job.pk) == "done"
+        imports.job_confirm(actor=world.staff_a, job_id=job.pk)
+    assert imports.job_run(job_id=job.pk) == "done"
     intermediate = [v for v in seen if 0 < v < 20_000]
     assert len(intermediate) >= 3 and intermediate == sorted(intermediate)
     job.refresh_from_db()
-    assert (job.status, job.created_count, job.content) == (JobStatus.DONE, 20_000, b"")
+    assert (job.status, job.created_count, job.files.count()) == (JobStatus.DONE, 20_000, 0)
     assert (Household.objects.count(), HouseholdMember.objects.count()) == (20_000, 20_000)
 
 
@@ -323,57 +344,62 @@ def test_pages_upload_preview_confirm(world, client, django_capture_on_commit_ca
     # Run the confirmed job in this process whatever the broker (under CI no worker consumes during pytest).
     monkeypatch.setitem(app.conf, "task_always_eager", True)
     client.force_login(world.staff_a)
-    page = client.get(reverse("assistance:import"))
-    assert page.status_code == 200
-    template = client.get(reverse("assistance:import_template"))
+    upload_url = reverse("imports:upload", args=[hi.KEY])
+    page = client.get(upload_url)
+    assert page.status_code == 200 and "企业信用代码、职工姓名" in page.content.decode()
+    template = client.get(reverse("imports:template", args=[hi.KEY]))
     book = load_workbook(io.BytesIO(template.content))
     assert book.sheetnames[:2] == ["家庭", "成员"]
     assert [c.value for c in book["成员"][1]] == M_HEADERS
     content = workbook([household(world.enterprise, 1)], [member(1)])
-    response = client.post(
-        reverse("assistance:import"), {"workbook": SimpleUploadedFile("家庭.xlsx", content)}
-    )
+    response = client.post(upload_url, {"file": SimpleUploadedFile("家庭.xlsx", content)})
     job = ImportJob.objects.get(resource_key=hi.KEY)
-    assert response.status_code == 302 and response["Location"] == reverse(
-        "assistance:import_job", args=[job.pk]
-    )
-    preview = client.get(response["Location"])
-    assert preview.status_code == 200 and "确认导入" in preview.content.decode()
+    assert response.status_code == 302 and response["Location"] == reverse("imports:job", args=[job.pk])
+    preview = client.get(response["Location"]).content.decode()
+    assert "确认导入" in preview and "家庭成员 1" in preview and "410***********" not in preview
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("assistance:import_confirm", args=[job.pk]))
-    status = client.get(reverse("assistance:import_status", args=[job.pk])).json()
+        client.post(reverse("imports:job_confirm", args=[job.pk]))
+    status = client.get(reverse("imports:job_status", args=[job.pk])).json()
     assert status["status"] == "done" and Household.objects.count() == 1
     bad = client.post(
-        reverse("assistance:import"),
+        upload_url,
         {
-            "workbook": SimpleUploadedFile(
+            "file": SimpleUploadedFile(
                 "x.xlsx", workbook([household(world.enterprise, 2, 身份证号="123")], [])
             )
         },
     )
     job = ImportJob.objects.filter(resource_key=hi.KEY).first()
     page = client.get(bad["Location"]).content.decode()
-    assert "家庭表第 2 行，身份证号：身份证号应为 18 位，最后一位可以是数字或 X。" in page
+    assert "家庭表第 2 行：身份证号：身份证号应为 18 位，最后一位可以是数字或 X。" in page
+    # Two CSV files instead of the workbook; both or neither.
+    csv_post = client.post(
+        upload_url,
+        {
+            "sheet_households": SimpleUploadedFile(
+                "h.csv", csv_bytes(H_HEADERS, [household(world.enterprise, 3)])
+            ),
+            "sheet_members": SimpleUploadedFile("m.csv", csv_bytes(M_HEADERS, [member(3)])),
+        },
+    )
+    assert csv_post.status_code == 302
+    assert ImportJob.objects.filter(resource_key=hi.KEY).first().files.count() == 2
+    half = client.post(upload_url, {"sheet_households": SimpleUploadedFile("h.csv", b"x")})
+    assert half.status_code == 400 and "每张表各一个 CSV 文件" in half.content.decode()
     client.logout()
     client.force_login(world.staff_b)
-    assert client.get(reverse("assistance:import_job", args=[job.pk])).status_code == 404
+    assert client.get(reverse("imports:job", args=[job.pk])).status_code == 404
 
 
-def test_the_shared_sweep_and_job_lists_use_the_household_import_task_and_page():
+def test_household_import_jobs_run_on_the_shared_task_and_pages():
     from unittest import mock
 
-    from unionportal.imports import services as imports
-    from unionportal.imports.models import ImportJob
-    from unionportal.imports.registry import job_task
+    from unionportal.imports import tasks
 
-    assert job_task("assistance.household_members").name == "imports.assistance_households"
-    assert job_task("orgs.enterprise").name == "imports.run"
-    with mock.patch.object(job_task("assistance.household_members"), "delay") as delay:
-        imports.enqueue(7, key="assistance.household_members")
+    with mock.patch.object(tasks.run, "delay") as delay:
+        imports.enqueue(7)
     delay.assert_called_once_with(job_id=7)
-    job = ImportJob(pk=7, resource_key="assistance.household_members")
-    assert job.get_absolute_url() == "/assistance/import/7/"
-    assert ImportJob(pk=8, resource_key="orgs.enterprise").get_absolute_url() == "/imports/jobs/8/"
+    assert ImportJob(pk=7, resource_key=hi.KEY).get_absolute_url() == "/imports/jobs/7/"
 
 
 # --- files that must not get through -------------------------------------------------------------------
@@ -387,13 +413,13 @@ def _refused_within(bound: int, actor, upload) -> str:
     tracemalloc.start()
     try:
         try:
-            job = hi.job_create(actor=actor, workbook=upload)
-        except hi.ImportFileError as error:
+            job = imports.job_create(actor=actor, key=hi.KEY, upload=upload)
+        except imports.ImportFileError as error:
             message = error.message
         else:
-            assert hi.job_run(job_id=job.pk) == "failed"
+            assert imports.job_run(job_id=job.pk) == "failed"
             job.refresh_from_db()
-            assert job.status == JobStatus.FAILED and not job.content
+            assert job.status == JobStatus.FAILED and not job.files.exists()
             message = job.error_message
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -424,18 +450,18 @@ def test_a_workbook_with_a_huge_cell_in_each_sheet_is_refused_within_the_memory_
 def test_household_rows_are_checked_as_they_are_read(world, settings):
     settings.IMPORT_MAX_CELL_CHARS = 30
     long_name = [household(world.enterprise, 1), household(world.enterprise, 2, 职工姓名="名" * 31)]
-    with pytest.raises(hi.ImportFileError) as caught:
-        hi.parse_workbook(workbook(long_name, [member(1)]))
+    with pytest.raises(imports.ImportFileError) as caught:
+        tables_of(world.staff_a, workbook(long_name, [member(1)]))
     assert caught.value.message == "家庭表第 3 行：单元格 B3 超过 30 个字，请缩短后重新上传。"
-    with pytest.raises(hi.ImportFileError) as caught:
-        hi.parse_workbook(csv_bytes(H_HEADERS, long_name), csv_bytes(M_HEADERS, [member(1)]))
+    with pytest.raises(imports.ImportFileError) as caught:
+        tables_of(world.staff_a, csv_bytes(H_HEADERS, long_name), csv_bytes(M_HEADERS, [member(1)]))
     assert caught.value.message == "家庭表第 3 行：单元格 B3 超过 30 个字，请缩短后重新上传。"
 
 
 def test_a_sheet_naming_a_column_twice_is_refused(world):
     members = csv_bytes([*M_HEADERS, "姓名"], [[*member(1), "另一人"]])
-    with pytest.raises(hi.ImportFileError) as caught:
-        hi.parse_workbook(csv_bytes(H_HEADERS, [household(world.enterprise, 1)]), members)
+    with pytest.raises(imports.ImportFileError) as caught:
+        tables_of(world.staff_a, csv_bytes(H_HEADERS, [household(world.enterprise, 1)]), members)
     assert caught.value.message == "成员表第 1 行：列名“姓名”重复。"
     book = Workbook()
     book.active.title = "家庭"
@@ -444,28 +470,30 @@ def test_a_sheet_naming_a_column_twice_is_refused(world):
     book.create_sheet("成员").append(M_HEADERS)
     buffer = io.BytesIO()
     book.save(buffer)
-    with pytest.raises(hi.ImportFileError) as caught:
-        hi.parse_workbook(buffer.getvalue())
+    with pytest.raises(imports.ImportFileError) as caught:
+        tables_of(world.staff_a, buffer.getvalue())
     assert caught.value.message == "家庭表第 1 行：列名“职工姓名”重复。"
 
 
 def test_csv_files_named_xlsx_are_refused(world):
     households = SimpleUploadedFile("households.xlsx", csv_bytes(H_HEADERS, [household(world.enterprise, 1)]))
     members = SimpleUploadedFile("members.csv", csv_bytes(M_HEADERS, [member(1)]))
-    with pytest.raises(hi.ImportFileError) as caught:
-        hi.job_create(actor=world.staff_a, households_csv=households, members_csv=members)
-    assert caught.value.message == "家庭文件：该文件不是 Excel 工作簿（.xlsx）。"
+    with pytest.raises(imports.ImportFileError) as caught:
+        imports.job_create(
+            actor=world.staff_a, key=hi.KEY, sheet_uploads={"households": households, "members": members}
+        )
+    assert caught.value.message == "家庭表：该文件不是 Excel 工作簿（.xlsx）。"
     assert not ImportJob.objects.exists()
 
 
 def test_bidirectional_controls_in_a_household_file_are_refused(world):
     spoofed = household(world.enterprise, 1, 职工姓名="张\u202e三")
-    with pytest.raises(hi.ImportFileError) as caught:
-        hi.parse_workbook(workbook([spoofed], [member(1)]))
+    with pytest.raises(imports.ImportFileError) as caught:
+        tables_of(world.staff_a, workbook([spoofed], [member(1)]))
     assert caught.value.message == (
         "家庭表第 2 行：“职工姓名”含有文字方向控制字符（U+202E），显示的内容会与实际不同，请删除后重新上传。"
     )
-    households, _members = hi.parse_workbook(
-        workbook([household(world.enterprise, 1, 职工姓名="张\u200f三")], [member(1)])
+    tables = tables_of(
+        world.staff_a, workbook([household(world.enterprise, 1, 职工姓名="张\u200f三")], [member(1)])
     )
-    assert households.rows[0][1][1] == "张三"
+    assert tables["households"].rows[0][1] == "张三"

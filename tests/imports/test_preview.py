@@ -157,7 +157,7 @@ def test_rows_are_created_in_file_order_through_the_tree_service(tree, county_st
 
     job.refresh_from_db()
     assert (job.status, job.created_count, job.updated_count, job.processed) == (JobStatus.DONE, 3, 0, 3)
-    assert bytes(job.content) == b""
+    assert not job.files.exists()
     n1, n2, n3 = (Organisation.objects.get(code=c) for c in ("N1", "N2", "N3"))
     assert n1.parent_organisation() == county_a
     assert n2.parent_organisation() == n1
@@ -270,7 +270,7 @@ def test_an_oversized_file_is_refused(tree, county_staff, settings):
     upload = csv_upload(ENTERPRISE_HEADERS, [enterprise_row(n, tree["township_a"]) for n in range(5)])
     with pytest.raises(services.ImportFileError) as refused:
         services.job_create(actor=county_staff, key="orgs.enterprise", upload=upload)
-    assert refused.value.message == "文件超过 100 B。"
+    assert refused.value.message == "文件“data.csv”超过 100 B。"
 
 
 @pytest.mark.parametrize("dry_run", [True, False])

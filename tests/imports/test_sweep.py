@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_stale_jobs_are_requeued_and_abandoned_after_three_attempts(tree, county_staff, monkeypatch):
     assert periodic.jobs()["imports.requeue_stale"] is services.requeue_stale
     queued = []
-    monkeypatch.setattr(services, "enqueue", lambda pk, key="": queued.append((pk, key)))
+    monkeypatch.setattr(services, "enqueue", queued.append)
     upload = csv_upload(ENTERPRISE_HEADERS, [enterprise_row(1, tree["township_a"])])
     job = services.job_create(actor=county_staff, key="orgs.enterprise", upload=upload)
     now = timezone.now()
@@ -29,7 +29,7 @@ def test_stale_jobs_are_requeued_and_abandoned_after_three_attempts(tree, county
     dead = {"started_at": now - timedelta(minutes=40), "attempts": 1}
     ImportJob.objects.filter(pk=job.pk).update(**dead)
     assert services.requeue_stale(now=now) == 1
-    assert queued == [(job.pk, "orgs.enterprise")]  # re-queued on its resource's own task
+    assert queued == [job.pk]
 
     ImportJob.objects.filter(pk=job.pk).update(attempts=3)
     assert services.requeue_stale(now=now) == 0

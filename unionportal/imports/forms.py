@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.accounts.forms import CrispyMixin
@@ -9,15 +10,55 @@ from .services import check_reveal_reason
 
 
 class UploadForm(CrispyMixin, forms.Form):
+    """One file; for an importer of several sheets, one workbook holding them all or one CSV file per
+    sheet (fields ``sheet_<key>``)."""
+
     submit_label = _("上传并预览")
 
     file = forms.FileField(label=_("数据文件"))
 
-    def __init__(self, *args, max_rows: int = 20000, **kwargs):
+    def __init__(self, *args, importer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _(
-            "按模板填写的 .xlsx 或 .csv 文件，不超过 %(size)s、%(rows)d 行。上传后先预览，确认后才导入。"
-        ) % {"size": limits.format_size(limits.max_bytes("sheet")), "rows": max_rows}
+        self.sheets = importer.sheets if importer.several else ()
+        size = limits.format_size(limits.max_bytes("sheet"))
+        if not self.sheets:
+            self.fields["file"].help_text = _(
+                "按模板填写的 .xlsx 或 .csv 文件，不超过 %(size)s、%(rows)d 行。上传后先预览，确认后才导入。"
+            ) % {"size": size, "rows": importer.sheets[0].max_rows}
+            return
+        names = "、".join(f"“{s.title}”" for s in self.sheets)
+        self.fields["file"] = forms.FileField(
+            label=_("Excel 工作簿（.xlsx）"),
+            required=False,
+            help_text=sentence(
+                _(
+                    "含%(sheets)s各表的工作簿，不超过 %(size)s。或者不上传工作簿，改为每张表上传一个 CSV 文件。"
+                ),
+                sheets=chinese(names),
+                size=conditional_escape(size),
+            ),
+        )
+        for sheet in self.sheets:
+            self.fields[f"sheet_{sheet.key}"] = forms.FileField(
+                label=_("%(sheet)s（CSV 文件）") % {"sheet": sheet.label}, required=False
+            )
+
+    def sheet_uploads(self) -> dict | None:
+        """{sheet key: file} when CSV files were uploaded instead of one file."""
+        if not self.sheets or self.cleaned_data.get("file"):
+            return None
+        return {s.key: self.cleaned_data[f"sheet_{s.key}"] for s in self.sheets}
+
+    def clean(self):
+        data = super().clean()
+        if not self.sheets:
+            return data
+        csv_files = [data.get(f"sheet_{s.key}") for s in self.sheets]
+        if data.get("file") and any(csv_files):
+            raise forms.ValidationError(_("请只上传一个工作簿，或者每张表一个 CSV 文件，不要同时上传。"))
+        if not data.get("file") and not all(csv_files):
+            raise forms.ValidationError(_("请上传一个工作簿，或者每张表各一个 CSV 文件。"))
+        return data
 
 
 class ExportForm(CrispyMixin, forms.Form):

@@ -19,9 +19,6 @@ class ImportJob(models.Model):
 
     resource_key = models.CharField(_("数据类型"), max_length=64)
     file_name = models.CharField(_("文件名"), max_length=200)
-    # The upload itself (at most 20 MB), kept in the database so web and worker need no shared volume;
-    # emptied once the job has finished, so personal data in it is not kept longer than needed.
-    content = models.BinaryField(_("文件内容"), blank=True, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("上传人"),
@@ -60,9 +57,7 @@ class ImportJob(models.Model):
     def get_absolute_url(self):
         from django.urls import reverse
 
-        from .registry import job_url_name
-
-        return reverse(job_url_name(self.resource_key), args=[self.pk])
+        return reverse("imports:job", args=[self.pk])
 
     @property
     def progress_percent(self) -> int:
@@ -78,3 +73,30 @@ class ImportJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (JobStatus.PENDING, JobStatus.RUNNING)
+
+
+class ImportFile(models.Model):
+    """One uploaded file of a job: a workbook holding every sheet, or a CSV file holding one.
+
+    Kept in the database so web and worker need no shared volume, and deleted once the job has
+    finished, so personal data in it is not kept longer than needed.
+    """
+
+    job = models.ForeignKey(
+        ImportJob, verbose_name=_("导入任务"), on_delete=models.CASCADE, related_name="files"
+    )
+    position = models.PositiveSmallIntegerField(_("序号"), default=0)
+    # The importer's sheet the file holds; "" for a file holding every sheet (a workbook, or the one
+    # table of a one-sheet import).
+    sheet = models.CharField(_("表"), max_length=32, blank=True)
+    name = models.CharField(_("文件名"), max_length=200)
+    content = models.BinaryField(_("文件内容"), editable=False)
+
+    class Meta:
+        verbose_name = _("导入文件")
+        verbose_name_plural = pgettext_lazy("plural", "导入文件")
+        ordering = ["job", "position"]
+        constraints = [models.UniqueConstraint(fields=["job", "position"], name="importfile_job_position")]
+
+    def __str__(self):
+        return self.name

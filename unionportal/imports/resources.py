@@ -77,8 +77,16 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def row_message(row: int, message: str) -> str:
+def row_message(row: int, message: str, sheet: str = "") -> str:
+    """``message`` about spreadsheet row ``row`` (of the sheet labelled ``sheet``, where a file has
+    several)."""
+    if sheet:
+        return _("%(sheet)s第 %(row)d 行：%(message)s") % {"sheet": sheet, "row": row, "message": message}
     return _("第 %(row)d 行：%(message)s") % {"row": row, "message": message}
+
+
+def column_message(column: str, message: str) -> str:
+    return _("%(column)s：%(message)s") % {"column": column, "message": message} if column else message
 
 
 def missing_columns_message(columns: list[str]) -> str:
@@ -87,14 +95,21 @@ def missing_columns_message(columns: list[str]) -> str:
 
 @dataclass
 class Outcome:
-    """What an import (or its dry run) found: counts, preview rows and row-numbered errors."""
+    """What an import (or its dry run) found: counts, preview rows and row-numbered errors.
+
+    What is kept stays small whatever the file holds: the first PREVIEW_ROWS rows, every error row up
+    to MAX_ERRORS, each summary and message cut short. ``totals`` are further figures an importer
+    reports beside the counts (label → number, e.g. the members written with their households).
+    """
 
     total: int = 0
     counts: Counter = field(default_factory=Counter)
     rows: list[dict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
     truncated: bool = False
+    listed: int = 0
 
     @property
     def error_count(self) -> int:
@@ -104,18 +119,26 @@ class Outcome:
     def has_errors(self) -> bool:
         return bool(self.error_count or self.file_errors)
 
-    def add_row(self, *, row: int, status: str, summary: str, messages: list[str]) -> None:
+    def add_row(self, *, row: int, status: str, summary: str, messages: list[str], sheet: str = "") -> None:
+        """One row's result; ``sheet``: the label of its sheet where the file has several."""
         self.counts[status] += 1
-        summary = shorten(summary, MAX_SUMMARY_CHARS)
-        messages = [shorten(m, MAX_MESSAGE_CHARS) for m in messages]
-        keep = row - 1 <= PREVIEW_ROWS or (status == RowStatus.ERROR and self.error_count <= MAX_ERRORS)
-        if keep:
-            self.rows.append({"row": row, "status": str(status), "summary": summary, "messages": messages})
+        self.listed += 1
+        error = status == RowStatus.ERROR
+        if self.listed <= PREVIEW_ROWS or (error and self.error_count <= MAX_ERRORS):
+            entry = {
+                "row": row,
+                "status": str(status),
+                "summary": shorten(summary, MAX_SUMMARY_CHARS),
+                "messages": [shorten(m, MAX_MESSAGE_CHARS) for m in messages],
+            }
+            if sheet:
+                entry["sheet"] = str(sheet)
+            self.rows.append(entry)
         else:
             self.truncated = True
-        if status == RowStatus.ERROR:
+        if error:
             if len(self.errors) < MAX_ERRORS:
-                self.errors.extend(row_message(row, m) for m in messages)
+                self.errors.extend(row_message(row, shorten(m, MAX_MESSAGE_CHARS), sheet) for m in messages)
             else:
                 self.truncated = True
 
@@ -125,6 +148,7 @@ class Outcome:
             "rows": self.rows,
             "errors": self.errors,
             "file_errors": self.file_errors,
+            "totals": dict(self.totals),
             "truncated": self.truncated,
         }
 
@@ -293,12 +317,7 @@ class ScopedResource(resources.ModelResource):
         out = []
         for key, messages in error.message_dict.items():
             column = self.column_for(key)
-            for message in messages:
-                out.append(
-                    _("%(column)s：%(message)s") % {"column": column, "message": message}
-                    if column
-                    else message
-                )
+            out.extend(column_message(column, message) for message in messages)
         return out
 
     # --- lookups fetched once per file ----------------------------------------------------------

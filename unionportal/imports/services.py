@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,14 +27,18 @@ from unionportal.uploads import limits
 from . import reading
 from .enums import JobStatus, RowStatus
 from .files import CSV_TYPE, FOOTER_MARKER, XLSX_TYPE, ExportInfo, write_csv, write_xlsx
-from .models import ImportJob
+from .importers import Importer, Rows, Sheet, StoredFile, sheet_missing_message
+from .models import ImportFile, ImportJob
 from .registry import get_registered
-from .resources import ImportRejected, missing_columns_message, row_message
+from .resources import ImportRejected, row_message
 from .selectors import access_job
 
 logger = logging.getLogger(__name__)
 
-# Files up to this many rows are previewed within the upload request; longer ones by the task.
+# Uploads up to this size are read within the request (a file error is then shown on the form); larger
+# ones are checked as far as their headers and read by the task. Those of them up to this many rows
+# are also previewed within the request.
+INLINE_READ_BYTES = 2 * 1024 * 1024
 INLINE_PREVIEW_ROWS = 1000
 # The task's own time limit (seconds): above the project default, for tree imports row by row.
 TASK_SOFT_TIME_LIMIT = 30 * 60
@@ -94,20 +98,27 @@ def read_rows(content: bytes, *, max_rows: int, file_name: str = "") -> tuple[li
     try:
         table = reading.open_table(content, file_name=file_name)
         try:
-            return _table_rows(table, max_rows=max_rows)
+            return _table_rows(table.rows(), max_rows=max_rows)
         finally:
             table.close()
     except reading.TableRejected as error:
-        raise ImportFileError(
-            row_message(error.row, error.message) if error.row else error.message
-        ) from error
+        raise ImportFileError(_rejected_message(error)) from error
 
 
-def _table_rows(table, *, max_rows: int) -> tuple[list[str], list[list[str]]]:
-    rows_read = table.rows()
+def _rejected_message(error: reading.TableRejected, sheet: Sheet | None = None) -> str:
+    label = str(sheet.label) if sheet is not None else ""
+    if error.row:
+        return row_message(error.row, error.message, label)
+    return f"{label}：{error.message}" if label else error.message
+
+
+def _table_rows(rows_read, *, max_rows: int, sheet: Sheet | None = None) -> tuple[list[str], list[list[str]]]:
+    label = str(sheet.label) if sheet is not None else ""
     _number, header = next(rows_read, (1, []))
     if not any(header):
-        raise ImportFileError(_("第一行须为列名。"))
+        raise ImportFileError(
+            _("%(sheet)s的第一行须为列名。") % {"sheet": label} if label else _("第一行须为列名。")
+        )
     positions = [i for i, h in enumerate(header) if h]
     headers = [header[i] for i in positions]
     rows: list[list[str]] = []
@@ -118,16 +129,106 @@ def _table_rows(table, *, max_rows: int) -> tuple[list[str], list[list[str]]]:
             blank_run += 1
             continue
         if len(rows) + blank_run >= max_rows:
-            raise ImportFileError(_("文件超过 %(n)d 行。") % {"n": max_rows})
+            raise ImportFileError(
+                _("%(sheet)s超过 %(n)d 行。") % {"sheet": label, "n": max_rows}
+                if label
+                else _("文件超过 %(n)d 行。") % {"n": max_rows}
+            )
         rows.extend([""] * len(headers) for _i in range(blank_run))
         blank_run = 0
         rows.append(values)
     # An exported CSV ends with a line saying who exported it; importing the same file drops it.
     while rows and str(rows[-1][0]).startswith(FOOTER_MARKER) and not any(str(v) for v in rows[-1][1:]):
         rows.pop()
-    if not rows:
-        raise ImportFileError(_("文件中没有数据行。"))
     return headers, rows
+
+
+def _sheet_titles(importer: Importer, names: list[str]) -> list[str]:
+    """The workbook's sheet read as each of the importer's sheets: by title where the workbook has
+    every one of them, else in order."""
+    titles = [s.title for s in importer.sheets]
+    if all(t in names for t in titles):
+        return titles
+    if len(names) >= len(titles):
+        return names[: len(titles)]
+    raise ImportFileError(
+        _("工作簿须有以下 %(n)d 张表：%(sheets)s。请使用下载的模板。")
+        % {"n": len(titles), "sheets": "、".join(f"“{t}”" for t in titles)}
+    )
+
+
+def read_tables(importer: Importer, files: list[StoredFile], *, header_only: bool = False) -> dict[str, Rows]:
+    """Every sheet of the importer from the uploaded ``files`` (one holding every sheet, or one CSV
+    file per sheet), by content, through the guarded reader; each sheet's columns checked.
+
+    ``header_only``: read no further than each sheet's header (an upload too large to read within the
+    request is checked this far and read by the task). Raises ImportFileError naming the sheet and row.
+    """
+    tables: dict[str, Rows] = {}
+    several = importer.several
+    if len(files) == 1 and not files[0].sheet:
+        stored = files[0]
+        try:
+            # A file of several sheets must be a workbook whatever its name: said below, with the hint.
+            table = reading.open_table(
+                stored.content,
+                file_name="" if several else stored.name,
+                max_uncompressed=importer.max_uncompressed(),
+            )
+        except reading.TableRejected as error:
+            raise ImportFileError(error.message) from error
+        if several and table.format != "XLSX":
+            raise ImportFileError(
+                _("该文件不是 Excel 工作簿（.xlsx）。用 CSV 导入时，请每张表分别上传一个 CSV 文件。")
+            )
+        titles: list = []
+        try:
+            titles = _sheet_titles(importer, table.sheet_names) if several else [None]
+            for sheet, title in zip(importer.sheets, titles, strict=True):
+                try:
+                    tables[sheet.key] = _read_sheet(importer, table, sheet, title, header_only)
+                except reading.TableRejected as error:
+                    raise ImportFileError(_rejected_message(error, sheet if several else None)) from error
+        except reading.TableRejected as error:  # opening the workbook: it says which sheet, if one
+            raise ImportFileError(_rejected_message(error, _sheet_of(importer, error, titles))) from error
+        finally:
+            table.close()
+    else:
+        by_sheet = {f.sheet: f for f in files}
+        for sheet in importer.sheets:
+            stored = by_sheet.get(sheet.key)
+            if stored is None:
+                raise ImportFileError(_("缺少%(sheet)s的文件。") % {"sheet": sheet.label})
+            try:
+                table = reading.open_table(stored.content, file_name=stored.name, expect="CSV")
+                tables[sheet.key] = _read_sheet(importer, table, sheet, None, header_only)
+            except reading.TableRejected as error:
+                raise ImportFileError(_rejected_message(error, sheet)) from error
+    if not header_only and not any(t.rows for t in tables.values()):
+        raise ImportFileError(_("文件中没有数据行。"))
+    return tables
+
+
+def _sheet_of(importer: Importer, error: reading.TableRejected, titles: list) -> Sheet | None:
+    """The importer's sheet a refusal came from: by the title it is read under, else by its own."""
+    if not importer.several or not error.sheet:
+        return None
+    for sheet, title in zip(importer.sheets, titles, strict=False):
+        if title == error.sheet:
+            return sheet
+    return next((s for s in importer.sheets if s.title == error.sheet), None)
+
+
+def _read_sheet(importer: Importer, table, sheet: Sheet, title, header_only: bool) -> Rows:
+    rows_read = table.rows(title)
+    named = sheet if importer.several else None
+    if header_only:  # the header alone, read through the same check
+        rows_read = iter([next(rows_read, (1, []))])
+    headers, rows = _table_rows(rows_read, max_rows=sheet.max_rows, sheet=named)
+    missing = importer.missing_columns(sheet, headers)
+    if missing:
+        raise ImportFileError(sheet_missing_message(sheet, missing))
+    return Rows(headers, rows)
 
 
 def actor_org_path(user) -> str:
@@ -139,74 +240,91 @@ def actor_org_path(user) -> str:
 # --- jobs --------------------------------------------------------------------------------------------
 
 
-def job_create(*, actor, key: str, upload, language: str = "zh-hans") -> ImportJob:
-    """Store an upload as a job and preview it (inline when short, else by the task).
-
-    Raises KeyError for an unknown resource, PermissionDenied, or ImportFileError for a file that
-    cannot be read or lacks columns (no job is created then).
-    """
-    registered = get_registered(key)
-    if not registered.resource_class.can_import(actor):
-        raise PermissionDenied(_("您没有导入该数据的权限。"))
+def _received(upload, sheet: str = "") -> StoredFile:
     limit = limits.max_bytes("sheet")
     content = upload.read(limit + 1)
+    name = (getattr(upload, "name", "") or "upload")[:200]
     if len(content) > limit:
-        raise ImportFileError(_("文件超过 %(limit)s。") % {"limit": limits.format_size(limit)})
-    file_name = (getattr(upload, "name", "") or "upload")[:200]
-    headers, rows = read_rows(content, max_rows=registered.resource_class.max_rows, file_name=file_name)
-    missing = registered.resource(actor).missing_columns(headers)
-    if missing:
-        raise ImportFileError(missing_columns_message(missing))
-    job = ImportJob.objects.create(
-        resource_key=key,
-        file_name=file_name,
-        content=content,
-        actor=actor,
-        language=language or "zh-hans",
-        total=len(rows),
-    )
-    if len(rows) <= INLINE_PREVIEW_ROWS:
-        _preview(job, headers, rows)
+        raise ImportFileError(
+            _("文件“%(name)s”超过 %(limit)s。") % {"name": name, "limit": limits.format_size(limit)}
+        )
+    return StoredFile(sheet, name, content)
+
+
+def job_create(*, actor, key: str, upload=None, sheet_uploads=None, language: str = "zh-hans") -> ImportJob:
+    """Store an upload as a job and preview it (inline when short, else by the task).
+
+    ``upload``: one file holding every sheet (a workbook, or the table of a one-sheet import);
+    ``sheet_uploads``: {sheet key: file}, one CSV file per sheet of a multi-sheet import. Raises
+    KeyError for an unknown resource, PermissionDenied, or ImportFileError for a file that cannot be
+    read or lacks columns (no job is created then).
+    """
+    registered = get_registered(key)
+    if not registered.can_import(actor):
+        raise PermissionDenied(_("您没有导入该数据的权限。"))
+    importer = registered.importer(actor)
+    if upload is not None:
+        files = [_received(upload)]
+    else:
+        files = [_received(sheet_uploads[s.key], s.key) for s in importer.sheets if s.key in sheet_uploads]
+    size = sum(len(f.content) for f in files)
+    tables = read_tables(importer, files, header_only=size > INLINE_READ_BYTES)
+    total = importer.total(tables)
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            resource_key=key,
+            file_name=" + ".join(f.name for f in files)[:200],
+            actor=actor,
+            language=language or "zh-hans",
+            total=total,
+        )
+        ImportFile.objects.bulk_create(
+            ImportFile(job=job, position=i, sheet=f.sheet, name=f.name, content=f.content)
+            for i, f in enumerate(files)
+        )
+    if size <= INLINE_READ_BYTES and sum(len(t.rows) for t in tables.values()) <= INLINE_PREVIEW_ROWS:
+        _preview(job, importer, tables)
         job.refresh_from_db()
     else:
-        transaction.on_commit(lambda: enqueue(job.pk, key=key))
+        del tables
+        transaction.on_commit(lambda: enqueue(job.pk))
     return job
 
 
-def _preview(job: ImportJob, headers, rows) -> None:
-    registered = get_registered(job.resource_key)
+def _job_tables(job: ImportJob, importer: Importer) -> dict[str, Rows]:
+    files = [StoredFile(f.sheet, f.name, bytes(f.content)) for f in job.files.order_by("position")]
+    if not files:
+        raise ImportFileError(_("上传的文件已不在，请重新上传。"))
+    return read_tables(importer, files)
+
+
+def _preview(job: ImportJob, importer: Importer, tables: dict[str, Rows]) -> None:
     with translation.override(job.language):
-        resource = registered.resource(job.actor)
-        outcome = resource.run(
-            headers,
-            rows,
-            dry_run=True,
-            on_progress=lambda n: job_progress_save(job_id=job.pk, processed=n),
-        )
-    fields = {
-        "status": JobStatus.PREVIEWED,
-        "processed": len(rows),
-        "error_count": outcome.error_count,
-        "preview": outcome.as_preview(),
-    }
+        outcome = importer.check(tables, on_progress=lambda n: job_progress_save(job_id=job.pk, processed=n))
+        preview = outcome.as_preview()
+    total = importer.total(tables)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.PREVIEWED,
+        total=total,
+        processed=total,
+        error_count=outcome.error_count,
+        preview=preview,
+    )
     if outcome.has_errors:
         # Nothing can be imported from this file; it need not be kept.
-        fields["content"] = b""
-    ImportJob.objects.filter(pk=job.pk).update(**fields)
+        ImportFile.objects.filter(job=job).delete()
 
 
 def job_can_confirm(job: ImportJob) -> bool:
     return job.status == JobStatus.PREVIEWED and not job.error_count and not job.preview.get("file_errors")
 
 
-def job_confirm(*, actor, job_id: int, access=None) -> ImportJob:
+def job_confirm(*, actor, job_id: int) -> ImportJob:
     """Start the real import of a previewed job without errors; only its uploader may.
 
-    ``access(actor, job_id)`` fetches the job (default: ``access_job``; an app with its own job pages
-    passes its own). Raises Http404 for another user's job and ValidationError when it cannot be
-    confirmed.
+    Raises Http404 for another user's job and ValidationError when it cannot be confirmed.
     """
-    job = (access or access_job)(actor, job_id)
+    job = access_job(actor, job_id)
     if job.status != JobStatus.PREVIEWED:
         raise ValidationError(_("该导入已确认或已结束。"))
     if not job_can_confirm(job):
@@ -217,18 +335,18 @@ def job_confirm(*, actor, job_id: int, access=None) -> ImportJob:
     if not updated:  # a concurrent confirmation won
         raise ValidationError(_("该导入已确认或已结束。"))
     cache.set(_progress_key(job.pk), 0, timeout=6 * 3600)
-    transaction.on_commit(lambda: enqueue(job.pk, key=job.resource_key))
+    transaction.on_commit(lambda: enqueue(job.pk))
     job.refresh_from_db()
     return job
 
 
-def enqueue(job_id: int, *, key: str = "") -> None:
-    """Hand the job to its task on the bulk queue (``imports.run`` unless the resource registered its
-    own); when the broker is down the periodic sweep re-queues it."""
-    from .registry import job_task
+def enqueue(job_id: int) -> None:
+    """Hand the job to the ``imports.run`` task on the bulk queue; when the broker is down the
+    periodic sweep re-queues it."""
+    from .tasks import run
 
     try:
-        job_task(key).delay(job_id=job_id)
+        run.delay(job_id=job_id)
     except Exception:  # broker unreachable
         logger.warning("could not enqueue import job %s; the sweep will retry", job_id, exc_info=True)
 
@@ -249,19 +367,29 @@ def _start(job: ImportJob, **extra) -> None:
     ImportJob.objects.filter(pk=job.pk).update(started_at=timezone.now(), attempts=F("attempts") + 1, **extra)
 
 
+def _finish(job: ImportJob, **fields) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now(), **fields)
+    ImportFile.objects.filter(job=job).delete()
+
+
 def _fail(job: ImportJob, message: str, **extra) -> None:
-    ImportJob.objects.filter(pk=job.pk, status__in=[JobStatus.PENDING, JobStatus.RUNNING]).update(
-        status=JobStatus.FAILED, error_message=message, finished_at=timezone.now(), content=b"", **extra
+    failed = ImportJob.objects.filter(pk=job.pk, status__in=[JobStatus.PENDING, JobStatus.RUNNING]).update(
+        status=JobStatus.FAILED, error_message=message, finished_at=timezone.now(), **extra
     )
+    if failed:
+        ImportFile.objects.filter(job=job).delete()
+
+
+def _importer_of(job: ImportJob) -> Importer:
+    return get_registered(job.resource_key).importer(job.actor)
 
 
 def _run_preview(job: ImportJob) -> str:
     _start(job, status=JobStatus.RUNNING)
-    registered = get_registered(job.resource_key)
     with translation.override(job.language):
         try:
-            headers, rows = read_rows(bytes(job.content), max_rows=registered.resource_class.max_rows)
-            _preview(job, headers, rows)
+            importer = _importer_of(job)
+            _preview(job, importer, _job_tables(job, importer))
         except ImportFileError as error:
             _fail(job, error.message)
             return "failed"
@@ -277,7 +405,9 @@ def _run_import(job: ImportJob) -> str:
     registered = get_registered(job.resource_key)
     with translation.override(job.language):
         try:
-            headers, rows = read_rows(bytes(job.content), max_rows=registered.resource_class.max_rows)
+            importer = registered.importer(job.actor)
+            tables = _job_tables(job, importer)
+            total = importer.total(tables)
             with transaction.atomic():
                 locked = (
                     ImportJob.objects.select_for_update()
@@ -287,13 +417,11 @@ def _run_import(job: ImportJob) -> str:
                 )
                 if locked is None:
                     return "nothing to do"  # another run finished it
-                resource = registered.resource(job.actor)
-                outcome = resource.run(
-                    headers,
-                    rows,
-                    dry_run=False,
-                    on_progress=lambda n: job_progress_save(job_id=job.pk, processed=n),
+                # Checked again as it is written: the database may have changed since the preview.
+                outcome = importer.write(
+                    tables, on_progress=lambda n: job_progress_save(job_id=job.pk, processed=n)
                 )
+                del tables
                 created, updated = outcome.counts[RowStatus.NEW], outcome.counts[RowStatus.CHANGED]
                 audit.record(
                     actor=job.actor,
@@ -310,16 +438,17 @@ def _run_import(job: ImportJob) -> str:
                         "job": job.pk,
                         "created": created,
                         "updated": updated,
+                        **({"totals": outcome.totals} if outcome.totals else {}),
                     },
                     org_path=actor_org_path(job.actor),
                 )
-                ImportJob.objects.filter(pk=job.pk).update(
+                _finish(
+                    job,
                     status=JobStatus.DONE,
-                    processed=len(rows),
+                    processed=total,
                     created_count=created,
                     updated_count=updated,
-                    finished_at=timezone.now(),
-                    content=b"",
+                    preview={**(job.preview or {}), "totals": outcome.totals},
                 )
         except ImportRejected as rejected:
             outcome = rejected.outcome
@@ -330,6 +459,10 @@ def _run_import(job: ImportJob) -> str:
                 error_count=outcome.error_count,
             )
             return "rejected"
+        except IntegrityError:
+            logger.warning("import job %s collided with a concurrent change", job.pk, exc_info=True)
+            _fail(job, _("导入时有数据已被他人同时修改，未导入任何数据。请重新上传以查看是哪些行。"))
+            return "rejected"
         except ImportFileError as error:
             _fail(job, error.message)
             return "failed"
@@ -337,13 +470,14 @@ def _run_import(job: ImportJob) -> str:
             logger.exception("import job %s failed", job.pk)
             _fail(job, _("导入时发生系统错误，未导入任何数据。请稍后重试或联系管理员。"))
             return "failed"
-    cache.set(_progress_key(job.pk), len(rows), timeout=6 * 3600)
+    cache.set(_progress_key(job.pk), total, timeout=6 * 3600)
+    importer.after_commit(outcome)
     return "done"
 
 
 def requeue_stale(*, now) -> int:
     """Periodic: re-queue jobs whose task never ran or died; give up after a few attempts."""
-    stale = ImportJob.objects.defer("content", "preview").filter(
+    stale = ImportJob.objects.defer("preview").filter(
         Q(status=JobStatus.PENDING, created_at__lt=now - STALE_PENDING)
         | Q(status=JobStatus.RUNNING, started_at__lt=now - STALE_RUNNING)
         | Q(status=JobStatus.RUNNING, started_at__isnull=True, confirmed_at__lt=now - STALE_PENDING)
@@ -353,7 +487,7 @@ def requeue_stale(*, now) -> int:
         if job.attempts >= MAX_ATTEMPTS:
             _fail(job, _("多次尝试仍未完成，未导入任何数据。请重新上传。"))
             continue
-        enqueue(job.pk, key=job.resource_key)
+        enqueue(job.pk)
         count += 1
     return count
 
@@ -390,7 +524,7 @@ def export_file(
     registered = get_registered(key)
     if fmt not in EXPORT_FORMATS:
         raise KeyError(fmt)
-    if not registered.resource_class.can_export(actor):
+    if not registered.can_export(actor):
         raise PermissionDenied(_("您没有导出该数据的权限。"))
     resource = registered.resource(actor, reveal=bool(reveal))
     revealing = bool(reveal and resource.masked_fields)

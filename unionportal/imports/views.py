@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from unionportal.permissions import permission, resource_permission
 
 from . import services
-from .files import XLSX_TYPE, template_xlsx
+from .files import XLSX_TYPE
 from .forms import ExportForm, UploadForm
 from .registry import get_registered, registered
 from .selectors import access_job, jobs_for
@@ -25,14 +25,14 @@ def _registered_or_404(key: str):
 
 def _for_import(request, key: str):
     entry = _registered_or_404(key)
-    if not entry.resource_class.can_import(request.user):
+    if not entry.can_import(request.user):
         raise PermissionDenied(_("您没有导入该数据的权限。"))
     return entry
 
 
 def _for_export(request, key: str):
     entry = _registered_or_404(key)
-    if not entry.resource_class.can_export(request.user):
+    if not entry.can_export(request.user):
         raise PermissionDenied(_("您没有导出该数据的权限。"))
     return entry
 
@@ -59,8 +59,8 @@ def index(request):
     entries = [
         {
             "entry": e,
-            "can_import": e.resource_class.can_import(user),
-            "can_export": e.resource_class.can_export(user),
+            "can_import": e.can_import(user),
+            "can_export": e.can_export(user),
         }
         for e in registered()
     ]
@@ -73,32 +73,37 @@ def index(request):
 @resource_permission("import")
 def upload(request, key):
     entry = _for_import(request, key)
-    form = UploadForm(request.POST or None, request.FILES or None, max_rows=entry.resource_class.max_rows)
+    importer = entry.importer(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, importer=importer)
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            sheet_uploads = form.sheet_uploads()
             try:
                 job = services.job_create(
                     actor=request.user,
                     key=key,
-                    upload=form.cleaned_data["file"],
+                    upload=None if sheet_uploads else form.cleaned_data["file"],
+                    sheet_uploads=sheet_uploads,
                     language=request.LANGUAGE_CODE,
                 )
             except services.ImportFileError as error:
-                form.add_error("file", error.message)
+                form.add_error(None if importer.several else "file", error.message)
             else:
                 return redirect("imports:job", pk=job.pk)
         status = 400
-    resource = entry.resource(request.user)
     return render(
         request,
         "imports/upload.html",
         {
             "entry": entry,
             "form": form,
-            "columns": resource.import_columns(),
+            "sheets": [
+                {"title": s.title, "label": s.label, "columns": importer.columns(s)} for s in importer.sheets
+            ],
+            "several": importer.several,
             "jobs": _with_labels(jobs_for(request.user, key=key)[:10]),
-            "can_export": entry.resource_class.can_export(request.user),
+            "can_export": entry.can_export(request.user),
         },
         status=status,
     )
@@ -107,17 +112,20 @@ def upload(request, key):
 @resource_permission("import")
 def template(request, key):
     entry = _for_import(request, key)
-    content = template_xlsx(entry.resource(request.user), str(entry.label))
-    return _file_response(f"{key}-template.xlsx", XLSX_TYPE, content)
+    return _file_response(f"{key}-template.xlsx", XLSX_TYPE, entry.importer(request.user).template_xlsx())
 
 
 @permission("import_job", "open")
 def job_detail(request, pk):
     job = access_job(request.user, pk)
     try:
-        label = get_registered(job.resource_key).label
+        entry = get_registered(job.resource_key)
+        label, several = (
+            entry.label,
+            entry.importer_class is not None and len(entry.importer_class.sheets) > 1,
+        )
     except KeyError:
-        label = job.resource_key
+        label, several = job.resource_key, False
     preview = job.preview or {}
     return render(
         request,
@@ -125,6 +133,7 @@ def job_detail(request, pk):
         {
             "job": job,
             "label": label,
+            "several": several,
             "preview": preview,
             "counts": preview.get("counts", {}),
             "processed": services.job_progress(job),

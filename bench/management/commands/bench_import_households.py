@@ -25,6 +25,8 @@ from assistance import household_import as hi
 from assistance.models import DriveEnterprise, Household, HouseholdMember
 from assistance.selectors import threshold_for
 from bench.households import bench_id_number, bench_staff
+from unionportal.imports.importers import StoredFile
+from unionportal.imports.services import read_tables
 
 AREA = "429100"
 ENTERPRISES = 200
@@ -127,31 +129,44 @@ class Command(BaseCommand):
         self._delete_previous()
         households, members = generate(n, options["members"], codes)
         if fmt == "csv":
-            content = hi.pack_csv_pair(
-                _csv([h for _k, h, _r in hi.HOUSEHOLD_COLUMNS], households),
-                _csv([h for _k, h, _r in hi.MEMBER_COLUMNS], members),
-            )
+            files = [
+                StoredFile(
+                    hi.HOUSEHOLDS.key,
+                    "households.csv",
+                    _csv([h for _k, h, _r in hi.HOUSEHOLD_COLUMNS], households),
+                ),
+                StoredFile(
+                    hi.MEMBERS.key, "members.csv", _csv([h for _k, h, _r in hi.MEMBER_COLUMNS], members)
+                ),
+            ]
         else:
-            content = _xlsx(households, members)
+            files = [StoredFile("", "households.xlsx", _xlsx(households, members))]
         del households, members
-        size = len(content)
-        return self._run(actor, content, fmt, size, options)
+        size = sum(len(f.content) for f in files)
+        return self._run(actor, files, fmt, size, options)
 
-    def _run(self, actor, content: bytes, fmt: str, size: int, options) -> None:
+    def _run(self, actor, files: list, fmt: str, size: int, options) -> None:
         rss_before = _memory_mib("VmRSS")
         reset = _reset_peak_rss()
         trace = options["trace_memory"]
         if trace:
             tracemalloc.start()
         started = time.perf_counter()
-        sheets = hi.parse_workbook(content)
+        # What an import job does with the stored files, step by step: read them through the shared
+        # guarded reader, check them by the filing rule, write them in one transaction.
+        importer = hi.HouseholdImporter(user=actor)
+        tables = read_tables(importer, files)
+        del files
         parsed = time.perf_counter()
-        report = hi.validate(actor, *sheets)
+        report = hi.validate(actor, tables[hi.HOUSEHOLDS.key], tables[hi.MEMBERS.key])
         validated = time.perf_counter()
         if not report.ok:
-            raise CommandError("the generated file did not validate: " + "; ".join(report.error_messages(5)))
-        del sheets
-        written = hi.write(actor, report, file_name=f"bench.{fmt}")
+            raise CommandError(
+                "the generated file did not validate: " + "; ".join(report.outcome().errors[:5])
+            )
+        del tables
+        with transaction.atomic():
+            written = hi.write(actor, report)
         finished = time.perf_counter()
         peak = tracemalloc.get_traced_memory()[1] if trace else None
         if trace:
