@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from unionportal.imports.services import ImportFileError, read_records
 from unionportal.permissions import permission
-from unionportal.uploads.spreadsheets import SpreadsheetError, read_table
 
 from . import services
 from .forms import UserCreateForm, UserImportForm
@@ -45,9 +45,9 @@ def user_import(request):
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            rows = read_table(form.cleaned_data["file"], max_rows=5000)
+            rows = read_records(form.cleaned_data["file"], max_rows=5000)
             created = services.users_import(actor=request.user, rows=rows)
-        except SpreadsheetError as error:
+        except ImportFileError as error:
             errors = [error.message]
         except services.ImportRejected as rejected:
             errors = rejected.errors

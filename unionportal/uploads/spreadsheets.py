@@ -1,10 +1,10 @@
 """Reading uploaded tables (xlsx or CSV), checked by content, with bounded size and rows.
 
 ``sniff_table`` decides what a file is and refuses what is not a table; ``check_upload`` (services)
-and ``read_table`` both go through it, so an import and a stored attachment accept the same files.
+and every import's reader (``unionportal.imports.reading``) go through it, so an import and a stored
+attachment accept the same files.
 """
 
-import csv
 import io
 import zipfile
 from dataclasses import dataclass
@@ -85,53 +85,3 @@ def sniff_table(raw: bytes, *, max_uncompressed: int | None = None) -> TableForm
     if b"\x00" in raw:
         raise _not_a_table()
     return TableFormat("CSV", _decode_csv(raw)[1])
-
-
-def _xlsx_rows(raw: bytes):
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types on damaged files
-        raise SpreadsheetError(_("无法读取该工作簿，请用 Excel 另存后重试。")) from exc
-    sheet = workbook.worksheets[0]
-    for row in sheet.iter_rows(values_only=True):
-        yield ["" if cell is None else str(cell).strip() for cell in row]
-    workbook.close()
-
-
-def read_table(upload, *, max_rows: int = 20000) -> list[dict[str, str]]:
-    """The rows of the first sheet (xlsx) or of a CSV file as dicts keyed by the header row.
-
-    The type is decided by the content, not the name: a zip with a workbook part is xlsx; text is CSV.
-    Raises SpreadsheetError with a message for the user.
-    """
-    limit = limits.max_bytes("sheet")
-    raw = upload.read(limit + 1)
-    if len(raw) > limit:
-        raise SpreadsheetError(_("文件超过 %(limit)s。") % {"limit": limits.format_size(limit)})
-    if not raw.strip():
-        raise SpreadsheetError(_("文件为空。"))
-    table_format = sniff_table(raw)
-    if table_format.format == "XLSX":
-        rows = _xlsx_rows(raw)
-    else:
-        rows = csv.reader(io.StringIO(raw.decode(table_format.encoding)))
-    rows = iter(rows)
-    header = [h.strip() for h in next(rows, [])]
-    if not any(header):
-        raise SpreadsheetError(_("第一行须为列名。"))
-    # Blank rows inside the data are kept (a consumer reports them as incomplete) so that the n-th dict
-    # is always spreadsheet row n + 1 and error messages name the row the user sees; trailing ones go.
-    table = []
-    blank_run = 0
-    for values in rows:
-        if not any(v.strip() for v in values):
-            blank_run += 1
-            continue
-        table.extend({h: "" for h in header if h} for _i in range(blank_run))
-        blank_run = 0
-        if len(table) >= max_rows:
-            raise SpreadsheetError(_("文件超过 %(n)d 行。") % {"n": max_rows})
-        table.append({h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header) if h})
-    return table
