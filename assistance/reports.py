@@ -27,6 +27,7 @@ from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Sum, V
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from unionportal import permissions
 from unionportal.orgs.models import Organisation
@@ -87,6 +88,11 @@ class Money:
     def display(self) -> str:
         return f"{self.amount:,.2f}"
 
+    @property
+    def count_label(self) -> str:
+        """ "12 项" (12 measures), as the report's cells show it beside the amount."""
+        return ngettext("%(n)s 项", "%(n)s 项", self.count) % {"n": self.count}
+
 
 @dataclass
 class ReportRow:
@@ -113,6 +119,11 @@ class ReportRow:
         self.category_cells = [(c, self.filed.get(c.value, 0)) for c in categories]
         self.type_cells = [(t, self.by_type.get(t.value, Money())) for t in types]
         self.fund_cells = [(f, self.by_fund.get(f.value, Money())) for f in funds]
+
+    def columns(self, cells, labels: dict) -> list[tuple[str, str, object]]:
+        """(column label, choice value, figure) for each of ``cells``: what the page's cells show, with
+        each column's label (repeated in every cell for the stacked phone layout) translated once."""
+        return [(labels[choice.value], choice.value, figure) for choice, figure in cells]
 
     @property
     def filed_total(self) -> int:
@@ -141,6 +152,20 @@ class LevelReport:
     types: list[MeasureType]
     funds: list[FundSource]
     crosstab: dict[tuple[str, str], Money]  # (type, fund source) → money, over the whole level
+
+    def page_tables(self) -> None:
+        """The cells of the page's tables with their column labels, translated once per report rather
+        than in every cell (a county's report has a few hundred)."""
+        categories = {c.value: _("在档·%(category)s") % {"category": c.label} for c in self.categories}
+        types = {t.value: str(t.label) for t in self.types}
+        funds = {f.value: str(f.label) for f in self.funds}
+        for row in [*self.rows, self.total]:
+            row.category_columns = row.columns(row.category_cells, categories)
+            row.type_columns = row.columns(row.type_cells, types)
+            row.fund_columns = row.columns(row.fund_cells, funds)
+        # The two measures tables (by type, by fund source): each row with its cells.
+        self.type_table = [(row, row.type_columns) for row in self.rows]
+        self.fund_table = [(row, row.fund_columns) for row in self.rows]
 
     def crosstab_rows(self):
         """[(type, [(fund, Money)...], row total Money)] for the template and the export."""

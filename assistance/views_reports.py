@@ -49,6 +49,7 @@ def _chart(report: LevelReport) -> dict:
 def report(request):
     """Staff: households, measures, cadres and enterprises per child organisation of one level."""
     data = _report_for(request)
+    data.page_tables()
     return render(
         request,
         "assistance/report.html",

@@ -1,5 +1,6 @@
 from django import template
 from django.urls import translate_url
+from django.utils.html import format_html_join
 from django.utils.translation import get_language, pgettext
 
 from unionportal import i18n, permissions
@@ -40,6 +41,28 @@ def nav_pages(context):
     pages["awards"] = pages["awards"] and not pages["review"]
     pages["tools"] = pages["coverage"] or pages["audit"] or user.is_staff
     return pages
+
+
+@register.simple_tag
+def select_options(field):
+    """The ``<option>``s of a filter form's select, the current value selected; options that are data
+    (``UserDataSelect``) marked as user content. Drawn here, not by a template loop: a county's
+    enterprise filter has a hundred options, and a loop tests three conditions for each."""
+    current = str(field.value())
+    marks = getattr(field.field.widget, "marks_user_data", False)
+    return format_html_join(
+        "",
+        '<option value="{}"{}{}>{}</option>',
+        (
+            (
+                value,
+                " selected" if str(value) == current else "",
+                " data-user-content" if marks and value != "" else "",
+                text,
+            )
+            for value, text in field.field.choices
+        ),
+    )
 
 
 @register.filter
