@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -175,14 +175,30 @@ def quota_use(programme: Programme, organisation: Organisation, *, adding: int) 
     )
 
 
+def _queue_q(programme: Programme, organisation: Organisation) -> Q:
+    return Q(
+        programme=programme,
+        state=REVIEW_STATES.get(organisation.level),
+        organisation__path__startswith=organisation.path,
+    )
+
+
 def queue(programme: Programme, organisation: Organisation):
     """What the union's subtree forwarded to it and waits for its decision."""
-    state = REVIEW_STATES.get(organisation.level)
-    return (
-        Candidacy.objects.filter(programme=programme, state=state)
-        .filter(organisation__path__startswith=organisation.path)
-        .select_related("organisation")
+    return Candidacy.objects.filter(_queue_q(programme, organisation)).select_related("organisation")
+
+
+def queue_counts(pairs: list[tuple[Programme, Organisation]]) -> list[int]:
+    """The length of each ``queue(programme, organisation)``, in one query however many pairs."""
+    if not pairs:
+        return []
+    wanted = Q(pk__in=[])
+    for programme, organisation in pairs:
+        wanted |= _queue_q(programme, organisation)
+    counts = Candidacy.objects.filter(wanted).aggregate(
+        **{f"n{i}": Count("pk", filter=_queue_q(p, o)) for i, (p, o) in enumerate(pairs)}
     )
+    return [counts[f"n{i}"] for i in range(len(pairs))]
 
 
 def allocation_parent_quota(
@@ -312,11 +328,17 @@ def _listed(names: list[str], limit: int = 10) -> str:
     return _("%(names)s等") % {"names": listed} if len(names) > limit else listed
 
 
-def check_rules(programme: Programme, candidacies: list[Candidacy]) -> list[RuleResult]:
-    """Each active rule against a list, with the figures in the message."""
+def active_rules(programme: Programme) -> list[Rule]:
+    """The programme's rules that are checked (one query; pass them to ``check_rules`` to check several
+    lists against them)."""
+    return list(programme.rules.filter(is_active=True))
+
+
+def check_rules(programme: Programme, candidacies: list[Candidacy], *, rules=None) -> list[RuleResult]:
+    """Each active rule (``rules``, else read) against a list, with the figures in the message."""
     total = len(candidacies)
     results = []
-    for rule in programme.rules.filter(is_active=True):
+    for rule in active_rules(programme) if rules is None else rules:
         if rule.kind == RuleKind.VETO:
             missing = [c.name for c in candidacies if not (c.declarations or {}).get(rule.code)]
             ok = not missing

@@ -10,27 +10,25 @@ from unionportal.reports.registry import Todo
 
 from .enums import State
 from .models import Candidacy, Notice, Objection
-from .selectors import is_staff_of, queue, review_assignments
+from .selectors import is_staff_of, queue_counts, review_assignments
 
 
 def selection_todos(user, *, today=None) -> list[Todo]:
     items = []
     province = None
-    for programme, orgs in review_assignments(user):
-        for org in orgs:
-            if org.depth == 1:
-                province = org
-            count = queue(programme, org).count()
-            items.append(
-                Todo(
-                    _("待审核推荐：%(programme)s（%(org)s）")
-                    % {"programme": programme.label, "org": org.name},
-                    count,
-                    reverse("selection:review") + "?" + urlencode({"programme": programme.pk, "org": org.pk}),
-                    "warning",
-                    user_data=(org.name,),
-                )
+    pairs = [(programme, org) for programme, orgs in review_assignments(user) for org in orgs]
+    for (programme, org), count in zip(pairs, queue_counts(pairs), strict=True):
+        if org.depth == 1:
+            province = org
+        items.append(
+            Todo(
+                _("待审核推荐：%(programme)s（%(org)s）") % {"programme": programme.label, "org": org.name},
+                count,
+                reverse("selection:review") + "?" + urlencode({"programme": programme.pk, "org": org.pk}),
+                "warning",
+                user_data=(org.name,),
             )
+        )
     if province is None or not is_staff_of(user, province):
         return items
     items.append(

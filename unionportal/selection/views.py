@@ -36,8 +36,8 @@ from unionportal.orgs.models import Organisation
 from unionportal.permissions import permission
 
 from . import registry, services
-from .enums import Flag, ObjectionState, State
-from .filters import ObjectionFilter, QueueFilter
+from .enums import Flag, ObjectionState, State, Tag
+from .filters import DEFAULT_SORT, ObjectionFilter, QueueFilter
 from .forms import (
     AllocationForm,
     ConfirmForm,
@@ -50,6 +50,7 @@ from .forms import (
 from .models import Candidacy, Notice, Objection, Programme
 from .selectors import (
     access_candidacy,
+    active_rules,
     allocation_children,
     allocation_figures,
     ancestors_of,
@@ -88,8 +89,13 @@ def _refusal(request, error) -> None:
 
 
 def _decorate(rows: list[Candidacy]) -> list[Candidacy]:
+    """Each candidacy with the labels of its flags and priority fields (looked up once per page, not
+    through the enums for every row)."""
+    flags = {value: str(label) for value, label in Flag.choices}
+    tags = {value: str(label) for value, label in Tag.choices}
     for c in rows:
-        c.flag_labels = [Flag(f).label for f in sorted(c.flag_set()) if f in Flag.values]
+        c.flag_labels = [flags[f] for f in sorted(c.flag_set()) if f in flags]
+        c.tag_label_list = [tags[t] for t in c.tags or () if t in tags]
     return rows
 
 
@@ -205,9 +211,11 @@ def review(request):
         organisations=orgs,
         initial={"programme": programme.pk, "org": organisation.pk},
     )
-    everything = _decorate(list(waiting.order_by("submitted_at", "id")))
-    shown = _decorate(list(filters.qs))
-    sent = list(forwarded(programme, organisation).select_related("organisation"))
+    everything = _decorate(list(waiting.order_by(*DEFAULT_SORT)))
+    # Unfiltered (the page as the menu opens it), the rows shown are the whole queue in the default sort.
+    shown = _decorate(list(filters.qs)) if filters.is_bound else everything
+    sent = list(forwarded(programme, organisation))
+    rules = active_rules(programme)
     quota = quota_of(programme, organisation)
     # The allocation page is for a union that holds a quota and has reviewing unions below to share it.
     allocates = (
@@ -225,8 +233,8 @@ def review(request):
         "sent_count": len(sent),
         "quota": quota,
         "allocates": allocates,
-        "rules_sent": check_rules(programme, sent),
-        "rules_all": check_rules(programme, sent + everything),
+        "rules_sent": check_rules(programme, sent, rules=rules),
+        "rules_all": check_rules(programme, sent + everything, rules=rules),
         "is_province": organisation.level == Level.PROVINCE,
         "back": "?" + request.GET.urlencode() if request.GET else "",
         "reason_form": ReasonForm(),
