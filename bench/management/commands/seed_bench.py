@@ -3,8 +3,9 @@
 Creates the bench tree once (see ``bench.households``), then brings the number of bench households
 to N: it adds what is missing (so 100,000 then 1,000,000 tops up), does nothing when N are there, and
 refuses to shrink without ``--reset``. Runs with DEBUG off (bench accounts have no usable password).
-When it wrote anything it rebuilds the report rollups, as an import does (the reports read them).
-Prints ``bench county_pk=… county_user=…`` for bin/bench.
+When it wrote anything it rebuilds the report rollups, as an import does (the reports read them). Then
+it brings the bench nominations to their count for N (``bench.nominations``: the review queue and the
+county's home page). Prints ``bench county_pk=… county_user=…`` for bin/bench.
 """
 
 import time
@@ -14,6 +15,7 @@ from django.db import transaction
 
 from assistance import rollups
 from bench import households as seeder
+from bench import nominations, run_tasks_here
 
 
 class Command(BaseCommand):
@@ -26,6 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, households, reset, **options):
+        run_tasks_here()
         if households < 0:
             raise CommandError("--households must be 0 or more.")
         if not seeder.bench_tree_exists():
@@ -59,4 +62,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Report rollups rebuilt ({rows:,} rows) in {time.monotonic() - started:.1f} s."
             )
+        added = nominations.seed(tree, households=households)
+        if added:
+            self.stdout.write(f"Added {added:,} bench nominations.")
         self.stdout.write(f"bench county_pk={tree.county_pk} county_user={seeder.COUNTY_USER}")
