@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from unionportal import permissions
-from unionportal.audit.transitions import Edge, Workflow
+from unionportal.audit.transitions import TODAY, Edge, Workflow, param, transition
 from unionportal.notifications.registry import register
 from unionportal.notifications.services import Message
 
@@ -99,6 +99,9 @@ def tell_cadre(event: str):
     return notify
 
 
+# A move that closes the file keeps its reason (the comment, as the column holds it).
+CLOSING = {"closed_reason": param("comment", limit=Household._meta.get_field("closed_reason").max_length)}
+
 HOUSEHOLD_WORKFLOW = Workflow(
     name=WORKFLOW_NAME,
     model=Household,
@@ -113,15 +116,17 @@ HOUSEHOLD_WORKFLOW = Workflow(
             allowed=is_staff_over,
             guards=(qualifies,),
             notify=tell_cadre(FILED),
+            sets={"filed_on": TODAY},
         ),
         Edge(S.FILED, S.ASSISTED, allowed=is_cadre_or_staff),
-        Edge(S.FILED, S.ESCAPED, allowed=is_staff_over, needs_comment=True),
+        Edge(S.FILED, S.ESCAPED, allowed=is_staff_over, needs_comment=True, sets=CLOSING),
         Edge(
             S.ASSISTED,
             S.ESCAPED,
             allowed=is_staff_over,
             needs_comment=True,
             notify=tell_cadre(ESCAPED),
+            sets=CLOSING,
         ),
         Edge(
             S.FILED,
@@ -129,6 +134,7 @@ HOUSEHOLD_WORKFLOW = Workflow(
             allowed=is_staff_over,
             needs_comment=True,
             notify=tell_cadre(EXITED),
+            sets=CLOSING,
         ),
         Edge(
             S.ASSISTED,
@@ -136,6 +142,7 @@ HOUSEHOLD_WORKFLOW = Workflow(
             allowed=is_staff_over,
             needs_comment=True,
             notify=tell_cadre(EXITED),
+            sets=CLOSING,
         ),
         *[
             Edge(
@@ -144,6 +151,7 @@ HOUSEHOLD_WORKFLOW = Workflow(
                 allowed=is_staff_over,
                 needs_comment=True,
                 notify=tell_cadre(REJECTED),
+                sets=CLOSING,
             )
             for source in (S.APPLIED, S.VERIFIED, S.APPRAISED, S.NOTICED)
         ],
@@ -154,25 +162,14 @@ HOUSEHOLD_WORKFLOW = Workflow(
 def household_transition(
     *, actor, household_id: int, to: str, comment: str = "", expected_from: str | None = None
 ):
-    """Move a household along its path; filing stamps the date, closing keeps the reason."""
-    from django.db import transaction
-    from django.utils import timezone
-
-    from unionportal.audit.transitions import transition
-
-    with transaction.atomic():
-        household = transition(
-            workflow=HOUSEHOLD_WORKFLOW,
-            pk=household_id,
-            to=to,
-            actor=actor,
-            comment=comment,
-            expected_from=expected_from,
-        )
-        if to == S.FILED:
-            household.filed_on = timezone.localdate()
-            household.save(update_fields=["filed_on"])
-        elif to in (S.ESCAPED, S.EXITED, S.REJECTED):
-            household.closed_reason = comment[:300]
-            household.save(update_fields=["closed_reason"])
-    return household
+    """Move a household along its path (``transition``: scope, permission, guards, one compare-and-set
+    UPDATE, the audit event and the cadre's notice). Filing stamps the date and closing keeps the
+    reason, in the same UPDATE (the edges' ``sets``). Raises TransitionError or Http404."""
+    return transition(
+        workflow=HOUSEHOLD_WORKFLOW,
+        pk=household_id,
+        to=to,
+        actor=actor,
+        comment=comment,
+        expected_from=expected_from,
+    )
