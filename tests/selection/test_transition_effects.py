@@ -131,7 +131,7 @@ def test_closing_an_objection_records_findings_handler_and_time_with_the_state()
     assert (row.from_state, row.to_state) == ("调查核实中", "异议不成立")
     assert row.changes == [
         ("调查核实情况", "—", "经核实，反映不实。"),
-        ("用户", "—", "prov"),
+        ("处理人", "—", "prov"),
         ("办结时间", "—", handled_at.strftime("%Y-%m-%d %H:%M")),
     ]
 

@@ -465,7 +465,12 @@ class Objection(models.Model):
     )
     findings = models.TextField(_("调查核实情况"), blank=True)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     handled_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     # When the objector was told the outcome (by SMS or e-mail to the contact given, else by lookup only).
