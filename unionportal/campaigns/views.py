@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from unionportal.audit.transitions import TransitionError
+from unionportal.i18n import mark_user_data
 from unionportal.permissions import permission
 
 from . import selectors, services
@@ -88,10 +89,11 @@ def milestone_done(request, pk, org_pk):
         except services.CampaignError as error:
             messages.error(request, error.message)
         else:
-            messages.success(
-                request,
-                _("已记录：%(org)s完成“%(title)s”。") % {"org": organisation.name, "title": milestone.title},
-            )
+            done = _("已记录：%(org)s完成“%(title)s”。") % {
+                "org": organisation.name,
+                "title": milestone.title,
+            }
+            messages.success(request, mark_user_data(done, [organisation.name, milestone.title]))
         return redirect(milestone)
     return render(
         request,
@@ -223,7 +225,7 @@ def _transition(request, pk, to, *, action: str, comment: str = "", done: str, n
     except TransitionError as error:
         messages.error(request, error.message)
         return redirect("campaigns:report", pk=pk)
-    messages.success(request, done % {"title": report.title})
+    messages.success(request, mark_user_data(done % {"title": report.title}, report.title))
     return redirect(next_url or report.get_absolute_url())
 
 

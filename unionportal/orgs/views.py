@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from unionportal.i18n import mark_user_data
 from unionportal.imports.services import ImportFileError, read_records
 from unionportal.permissions import permission
 
@@ -88,7 +89,8 @@ def user_deactivate(request, pk):
         except (PermissionDenied, ValidationError) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         else:
-            messages.success(request, _("账户 %(name)s 已停用。") % {"name": user.display_name})
+            done = _("账户 %(name)s 已停用。") % {"name": user.display_name}
+            messages.success(request, mark_user_data(done, user.display_name))
         return redirect("orgs:users")
     return render(
         request,
@@ -111,7 +113,8 @@ def user_reactivate(request, pk):
         except PermissionDenied as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("账户 %(name)s 已重新启用。") % {"name": user.display_name})
+            done = _("账户 %(name)s 已重新启用。") % {"name": user.display_name}
+            messages.success(request, mark_user_data(done, user.display_name))
         return redirect("orgs:users")
     return render(
         request,
