@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.i18n import register_stored_texts
@@ -112,20 +113,30 @@ class FundSource(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-# The sentences a household's category basis (认定依据) is written in, as services.categorise writes
-# them, and the comment the first measure leaves in the history. They are stored as written, so
+# The sentences a household's category basis (认定依据) is written in: services.categorise writes
+# them from these templates, and the history lines the measures leave. They are stored as written, so
 # pages show them in the reader's language through unionportal.i18n (the amounts and names stay).
+DEEP_EXPLANATION = _("家庭人均月收入 %(income)s 元，低于%(where)s低保线 %(line)s 元，认定为深度困难。")
+ACCIDENT_EXPLANATION = _("%(date)s 发生突发致困事件（12 个月内），不论收入，认定为意外致困。")
+RELATIVE_EXPLANATION = _(
+    "家庭人均月收入 %(income)s 元，低于 %(k)s × 低保线 %(line)s 元 = %(limit)s 元，且有致困原因，认定为相对困难。"
+)
+NO_CAUSE_EXPLANATION = _(
+    "家庭人均月收入 %(income)s 元，低于 %(limit)s 元，但未填写致困原因，不符合建档条件。"
+)
+ABOVE_LINE_EXPLANATION = _(
+    "家庭人均月收入 %(income)s 元，不低于 %(k)s × 低保线 %(line)s 元 = %(limit)s 元，且无 12 个月内的突发致困事件，不符合建档条件。"
+)
 CATEGORY_EXPLANATIONS = (
-    _("家庭人均月收入 %(income)s 元，低于%(where)s低保线 %(line)s 元，认定为深度困难。"),
-    _("%(date)s 发生突发致困事件（12 个月内），不论收入，认定为意外致困。"),
-    _(
-        "家庭人均月收入 %(income)s 元，低于 %(k)s × 低保线 %(line)s 元 = %(limit)s 元，且有致困原因，认定为相对困难。"
-    ),
-    _("家庭人均月收入 %(income)s 元，低于 %(limit)s 元，但未填写致困原因，不符合建档条件。"),
-    _(
-        "家庭人均月收入 %(income)s 元，不低于 %(k)s × 低保线 %(line)s 元 = %(limit)s 元，且无 12 个月内的突发致困事件，不符合建档条件。"
-    ),
+    DEEP_EXPLANATION,
+    ACCIDENT_EXPLANATION,
+    RELATIVE_EXPLANATION,
+    NO_CAUSE_EXPLANATION,
+    ABOVE_LINE_EXPLANATION,
 )
 FIRST_MEASURE_COMMENT = _("登记首项帮扶措施")
+# The history line of a measure ("生活救助 1000.00"): one template per type, the type's label being
+# interface text (shown in the reader's language) and the amount data (kept as written).
+MEASURE_COMMENTS = {kind: format_lazy("{} %(amount)s", kind.label) for kind in MeasureType}
 
-register_stored_texts(*CATEGORY_EXPLANATIONS, FIRST_MEASURE_COMMENT)
+register_stored_texts(*CATEGORY_EXPLANATIONS, FIRST_MEASURE_COMMENT, *MEASURE_COMMENTS.values())

@@ -5,17 +5,18 @@ from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.accounts.forms import CrispyMixin, PhoneField
-from unionportal.accounts.validators import gender_from_id, normalise_id_number, validate_id_number
+from unionportal.accounts.validators import normalise_id_number, validate_id_number
 from unionportal.i18n import UserDataSelect
 from unionportal.orgs.models import Enterprise
 
 from .enums import Category, Cause, HouseholdState
 from .models import HOUSEHOLD_INPUT_FIELDS, Household, HouseholdMember, Measure, PlanItem
+from .services import worker_problems
 
 DATE_WIDGET = {"type": "date"}
 MEMBER_FIELDS = ["name", "relation", "age", "health", "schooling", "monthly_income"]
@@ -29,28 +30,16 @@ def _model_field(name: str, **kwargs):
     return Household._meta.get_field(name).formfield(**kwargs)
 
 
-def _duplicate_file_message() -> str:
-    constraint = next(c for c in Household._meta.constraints if c.name == "one_active_file_per_worker")
-    return str(constraint.get_violation_error_message())
-
-
 def add_service_errors(form, error: ValidationError) -> None:
     """Put a service's ValidationError on the fields it names; the rest goes above the form."""
     if not hasattr(error, "error_dict"):
         for message in error.messages:
             form.add_error(None, message)
         return
-    duplicate = _duplicate_file_message()
     for key, messages in error.message_dict.items():
         field = key if key in form.fields else ERROR_FIELD_ALIASES.get(key, key)
         for message in messages:
-            # The one-active-file constraint has a condition, so Django reports it for no field.
-            if key == NON_FIELD_ERRORS and message == duplicate and "id_number" in form.fields:
-                form.add_error("id_number", message)
-            elif field in form.fields:
-                form.add_error(field, message)
-            else:
-                form.add_error(None, message)
+            form.add_error(field if field in form.fields else None, message)
 
 
 class HouseholdForm(forms.Form):
@@ -142,17 +131,13 @@ class HouseholdForm(forms.Form):
             return self.household.phone
         return value
 
-    def clean_sudden_cause_on(self):
-        value = self.cleaned_data.get("sudden_cause_on")
-        if value and value > timezone.localdate():
-            raise ValidationError(_("突发致困日期不能晚于今天。"))
-        return value
-
     def clean(self):
         data = super().clean()
-        id_number, gender = data.get("id_number"), data.get("gender")
-        if id_number and gender and gender_from_id(id_number) != gender:
-            self.add_error("gender", _("性别与身份证号不符（身份证号第 17 位奇数为男、偶数为女）。"))
+        # The filing rule's own checks of these fields, so that they show with the members' errors (the
+        # service checks them again when it files).
+        for name, message in worker_problems(data).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
         return data
 
     def service_fields(self) -> dict:

@@ -28,7 +28,14 @@ from unionportal.orgs.models import Enterprise, Organisation
 
 from . import bulk
 from .enums import (
+    ABOVE_LINE_EXPLANATION,
+    ACCIDENT_EXPLANATION,
     ACTIVE_STATES,
+    DEEP_EXPLANATION,
+    FIRST_MEASURE_COMMENT,
+    MEASURE_COMMENTS,
+    NO_CAUSE_EXPLANATION,
+    RELATIVE_EXPLANATION,
     SUDDEN_CAUSES,
     Category,
     Cause,
@@ -94,43 +101,21 @@ def categorise(
     if per_capita < line:
         return Assessment(
             Category.DEEP,
-            _("家庭人均月收入 %(income)s 元，低于%(where)s低保线 %(line)s 元，认定为深度困难。")
-            % {"income": _yuan(per_capita), "where": where, "line": _yuan(line)},
+            str(DEEP_EXPLANATION) % {"income": _yuan(per_capita), "where": where, "line": _yuan(line)},
             per_capita,
         )
     sudden = [c for c in causes if c in SUDDEN_CAUSES]
     if sudden and sudden_cause_on and today - sudden_cause_on <= timedelta(days=SUDDEN_WINDOW_DAYS):
         return Assessment(
-            Category.ACCIDENT,
-            _("%(date)s 发生突发致困事件（12 个月内），不论收入，认定为意外致困。")
-            % {"date": sudden_cause_on.isoformat()},
-            per_capita,
+            Category.ACCIDENT, str(ACCIDENT_EXPLANATION) % {"date": sudden_cause_on.isoformat()}, per_capita
         )
     limit = (line * k).quantize(Decimal("0.01"))
+    figures = {"income": _yuan(per_capita), "k": k.normalize(), "line": _yuan(line), "limit": _yuan(limit)}
     if per_capita < limit and causes:
-        return Assessment(
-            Category.RELATIVE,
-            _(
-                "家庭人均月收入 %(income)s 元，低于 %(k)s × 低保线 %(line)s 元 = %(limit)s 元，且有致困原因，认定为相对困难。"
-            )
-            % {"income": _yuan(per_capita), "k": k.normalize(), "line": _yuan(line), "limit": _yuan(limit)},
-            per_capita,
-        )
+        return Assessment(Category.RELATIVE, str(RELATIVE_EXPLANATION) % figures, per_capita)
     if per_capita < limit:
-        return Assessment(
-            Category.NONE,
-            _("家庭人均月收入 %(income)s 元，低于 %(limit)s 元，但未填写致困原因，不符合建档条件。")
-            % {"income": _yuan(per_capita), "limit": _yuan(limit)},
-            per_capita,
-        )
-    return Assessment(
-        Category.NONE,
-        _(
-            "家庭人均月收入 %(income)s 元，不低于 %(k)s × 低保线 %(line)s 元 = %(limit)s 元，且无 12 个月内的突发致困事件，不符合建档条件。"
-        )
-        % {"income": _yuan(per_capita), "k": k.normalize(), "line": _yuan(line), "limit": _yuan(limit)},
-        per_capita,
-    )
+        return Assessment(Category.NONE, str(NO_CAUSE_EXPLANATION) % figures, per_capita)
+    return Assessment(Category.NONE, str(ABOVE_LINE_EXPLANATION) % figures, per_capita)
 
 
 def responsible_organisation(enterprise):
@@ -148,13 +133,37 @@ def check_claimed_category(claimed: str, assessment: Assessment) -> None:
         )
 
 
-def _duplicate_message() -> str:
-    return _("该职工已有一份在档的困难职工档案，不能重复建档。")
-
-
 def active_file_constraint():
     """The model's "one active file per worker" constraint: its condition and message."""
     return next(c for c in Household._meta.constraints if c.name == "one_active_file_per_worker")
+
+
+def _duplicate_message() -> str:
+    return str(active_file_constraint().get_violation_error_message())
+
+
+def gender_problem(id_number: str, gender: str) -> str | None:
+    """The rule's message when a (valid) ID number says another gender than the one given."""
+    if id_number and gender and gender != gender_from_id(id_number):
+        return _("性别与身份证号不符（身份证号第 17 位奇数为男、偶数为女）。")
+    return None
+
+
+def sudden_date_problem(sudden_cause_on: date | None, today: date) -> str | None:
+    if sudden_cause_on and sudden_cause_on > today:
+        return _("突发致困日期不能晚于今天。")
+    return None
+
+
+def worker_problems(values: dict, *, today: date | None = None) -> dict[str, str]:
+    """What the filing rule refuses in the worker's fields that concern each other or the day (gender
+    against the ID number, a sudden cause after today), {field: message}: for a form that reports them
+    beside its other errors. ``values`` holds the fields already read (a normalised, valid ID number)."""
+    problems = {
+        "gender": gender_problem(values.get("id_number") or "", values.get("gender") or ""),
+        "sudden_cause_on": sudden_date_problem(values.get("sudden_cause_on"), today or timezone.localdate()),
+    }
+    return {name: message for name, message in problems.items() if message}
 
 
 # --- filing: the one rule, for the form, both imports and the bench -------------------------------------
@@ -373,8 +382,8 @@ class FilingRule:
                 refuse("gender", _invalid_choice(gender))
             elif id_number and not gender:
                 values["gender"] = gender_from_id(id_number)
-            elif id_number and gender != gender_from_id(id_number):
-                refuse("gender", _("性别与身份证号不符（身份证号第 17 位奇数为男、偶数为女）。"))
+            elif problem := gender_problem(id_number, gender):
+                refuse("gender", problem)
         if "phone" not in errors:
             phone = values["phone"] = normalise_mobile(str(values["phone"]))
             if phone:
@@ -396,12 +405,10 @@ class FilingRule:
             for cause in causes:
                 if cause not in _CHOICES["causes"]:
                     refuse("causes", _invalid_choice(cause))
-        if (
-            "sudden_cause_on" not in errors
-            and values["sudden_cause_on"]
-            and values["sudden_cause_on"] > self.today
+        if "sudden_cause_on" not in errors and (
+            problem := sudden_date_problem(values["sudden_cause_on"], self.today)
         ):
-            refuse("sudden_cause_on", _("突发致困日期不能晚于今天。"))
+            refuse("sudden_cause_on", problem)
         claimed = filing.claimed_category = str(filing.claimed_category or "")
         if "category" not in errors and claimed and claimed not in _CHOICES["category"]:
             refuse("category", _invalid_choice(claimed))
@@ -678,7 +685,12 @@ def household_update(
     household.category = assessment.category
     household.category_explanation = assessment.explanation
     household.id_number = household.id_number.strip().upper()
-    household.full_clean()
+    # The one-active-file constraint is checked here, on the ID number it concerns (Django would report
+    # a conditional constraint for no field).
+    household.full_clean(validate_constraints=False)
+    others = Household._base_manager.filter(active_file_constraint().condition, id_number=household.id_number)
+    if others.exclude(pk=household.pk).exists():
+        raise ValidationError({"id_number": _duplicate_message()})
     after = {name: getattr(household, name) for name in fields}
     try:
         with transaction.atomic():
@@ -709,19 +721,16 @@ def measure_add(*, actor, household: Household, **fields) -> Measure:
             actor=actor,
             action="assistance.measure.add",
             obj=household,
-            comment=f"{measure.get_type_display()} {measure.amount}",
+            comment=str(MEASURE_COMMENTS[measure.type]) % {"amount": measure.amount},
         )
         if household.state == HouseholdState.FILED:
-            from unionportal.audit.transitions import transition
+            from .workflows import household_transition
 
-            from .workflows import HOUSEHOLD_WORKFLOW
-
-            transition(
-                workflow=HOUSEHOLD_WORKFLOW,
-                pk=household.pk,
-                to=HouseholdState.ASSISTED,
+            household_transition(
                 actor=actor,
-                comment=_("登记首项帮扶措施"),
+                household_id=household.pk,
+                to=HouseholdState.ASSISTED,
+                comment=str(FIRST_MEASURE_COMMENT),
             )
     return measure
 
