@@ -309,7 +309,9 @@ class Household(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.worker_name}（{self.masked_id_number}）"
+        # Language-neutral brackets: the text is stored as the audit event's object name and shown on
+        # pages in any language.
+        return f"{self.worker_name} ({self.masked_id_number})"
 
     def save(self, *args, **kwargs):
         # Keep the copy of the organisation's path in step; a loaded organisation costs no query.

@@ -8,6 +8,9 @@ from .models import Enterprise, Membership, Organisation, check_parent_level
 from .selectors import organisations_managed_by, users_managed_by
 from .services import can_manage_users_of, membership_grant, organisation_create, sync_staff_flag
 
+# One step down the tree in the admin's list of organisations.
+TREE_INDENT = "\u00a0" * 4
+
 
 class OrganisationAddForm(forms.ModelForm):
     parent = forms.ModelChoiceField(
@@ -66,7 +69,8 @@ class OrganisationAdmin(ScopedAdmin):
 
     @admin.display(description=_("名称"), ordering="path")
     def indented_name(self, obj):
-        return "\u3000" * (obj.depth - 1) + obj.name
+        # No-break spaces, not the ideographic space: the indent shows the same on pages in any language.
+        return TREE_INDENT * (obj.depth - 1) + obj.name
 
     @admin.display(description=_("上级组织"))
     def parent_name(self, obj):
