@@ -1,27 +1,21 @@
 """The ledger's report per level for staff: a table and a chart per child organisation, and an export.
 
 Thin: parse ``?org=`` (the level) and ``?capacity=1`` (the capacity-cutting subset), call
-``reports.level_report`` (a constant number of aggregate queries) and render or write the workbook.
+``reports.level_report`` (a constant number of aggregate queries) and render it, or export it through
+the shared export path (``imports.services.export_table``).
 """
-
-import io
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from unionportal.imports.masking import neutralise
+from unionportal.imports.files import Block
+from unionportal.imports.services import export_table
 from unionportal.permissions import permission
 
 from . import rollups
 from .reports import LevelReport, Money, level_report
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _report_for(request) -> LevelReport:
@@ -83,99 +77,92 @@ def _money_cells(cells, total: Money) -> list:
     return [*values, total.count, total.amount]
 
 
-def report_workbook(data: LevelReport, *, username: str, at) -> bytes:
-    """The report as a workbook: who exported it and when in the first row, then one block per table.
-
-    Text cells are neutralised (a leading = + - @ TAB or CR would run as a formula in Excel or WPS).
-    """
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("帮扶统计")
-    bold = Font(bold=True)
-
-    def append(values, *, strong=False):
-        sheet.append([neutralise(str(v) if isinstance(v, Promise) else v) for v in values])
-        if strong:
-            for cell in sheet[sheet.max_row]:
-                cell.font = bold
-
+def report_table(data: LevelReport) -> tuple[list, list[Block]]:
+    """The report as the shared export writes it: its first line (the scope and the subset), then one
+    titled block per table. The writer neutralises formula-like cells and adds who exported it and when."""
     scope = data.current.name if data.current is not None else _("全部管辖范围")
-    append(
-        [_("困难职工帮扶统计"), _("导出人"), username, _("导出时间"), at.strftime("%Y-%m-%d %H:%M")],
-        strong=True,
-    )
-    append([_("范围"), scope, _("口径"), _("去产能企业") if data.capacity else _("全部")])
+    first = [
+        _("困难职工帮扶统计"),
+        _("范围"),
+        scope,
+        _("口径"),
+        _("去产能企业") if data.capacity else _("全部"),
+    ]
     rows = [*data.rows, data.total]
-
-    append([])
-    append([_("困难职工家庭（户）")], strong=True)
-    append(
-        [
-            _("单位"),
-            *[_("在档·%(category)s") % {"category": c.label} for c in data.categories],
-            _("在档合计"),
-            _("帮扶中"),
-            _("已脱困"),
-            _("已退档"),
-            _("受助家庭"),
-        ],
-        strong=True,
-    )
-    for row in rows:
-        append(
+    blocks = [
+        Block(
+            _("困难职工家庭（户）"),
             [
-                row.label,
-                *[n for _c, n in row.category_cells],
-                row.filed_total,
-                row.assisted,
-                row.escaped,
-                row.exited,
-                row.helped,
-            ]
+                _("单位"),
+                *[_("在档·%(category)s") % {"category": c.label} for c in data.categories],
+                _("在档合计"),
+                _("帮扶中"),
+                _("已脱困"),
+                _("已退档"),
+                _("受助家庭"),
+            ],
+            [
+                [
+                    row.label,
+                    *[n for _c, n in row.category_cells],
+                    row.filed_total,
+                    row.assisted,
+                    row.escaped,
+                    row.exited,
+                    row.helped,
+                ]
+                for row in rows
+            ],
         )
-
+    ]
     for title, choices, attr in (
         (_("帮扶措施（按类型）"), data.types, "type_cells"),
         (_("帮扶措施（按资金来源）"), data.funds, "fund_cells"),
     ):
-        append([])
-        append([title], strong=True)
-        append([_("单位"), *_money_columns(choices)], strong=True)
-        for row in rows:
-            append([row.label, *_money_cells(getattr(row, attr), row.measures)])
-
-    append([])
-    append([_("干部与企业")], strong=True)
-    append([_("单位"), _("帮扶企业"), _("结对干部"), _("受助家庭")], strong=True)
-    for row in rows:
-        append([row.label, row.enterprises, row.cadres, row.helped])
-
-    append([])
-    append([_("帮扶金额（元）：类型 × 资金来源")], strong=True)
-    append([_("帮扶类型"), *[f.label for f in data.funds], _("合计")], strong=True)
-    for measure_type, cells, row_total in data.crosstab_rows():
-        append([measure_type.label, *[money.amount for _f, money in cells], row_total.amount])
-    append(
-        [
-            _("合计"),
-            *[money.amount for _f, money in data.total.fund_cells],
-            data.total.measures.amount,
-        ]
+        blocks.append(
+            Block(
+                title,
+                [_("单位"), *_money_columns(choices)],
+                [[row.label, *_money_cells(getattr(row, attr), row.measures)] for row in rows],
+            )
+        )
+    blocks.append(
+        Block(
+            _("干部与企业"),
+            [_("单位"), _("帮扶企业"), _("结对干部"), _("受助家庭")],
+            [[row.label, row.enterprises, row.cadres, row.helped] for row in rows],
+        )
     )
-    sheet.column_dimensions["A"].width = 28
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    crosstab = [
+        [measure_type.label, *[money.amount for _f, money in cells], row_total.amount]
+        for measure_type, cells, row_total in data.crosstab_rows()
+    ]
+    crosstab.append(
+        [_("合计"), *[money.amount for _f, money in data.total.fund_cells], data.total.measures.amount]
+    )
+    blocks.append(
+        Block(
+            _("帮扶金额（元）：类型 × 资金来源"),
+            [_("帮扶类型"), *[f.label for f in data.funds], _("合计")],
+            crosstab,
+        )
+    )
+    return first, blocks
 
 
 @permission("household_report", "export")
 def report_export(request):
-    """The same report (same ``org`` and ``capacity``) as an xlsx download named after the user and time."""
-    data = _report_for(request)
-    now = timezone.localtime()
-    username = request.user.get_username()
-    response = HttpResponse(report_workbook(data, username=username, at=now), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"assistance-report-{username}-{now:%Y%m%d-%H%M%S}.xlsx"
+    """The same report (same ``org`` and ``capacity``) as an xlsx download through the shared export
+    (``imports.services.export_table``), named after the user and the time."""
+    headers, blocks = report_table(_report_for(request))
+    filename, content_type, content = export_table(
+        actor=request.user,
+        key="assistance-report",
+        label=_("困难职工帮扶统计"),
+        headers=headers,
+        rows=blocks,
     )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "no-store"
     return response

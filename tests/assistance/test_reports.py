@@ -289,10 +289,13 @@ def test_export_carries_user_time_and_the_figures_and_is_formula_safe(world, cli
     assert response["Content-Disposition"].startswith(
         f'attachment; filename="assistance-report-prov-{stamp}-'
     )
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0][:4] == ("困难职工帮扶统计", "导出人", "prov", "导出时间")
-    assert rows[0][4].startswith(timezone.localtime().strftime("%Y-%m-%d"))
-    assert rows[1][:4] == ("范围", "Province", "口径", "全部")
+    workbook = load_workbook(io.BytesIO(response.content))
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    assert rows[0][:5] == ("困难职工帮扶统计", "范围", "Province", "口径", "全部")
+    # Who exported it and when, as every export carries it (imports.files).
+    about = dict(workbook["导出信息"].iter_rows(values_only=True))
+    assert about["导出人"] == f"{world.province_staff.display_name}（prov）"
+    assert about["导出时间"].startswith(timezone.localtime().strftime("%Y-%m-%d"))
     header = rows.index(
         (
             "单位",
@@ -320,8 +323,8 @@ def test_export_carries_user_time_and_the_figures_and_is_formula_safe(world, cli
     assert not any(isinstance(v, str) and v.startswith("=") for r in rows for v in r)
 
     response = client.get(EXPORT_URL, {"capacity": "1"})
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[1][:4] == ("范围", "Province", "口径", "去产能企业")
+    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
+    assert rows[0][:5] == ("困难职工帮扶统计", "范围", "Province", "口径", "去产能企业")
 
 
 def test_the_registry_section_summarises_the_users_scope(world):

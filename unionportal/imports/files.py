@@ -1,13 +1,17 @@
 """Writing export files and templates: formulas neutralised, the exporting user and time carried along."""
 
 import csv
+import dataclasses
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
@@ -64,7 +68,43 @@ class ExportInfo:
         return lines
 
 
+@dataclass(frozen=True)
+class Block:
+    """One titled table of an export that holds several (a report's tables, one under the other): given
+    among an export's rows, it is written as a blank line, its title and its column headers (in bold in a
+    workbook), then its rows. The export's own headers are its first line; its row count is the blocks'
+    rows."""
+
+    title: str
+    headers: Sequence
+    rows: Sequence[Sequence]
+
+
+def _lines(headers, rows):
+    """(values, strong) for every line of an export: the headers, then each row or Block."""
+    yield headers, False
+    for row in rows:
+        if isinstance(row, Block):
+            yield (), False
+            yield (row.title,), True
+            yield row.headers, True
+            for values in row.rows:
+                yield values, False
+        else:
+            yield row, False
+
+
+def _counted(rows, info: ExportInfo) -> tuple[list, ExportInfo]:
+    rows = list(rows)
+    blocks = [row for row in rows if isinstance(row, Block)]
+    if blocks:
+        info = dataclasses.replace(info, rows=sum(len(b.rows) for b in blocks) + len(rows) - len(blocks))
+    return rows, info
+
+
 def _cell(value):
+    if isinstance(value, Promise):
+        value = str(value)
     value = neutralise(value)
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value)
@@ -77,11 +117,17 @@ def _sheet_title(label: str) -> str:
 
 
 def write_xlsx(headers, rows, info: ExportInfo) -> bytes:
+    rows, info = _counted(rows, info)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet_title(info.label))
-    sheet.append([_cell(h) for h in headers])
-    for row in rows:
-        sheet.append([_cell(v) for v in row])
+    bold = Font(bold=True)
+    for values, strong in _lines(headers, rows):
+        cells = [_cell(v) for v in values]
+        if strong:
+            cells = [WriteOnlyCell(sheet, value=v) for v in cells]
+            for cell in cells:
+                cell.font = bold
+        sheet.append(cells)
     about = workbook.create_sheet(_sheet_title(_("导出信息")))
     for label, value in info.lines():
         about.append([_cell(label), _cell(value)])
@@ -101,11 +147,11 @@ def write_xlsx(headers, rows, info: ExportInfo) -> bytes:
 
 
 def write_csv(headers, rows, info: ExportInfo) -> bytes:
+    rows, info = _counted(rows, info)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_cell(h) for h in headers])
-    for row in rows:
-        writer.writerow(["" if v is None else _cell(v) for v in row])
+    for values, _strong in _lines(headers, rows):
+        writer.writerow(["" if v is None else _cell(v) for v in values])
     footer = _("导出人：%(user)s；导出时间：%(at)s；共 %(rows)d 行") % {
         "user": info.user_label,
         "at": info.local_at,
