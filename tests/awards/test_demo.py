@@ -108,7 +108,9 @@ def test_nominations_of_2026_in_every_state(awards_demo):
         ("open", "黄丽华")
     ]
     # A 2026 nominee honoured in 2023 is flagged.
-    assert Candidacy.objects.get(name="孙志刚").past_honours == "2023 省级湖北省五一劳动奖章"
+    honours = Candidacy.objects.get(name="孙志刚").past_honours
+    assert honours == [{"year": 2023, "level": "provincial", "award": "湖北省五一劳动奖章"}]
+    assert str(honours) == "2023 省级湖北省五一劳动奖章"
     # Every nomination has a photo and the details of its kind.
     assert not Candidacy.objects.filter(photo__isnull=True).exists()
     assert Nomination.objects.count() == Candidacy.objects.count()

@@ -105,5 +105,9 @@ def test_an_imported_honour_within_the_years_flags_a_new_nomination():
         ],
     )
     flagged = nominate(w, 1)
-    assert flagged.past_honours == "2024 省级湖北省五一劳动奖章；2022 全国全国五一劳动奖章"
-    assert nominate(w, 2).past_honours == ""
+    assert flagged.past_honours == [
+        {"year": 2024, "level": "provincial", "award": "湖北省五一劳动奖章"},
+        {"year": 2022, "level": "national", "award": "全国五一劳动奖章"},
+    ]
+    assert str(flagged.past_honours) == "2024 省级湖北省五一劳动奖章；2022 全国全国五一劳动奖章"
+    assert nominate(w, 2).past_honours == []

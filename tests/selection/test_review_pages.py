@@ -63,7 +63,9 @@ def test_queue_shows_the_subtree_quota_use_and_both_rule_checks(w, client):
 def test_queue_filters_and_sorts(w, client):
     nominate(w, 1, submit=True)
     b = nominate(w, 2, submit=True, frontline=False)
-    Candidacy.objects.filter(pk=b.pk).update(past_honours="2024 省级五一劳动奖章", unit="江汉机械厂")
+    Candidacy.objects.filter(pk=b.pk).update(
+        past_honours=[{"year": 2024, "level": "provincial", "award": "五一劳动奖章"}], unit="江汉机械厂"
+    )
     client = login(client, w.county_a)
     assert [c.pk for c in client.get(REVIEW, {"q": "江汉"}).context["rows"]] == [b.pk]
     assert [c.pk for c in client.get(REVIEW, {"honours": "1"}).context["rows"]] == [b.pk]

@@ -103,7 +103,7 @@ class QueueFilter(django_filters.FilterSet):
         return queryset.filter(tags__icontains=f'"{value}"')
 
     def with_honours(self, queryset, name, value):
-        return queryset.exclude(past_honours="") if value == "1" else queryset.filter(past_honours="")
+        return queryset.exclude(past_honours=[]) if value == "1" else queryset.filter(past_honours=[])
 
     def sorted(self, queryset, name, value):
         return queryset.order_by(*SORTS[value])

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language, gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from unionportal import permissions
@@ -233,6 +233,38 @@ class CandidacyQuerySet(models.QuerySet):
         return self.filter(organisation__path__startswith=organisation.path)
 
 
+class PastHonours(list):
+    """A candidacy's earlier honours as the pipeline found them: dicts of ``year``, ``level`` (a
+    HonourLevel code) and ``award`` (as imported). Shown as one line in the active language ("2024 省级
+    湖北省五一劳动奖章；2022 全国…" on Chinese pages), the award names as typed."""
+
+    def __str__(self):
+        levels = dict(HonourLevel.choices)
+        parts = []
+        for honour in self:
+            level = levels.get(honour.get("level"), honour.get("level") or "")
+            if honour.get("year") and level:
+                parts.append(
+                    gettext("%(year)s %(level)s%(award)s")
+                    % {"year": honour["year"], "level": level, "award": honour.get("award", "")}
+                )
+            else:  # a line kept from before the honours were stored one by one
+                parts.append(str(honour.get("award", "")))
+        return pgettext("list separator", "；").join(parts)
+
+
+class PastHonoursField(models.JSONField):
+    """A JSON list read back as ``PastHonours``, so that a page printing it prints the line."""
+
+    def from_db_value(self, value, expression, connection):
+        value = super().from_db_value(value, expression, connection)
+        return PastHonours(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return PastHonours(value) if isinstance(value, list) else value
+
+
 class Candidacy(models.Model):
     """One nominee put forward by one union for one programme, and where it stands.
 
@@ -270,7 +302,7 @@ class Candidacy(models.Model):
         "uploads.StoredFile", verbose_name=_("附件"), blank=True, related_name="+"
     )
     consent_at = models.DateTimeField(_("本人同意时间"), null=True, blank=True)
-    past_honours = models.CharField(_("既往荣誉"), max_length=300, blank=True)
+    past_honours = PastHonoursField(_("既往荣誉"), default=PastHonours, blank=True)
     rank = models.PositiveIntegerField(_("排序"), null=True, blank=True)
     # The notice batch the candidacy went on public notice in (set by ``services.notice_open``): each
     # batch has its own period, so a notice page lists its own batch and an objection counts that period.

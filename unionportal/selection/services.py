@@ -33,7 +33,7 @@ from unionportal.public.models import PublicEntry
 from unionportal.uploads.services import stored_file_set_public, upload_store
 
 from .enums import REVIEW_STATES, ObjectionState, State
-from .models import Candidacy, Notice, Objection, PastHonour, Programme
+from .models import Candidacy, Notice, Objection, PastHonour, PastHonours, Programme
 from .selectors import (
     access_candidacy,
     ancestors_of,
@@ -109,7 +109,10 @@ def candidacy_prepare(candidacy: Candidacy) -> Candidacy:
     honours = past_honours_of(
         id_number=candidacy.id_number, year=programme.campaign.year, within_years=programme.past_honour_years
     )
-    candidacy.past_honours = "；".join(f"{h.year} {h.get_level_display()}{h.award}" for h in honours)[:300]
+    # Stored as data and joined when shown, in the reader's language (models.PastHonours).
+    candidacy.past_honours = PastHonours(
+        {"year": h.year, "level": h.level, "award": h.award} for h in honours
+    )
     return candidacy
 
 
