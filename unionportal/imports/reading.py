@@ -6,14 +6,11 @@ import alike:
 * what a file is goes by its content (``uploads.spreadsheets.sniff_table``), and a file named .xlsx
   must hold a workbook;
 * a cell, a row and the whole file have a character limit (``IMPORT_MAX_CELL_CHARS``,
-  ``IMPORT_MAX_ROW_CHARS``, ``IMPORT_MAX_FILE_CHARS``). In a workbook the limits are enforced on the
-  XML while openpyxl reads it, before a cell's text is built: a workbook of a few hundred kilobytes
-  can hold a cell that inflates to hundreds of megabytes, and openpyxl would otherwise build it whole
-  (and its shared-strings table is read in full when the workbook is opened). Each XML part openpyxl
-  opens passes through an expat scanner that counts characters and elements per cell, shared string
-  and row, and refuses a DOCTYPE, so the memory a file can take is bounded by these limits;
-* the rows are read one at a time (openpyxl's read-only mode, ``csv.reader``), never as a whole
-  workbook;
+  ``IMPORT_MAX_ROW_CHARS``, ``IMPORT_MAX_FILE_CHARS``), enforced on the values read;
+* a workbook is read by python-calamine (Rust, several times openpyxl's speed), and checked before it
+  reads it (the workbook guard below): a workbook of a few hundred kilobytes can hold a cell that
+  inflates to hundreds of megabytes, or a cell far down a sheet that makes the reader build every
+  cell before it, and zip members can inflate beyond what they declare. CSV is read line by line;
 * the header may not name a column twice, text may not carry bidirectional controls (which make a
   name display differently from what it is), and the apostrophe our exports put before a cell that
   a spreadsheet would take for a formula is removed again, so re-importing an export changes nothing.
@@ -25,10 +22,11 @@ and a message without the row; callers put the row (and the sheet) in front.
 import csv
 import io
 import re
+import struct
 import zipfile
-from array import array
+import zlib
 from dataclasses import dataclass
-from xml.parsers import expat
+from operator import itemgetter
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -42,13 +40,9 @@ from .masking import FORMULA_TRIGGERS
 IMPORT_MAX_CELL_CHARS = 4000  # the longest text a form takes (主要事迹, 2,000 characters) twice over
 IMPORT_MAX_ROW_CHARS = 20000
 IMPORT_MAX_FILE_CHARS = 64_000_000  # about 200,000 households with their members
-# A spreadsheet has at most 16,384 columns; a cell is a handful of elements, more with rich text runs.
-MAX_CELLS_PER_ROW = 16384
-MAX_ELEMENTS_PER_CELL = 1000
-# Parts openpyxl reads whole (styles, theme, workbook, relationships) are small in any real workbook.
+MAX_CELLS_PER_ROW = 16384  # a spreadsheet's columns; bounds a CSV line before csv parses it
+# Parts other than the tables (styles, theme, workbook, relationships) are small in any real workbook.
 MAX_PART_BYTES = 8 * 1024 * 1024
-MAX_PART_ELEMENTS = 1_000_000
-MAX_TEXT_OUTSIDE_CELLS = 65536  # e.g. a data validation's list or a conditional format's formula
 CHUNK = 64 * 1024
 
 # Embeddings, overrides and isolates reorder the text after them on screen: "abc\u202edcba" shows as
@@ -111,282 +105,391 @@ def file_too_long(limit: int) -> TableRejected:
     return TableRejected(_("文件中的文字超过 %(limit)d 个字，请拆分成较小的文件。") % {"limit": limit})
 
 
-def _too_complex(row: int, cell: str) -> TableRejected:
-    return TableRejected(
-        _("单元格 %(cell)s 的格式过于复杂，无法读取。请用 Excel 另存后重试。") % {"cell": cell}, row=row
-    )
-
-
 def _not_a_workbook() -> TableRejected:
     return TableRejected(_("该文件不是 Excel 工作簿（.xlsx）。"))
 
 
-# --- the XML guard ------------------------------------------------------------------------------------
+# --- the workbook guard -------------------------------------------------------------------------------
+#
+# python-calamine reads a worksheet whole into a dense grid, in Rust, at a multiple of openpyxl's speed.
+# What it is given is checked first, at the speed of zlib and of byte searches, so that no workbook can
+# make it build more than the limits allow:
+#
+# * every zip member is inflated here from its own compressed bytes and must come to the size the zip
+#   declares (which the upload check bounded in sum): a member that inflates further is refused, so
+#   the reader cannot be handed more than was counted; other parts than the tables are small;
+# * no part declares a DOCTYPE (entity expansion starts there);
+# * in a worksheet, no cell's XML (from one ``<c`` to the next) and no text outside the cells is longer
+#   than ``_longest_run`` bytes, nor any string of the shared-strings table: a cell of a few hundred
+#   kilobytes zipped can hold hundreds of megabytes, as one text or as many rich-text runs;
+# * the grid a sheet spans (its last row and column, from the cells' references) stays within the rows
+#   the import reads and ``MAX_COLUMNS``, and within ``MAX_GRID_CELLS``: a cell far down or far right
+#   would otherwise make every cell before it a cell of the grid.
+#
+# The exact character limits of a cell, a row and the file are then enforced on the values read
+# (``Table.rows``).
+
+MAX_COLUMNS = 256
+MAX_GRID_CELLS = 10_000_000  # ≈ 320 MB of grid in the reader; a 20 MB upload holds ≈ 3 million cells
+_READ_CHUNK = 1024 * 1024
 
 
-def _local(name: str) -> str:
-    return name.rpartition(":")[2]
+def _longest_run(lim: Limits) -> int:
+    """The most bytes a cell's XML may take: its text at four bytes a character, and the markup."""
+    return 4 * lim.cell + 64 * 1024
 
 
-class _PartScanner:
-    """Counts what one XML part of a workbook holds, as expat reads it, and refuses it past the limits.
+def _inflated(raw: bytes, info: zipfile.ZipInfo):
+    """The member's bytes in chunks, inflated from its compressed data; refused (TableRejected) if they
+    come to more, or less, than its declared size."""
+    offset = info.header_offset
+    header = raw[offset : offset + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise _damaged()
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    start = offset + 30 + name_length + extra_length
+    data = memoryview(raw)[start : start + info.compress_size]
+    produced = 0
+    if info.compress_type == zipfile.ZIP_STORED:
+        for i in range(0, len(data), _READ_CHUNK):
+            chunk = bytes(data[i : i + _READ_CHUNK])
+            produced += len(chunk)
+            yield chunk
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+        for i in range(0, len(data), CHUNK):
+            pending = bytes(data[i : i + CHUNK])
+            while pending:
+                chunk = inflater.decompress(pending, _READ_CHUNK)
+                pending = inflater.unconsumed_tail
+                produced += len(chunk)
+                if produced > info.file_size:
+                    raise _damaged()
+                if chunk:
+                    yield chunk
+        if not inflater.eof:
+            raise _damaged()
+    else:
+        raise _damaged()
+    if produced != info.file_size:
+        raise _damaged()
 
-    The rules follow the part's root element: a worksheet is counted per cell and row, the shared
-    strings table per string (and records each string's length, so a cell referring to one is counted
-    too), any other part by its elements.
-    """
 
-    def __init__(self, book: "_BookGuard", name: str):
-        self.book = book
-        self.name = name
-        self.kind = ""
-        self.depth = 0
-        self.elements = 0
-        self.text = 0  # characters in the current cell, shared string or (other parts) element
-        self.unit_depth = 0  # depth of the cell or shared string being counted; 0 outside one
-        self.unit_elements = 0
-        self.row = 0
-        self.row_text = 0
-        self.row_cells = 0
-        self.cell = ""
-        self.cell_shared = False
-        self.in_value = False
-        self.value = ""
-        parser = expat.ParserCreate()
-        parser.StartElementHandler = self._start
-        parser.EndElementHandler = self._end
-        parser.CharacterDataHandler = self._chars
-        parser.StartDoctypeDeclHandler = self._doctype
-        parser.buffer_text = False
-        self.parser = parser
+def _damaged() -> TableRejected:
+    return TableRejected(_("无法读取该工作簿，请用 Excel 另存后重试。"))
 
-    def feed(self, data: bytes, final: bool = False) -> None:
-        try:
-            self.parser.Parse(data, final)
-        except expat.ExpatError as error:
-            raise TableRejected(_("无法读取该工作簿，请用 Excel 另存后重试。")) from error
-        except TableRejected as error:
-            if self.kind == "sheet" and not error.part:
-                error.part = self.name
-            raise
 
-    def _doctype(self, *args):
-        raise _not_a_workbook()  # no workbook declares one; entity expansion starts there
+def _is_table_part(name: str) -> bool:
+    name = name.lower()
+    return name.startswith("xl/worksheets/") or name.endswith("sharedstrings.xml")
 
-    def _start(self, name, attrs):
-        self.depth += 1
-        local = _local(name)
-        if self.depth == 1:
-            self.kind = {"worksheet": "sheet", "sst": "strings"}.get(local, "other")
-            return
-        if self.unit_depth:
-            self.unit_elements += 1
-            if self.unit_elements > MAX_ELEMENTS_PER_CELL:
-                raise _too_complex(self.row, self.cell)
-            if local == "v" and self.cell_shared:
-                self.in_value, self.value = True, ""
-            return
-        if self.kind == "sheet":
-            if local == "row":
-                number = attrs.get("r", "")
-                self.row = int(number) if number.isdigit() else self.row + 1
-                self.row_text = self.row_cells = 0
-                return
-            if local == "c":
-                self.row_cells += 1
-                if self.row_cells > MAX_CELLS_PER_ROW:
-                    raise _too_complex(self.row, attrs.get("r", ""))
-                self.unit_depth, self.unit_elements, self.text = self.depth, 0, 0
-                self.cell = attrs.get("r", "") or f"{get_column_letter(self.row_cells)}{self.row}"
-                self.cell_shared = attrs.get("t") == "s"
-                return
-        elif self.kind == "strings" and local == "si":
-            self.unit_depth, self.unit_elements, self.text = self.depth, 0, 0
-            self.cell = ""
-            return
-        self.elements += 1
-        if self.elements > MAX_PART_ELEMENTS:
+
+def _pieces(chunks, limit: int):
+    """The part's bytes in pieces that end before a ``<``, so that no tag is cut; where more than
+    ``limit`` bytes come without one (a huge text), they go on as a piece of their own, for the
+    scanner to refuse."""
+    tail = b""
+    for chunk in chunks:
+        buffer = tail + chunk
+        cut = buffer.rfind(b"<")
+        if cut <= 0:
+            tail = buffer
+            if len(tail) > limit:
+                yield tail
+                tail = b""
+            continue
+        tail = buffer[cut:]
+        yield buffer[:cut]
+    if tail:
+        yield tail
+
+
+def _prefix(head: bytes, root: bytes) -> bytes:
+    """The namespace prefix the part writes its elements with ("" or e.g. "x:")."""
+    found = re.search(rb"<([A-Za-z_][\w.-]*:)?" + root + rb"[\s>]", head)
+    return found.group(1) or b"" if found else b""
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+class _SheetScan:
+    """What the guard reads of one worksheet part: the longest cell, the grid the cells span."""
+
+    def __init__(self, lim: Limits):
+        self.lim = lim
+        self.limit = _longest_run(lim)
+        self.max_row = 0
+        self.max_column = 0
+        self.cells = 0
+        self.prefix = None
+        self.in_data = False
+        self.done_data = False
+        self.open_span = 0  # bytes of the cell being read, carried from the piece before
+        self.open_ref = None  # and its reference (column, row), if it has one
+
+    def feed(self, piece: bytes) -> None:
+        if self.prefix is None:
+            self.prefix = _prefix(piece[:4096], b"worksheet")
+            p = self.prefix
+            self.cell_start = b"<" + p + b"c"
+            self.data_start = b"<" + p + b"sheetData"
+            self.data_end = b"</" + p + b"sheetData>"
+            self.fast_refs = re.compile(rb"<" + re.escape(p) + rb'c r="([A-Z]{1,3})([0-9]{1,7})"')
+            self.any_refs = re.compile(rb"<" + re.escape(p) + rb'c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
+            self.cell_tags = [b"<" + p + b"c ", b"<" + p + b"c>", b"<" + p + b"c/>"]
+        if b"<!DOCTYPE" in piece:
             raise _not_a_workbook()
-        self.text = 0
-
-    def _end(self, name):
-        if self.depth == self.unit_depth:
-            self.unit_depth = 0
-            if self.kind == "strings":
-                self.book.string_lengths.append(self.text)
-                self.book.count(self.text)  # checked again per cell; this bounds the table itself
-            else:
-                if self.cell_shared:
-                    self.text = self.book.shared_length(self.value)
-                    self._check_cell()
-                self.row_text += self.text
-                if self.row_text > self.book.limits.row:
-                    raise TableRejected(row_too_long(self.book.limits.row), row=self.row)
-                self.book.count(self.text)
-            self.text = 0
-        elif self.in_value:
-            self.in_value = False
-        self.depth -= 1
-
-    def _check_cell(self):
-        if self.text > self.book.limits.cell:
-            if self.kind == "strings":
-                raise self.book.overlong_string(len(self.book.string_lengths))
-            raise TableRejected(cell_too_long(self.cell, self.book.limits.cell), row=self.row)
-
-    def _chars(self, data):
-        if self.in_value:
-            if len(self.value) < 20:
-                self.value += data
+        if self.done_data:
+            self._outside(piece)
             return
-        self.text += len(data)
-        if self.unit_depth:
-            if not self.cell_shared or self.kind == "strings":
-                self._check_cell()
-        elif self.text > MAX_TEXT_OUTSIDE_CELLS:
-            raise TableRejected(_("无法读取该工作簿，请用 Excel 另存后重试。"))
+        if not self.in_data:
+            at = piece.find(self.data_start)
+            if at < 0:
+                self._outside(piece)
+                return
+            self._outside(piece[:at])
+            self.in_data, piece = True, piece[at:]
+            if piece.startswith(b"/>", len(self.data_start)):  # <sheetData/>: no cells
+                self.done_data = True
+                self._outside(piece)
+                return
+        end = piece.find(self.data_end)
+        if end >= 0:
+            self._cells(piece[:end])
+            self.done_data, self.open_span = True, 0
+            self._outside(piece[end:])
+        else:
+            self._cells(piece)
+
+    def _outside(self, piece: bytes) -> None:
+        if piece and max(map(len, piece.split(b"<"))) > self.limit:
+            raise _damaged()
+
+    def _cells(self, piece: bytes) -> None:
+        spans = piece.split(self.cell_start)
+        first = self.open_span + len(spans[0])
+        if first > self.limit:
+            self._too_long(self.open_ref)
+        for span in spans[1:]:
+            if len(span) > self.limit:
+                self._too_long(_reference(span))
+        if len(spans) > 1:
+            self.open_span, self.open_ref = len(spans[-1]), _reference(spans[-1])
+        else:
+            self.open_span = first
+        # The cells' references: the grid the reader will build.
+        cells = sum(piece.count(tag) for tag in self.cell_tags)
+        refs = self.fast_refs.findall(piece)
+        if len(refs) != cells:
+            refs = self.any_refs.findall(piece)
+            if len(refs) != cells:  # a cell without its reference: where it lies is the reader's guess
+                raise _damaged()
+        if not refs:
+            return
+        self.cells += cells
+        self.max_row = max(self.max_row, max(map(int, map(itemgetter(1), refs))))
+        columns = set(map(itemgetter(0), refs))
+        self.max_column = max(self.max_column, max(map(_column_number, columns)))
+
+    def _too_long(self, reference) -> None:
+        if reference is None:
+            raise _damaged()
+        column, row = reference
+        raise TableRejected(cell_too_long(f"{column}{row}", self.lim.cell), row=row)
 
 
-class _Scanned:
-    """A member of the workbook's zip as openpyxl reads it, each chunk scanned before it is handed on."""
-
-    def __init__(self, stream, scanner: _PartScanner):
-        self.stream = stream
-        self.scanner = scanner
-        self.done = False
-
-    def read(self, size: int = -1) -> bytes:
-        if size is None or size < 0:
-            return b"".join(iter(lambda: self.read(CHUNK), b""))
-        data = self.stream.read(size)
-        if not self.done:
-            self.scanner.feed(data, final=not data)
-            self.done = not data
-        return data
-
-    def readable(self) -> bool:
-        return True
-
-    def close(self) -> None:
-        self.stream.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
+def _reference(span: bytes) -> tuple[str, int] | None:
+    """The (column, row) a cell's XML (after its ``<c``) gives as its reference."""
+    found = re.match(rb'[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"', span[:512])
+    return (found.group(1).decode(), int(found.group(2))) if found else None
 
 
-class _BookGuard:
-    """What the scanners of one workbook share: the limits, the shared strings' lengths, the total."""
+class _StringsScan:
+    """The shared-strings table: no string longer than the longest cell; its index if one is."""
+
+    def __init__(self, lim: Limits):
+        self.limit = _longest_run(lim)
+        self.lim = lim
+        self.prefix = None
+        self.index = -1  # of the string being read
+        self.open_span = 0
+
+    def feed(self, piece: bytes) -> None:
+        if self.prefix is None:
+            self.prefix = _prefix(piece[:4096], b"sst")
+            self.start = b"<" + self.prefix + b"si"
+        if b"<!DOCTYPE" in piece:
+            raise _not_a_workbook()
+        spans = piece.split(self.start)
+        first = self.open_span + len(spans[0])
+        if first > self.limit and self.index >= 0:
+            raise OverlongString(self.index)
+        for i, span in enumerate(spans[1:], start=1):
+            if len(span) > self.limit and i < len(spans) - 1:
+                raise OverlongString(self.index + i)
+        self.index += len(spans) - 1
+        self.open_span = len(spans[-1]) if len(spans) > 1 else first
+        if self.open_span > self.limit and self.index >= 0:
+            raise OverlongString(self.index)
+
+
+class OverlongString(Exception):
+    def __init__(self, index: int):
+        super().__init__(index)
+        self.index = index
+
+
+class _Workbook:
+    """An uploaded workbook: its parts checked (``check``) before python-calamine reads any of it,
+    each worksheet checked before it is read (``sheet_rows``)."""
 
     def __init__(self, raw: bytes, lim: Limits):
         self.raw = raw
         self.limits = lim
-        self.string_lengths = array("L")
-        self.total = 0
+        self.archive = zipfile.ZipFile(io.BytesIO(raw))
+        self.parts = dict(worksheet_parts(raw))
+        self.book = None
 
-    def count(self, n: int) -> None:
-        self.total += n
-        if self.total > self.limits.file:
-            raise file_too_long(self.limits.file)
+    def check(self) -> None:
+        for info in self.archive.infolist():
+            if info.is_dir():
+                continue
+            if _is_table_part(info.filename):
+                if info.filename.lower().endswith("sharedstrings.xml"):
+                    self._check_strings(info)
+                continue  # a worksheet is checked when it is read
+            if info.file_size > MAX_PART_BYTES:
+                raise _not_a_workbook()
+            for piece in _pieces(_inflated(self.raw, info), MAX_PART_BYTES):
+                if b"<!DOCTYPE" in piece:
+                    raise _not_a_workbook()
+        from python_calamine import CalamineWorkbook
 
-    def shared_length(self, value: str) -> int:
-        value = value.strip()
-        if value.isdigit() and int(value) < len(self.string_lengths):
-            return self.string_lengths[int(value)]
-        return 0
+        try:
+            self.book = CalamineWorkbook.from_filelike(io.BytesIO(self.raw))
+        except Exception as exc:  # the reader's errors on damaged files are of several kinds
+            raise _damaged() from exc
 
-    def overlong_string(self, index: int) -> TableRejected:
-        """The refusal of shared string ``index`` (0-based), naming the first cell that shows it."""
-        sheet, row, cell = _find_shared_string(self.raw, index, self.sheets())
-        return TableRejected(cell_too_long(cell or "?", self.limits.cell), row=row, sheet=sheet)
+    def _check_strings(self, info) -> None:
+        scan = _StringsScan(self.limits)
+        try:
+            for piece in _pieces(_inflated(self.raw, info), _longest_run(self.limits)):
+                scan.feed(piece)
+        except OverlongString as overlong:
+            sheet, row, cell = _find_shared_string(self.raw, overlong.index, list(self.parts.items()))
+            raise TableRejected(cell_too_long(cell or "?", self.limits.cell), row=row, sheet=sheet) from None
 
-    def sheets(self) -> list[tuple[str, str]]:
-        return worksheet_parts(self.raw)
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self.book.sheet_names)
+
+    def sheet_rows(self, title: str | None, max_rows: int | None):
+        title = title if title is not None else self.book.sheet_names[0]
+        part = self.parts.get(title)
+        if part is None:
+            raise _damaged()
+        scan = _SheetScan(self.limits)
+        try:
+            for piece in _pieces(_inflated(self.raw, self.archive.getinfo(part)), _longest_run(self.limits)):
+                scan.feed(piece)
+        except TableRejected as error:
+            error.sheet = title
+            raise
+        if max_rows is not None and scan.max_row > max_rows + 1:
+            raise RowsExceeded(max_rows)
+        if scan.max_column > MAX_COLUMNS or scan.max_row * scan.max_column > MAX_GRID_CELLS:
+            raise TableRejected(
+                _("工作表的数据区域过大（%(rows)d 行 × %(columns)d 列），请删除多余的行列或拆分成较小的文件。")
+                % {"rows": scan.max_row, "columns": scan.max_column},
+                sheet=title,
+            )
+        try:
+            sheet = self.book.get_sheet_by_name(title)
+            start = sheet.start
+            pad = [""] * (start[1] if start else 0)
+            for values in sheet.iter_rows():
+                yield pad + values if pad else values
+        except TableRejected:
+            raise
+        except Exception as exc:
+            raise _damaged() from exc
+
+    def close(self) -> None:
+        self.archive.close()
+        if self.book is not None:
+            self.book.close()
+            self.book = None
+
+
+class RowsExceeded(TableRejected):
+    """A sheet holds more rows than the import reads (its last cell said so before it was read)."""
+
+    def __init__(self, max_rows: int):
+        super().__init__(_("文件超过 %(n)d 行。") % {"n": max_rows})
+        self.max_rows = max_rows
 
 
 def worksheet_parts(raw: bytes) -> list[tuple[str, str]]:
-    """(title, zip member) of each worksheet in the workbook's order, as openpyxl finds them; read
-    through the guard, without reading any sheet. Empty when the workbook cannot tell."""
-    from openpyxl.reader.excel import ExcelReader
+    """(title, zip member) of each worksheet in the workbook's order, from the workbook part and its
+    relationships (both small, read after the size and DOCTYPE checks). Empty when it cannot tell."""
+    from xml.etree import ElementTree
 
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    relationship = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
     try:
-        reader = ExcelReader(io.BytesIO(raw), read_only=True)
-        reader.archive.close()
-        reader.archive = _GuardedZip(raw, _BookGuard(raw, limits()))
-        reader.read_manifest()
-        reader.read_workbook()
-        return [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()]
-    except Exception:  # only used to name a sheet in a message
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            names = {n.lower(): n for n in archive.namelist()}
+            book_name = names.get("xl/workbook.xml")
+            rels_name = names.get("xl/_rels/workbook.xml.rels")
+            if not book_name or not rels_name:
+                return []
+            parts = []
+            for name in (book_name, rels_name):
+                info = archive.getinfo(name)
+                if info.file_size > MAX_PART_BYTES:
+                    return []
+                data = b"".join(_inflated(raw, info))
+                if b"<!DOCTYPE" in data:
+                    return []
+                # No DOCTYPE (checked above), so no entity to expand; at most MAX_PART_BYTES.
+                parts.append(ElementTree.fromstring(data))  # noqa: S314
+        book, rels = parts
+        targets = {r.get("Id"): r.get("Target", "") for r in rels}
+        found = []
+        for sheet in book.iter(f"{main}sheet"):
+            target = targets.get(sheet.get(relationship), "")
+            target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            found.append((sheet.get("name", ""), names.get(target.lower(), target)))
+        return found
+    except (ElementTree.ParseError, zipfile.BadZipFile, TableRejected, KeyError, ValueError):
         return []
 
 
 def _find_shared_string(raw: bytes, index: int, sheets: list[tuple[str, str]]) -> tuple[str, int, str]:
     """The sheet title, row and cell of the first cell showing shared string ``index``."""
-    target = str(index)
-    found: list[tuple[int, str]] = []
-    state = {"row": 0, "cell": "", "shared": False, "value": None}
-
-    def start(name, attrs):
-        local = _local(name)
-        if local == "row":
-            number = attrs.get("r", "")
-            state["row"] = int(number) if number.isdigit() else state["row"] + 1
-        elif local == "c":
-            state["cell"], state["shared"] = attrs.get("r", ""), attrs.get("t") == "s"
-        elif local == "v" and state["shared"]:
-            state["value"] = ""
-
-    def end(name):
-        if _local(name) == "v" and state["value"] is not None:
-            if state["value"].strip() == target:
-                found.append((state["row"], state["cell"]))
-                raise StopIteration
-            state["value"] = None
-
-    def chars(data):
-        if state["value"] is not None and len(state["value"]) < 20:
-            state["value"] += data
-
+    target = b"<v>%d</v>" % index
+    cell_ref = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"[^>]*\st="s"[^>]*>\s*<(?:\w+:)?v>%d<' % index)
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-        members = sheets or [("", n) for n in archive.namelist() if n.lower().startswith("xl/worksheets/")]
-        for title, member in members:
-            state.update(row=0, cell="", shared=False, value=None)
-            parser = expat.ParserCreate()
-            parser.StartElementHandler, parser.EndElementHandler = start, end
-            parser.CharacterDataHandler = chars
+        for title, member in sheets:
             try:
-                with archive.open(member) as stream:
-                    for chunk in iter(lambda s=stream: s.read(CHUNK), b""):
-                        parser.Parse(chunk, False)
-            except StopIteration:
-                return (title, *found[0])
-            except (expat.ExpatError, KeyError):
+                info = archive.getinfo(member)
+                carry = b""
+                for piece in _pieces(_inflated(raw, info), _longest_run(limits())):
+                    window = carry + piece
+                    if target in window or b"%d<" % index in window:
+                        found = cell_ref.search(window)
+                        if found:
+                            row = int(found.group(2))
+                            return title, row, found.group(1).decode() + found.group(2).decode()
+                    carry = window[-512:]
+            except (KeyError, TableRejected):
                 continue
     return "", 0, ""
-
-
-class _GuardedZip(zipfile.ZipFile):
-    """The workbook's zip as openpyxl sees it: every member it opens goes through a scanner."""
-
-    def __init__(self, raw: bytes, guard: _BookGuard):
-        super().__init__(io.BytesIO(raw))
-        self.guard = guard
-
-    def open(self, name, mode="r", pwd=None, **kwargs):
-        stream = super().open(name, mode, pwd, **kwargs)
-        if mode != "r":
-            return stream
-        filename = name.filename if isinstance(name, zipfile.ZipInfo) else name
-        info = self.getinfo(filename)
-        is_table = filename.lower().startswith("xl/worksheets/") or filename.lower().endswith(
-            "sharedstrings.xml"
-        )
-        if not is_table and info.file_size > MAX_PART_BYTES:
-            stream.close()
-            raise _not_a_workbook()
-        return _Scanned(stream, _PartScanner(self.guard, filename))
 
 
 # --- reading a table ------------------------------------------------------------------------------
@@ -412,48 +515,21 @@ class Table:
 
     # --- the workbook ---
 
-    def _book(self):
+    def _book(self) -> _Workbook:
         if self._workbook is None:
-            from openpyxl.reader.excel import ExcelReader
-
-            guard = _BookGuard(self.raw, self.limits)
-            try:
-                reader = ExcelReader(io.BytesIO(self.raw), read_only=True, data_only=True)
-                reader.archive.close()
-                reader.archive = _GuardedZip(self.raw, guard)
-                reader.read()
-            except TableRejected as error:
-                if error.part and not error.sheet:  # openpyxl peeks into each sheet when it opens one
-                    error.sheet = {part: title for title, part in worksheet_parts(self.raw)}.get(
-                        error.part, ""
-                    )
-                raise
-            except Exception as exc:  # openpyxl raises many types on damaged files
-                raise TableRejected(_("无法读取该工作簿，请用 Excel 另存后重试。")) from exc
-            self._workbook = reader.wb
+            workbook = _Workbook(self.raw, self.limits)
+            workbook.check()
+            self._workbook = workbook
         return self._workbook
 
     @property
     def sheet_names(self) -> list[str]:
-        return self._book().sheetnames if self.format == "XLSX" else []
+        return self._book().sheet_names if self.format == "XLSX" else []
 
     def close(self) -> None:
         if self._workbook is not None:
             self._workbook.close()
             self._workbook = None
-
-    def _xlsx_rows(self, sheet: str | None):
-        book = self._book()
-        worksheet = book[sheet] if sheet is not None else book.worksheets[0]
-        # A declared dimension would pad every row to its width (up to 16,384 cells); rows are read
-        # as they are and cut to the header's width below.
-        worksheet.reset_dimensions()
-        try:
-            yield from worksheet.iter_rows(values_only=True)
-        except TableRejected:
-            raise
-        except Exception as exc:
-            raise TableRejected(_("无法读取该工作簿，请用 Excel 另存后重试。")) from exc
 
     def _csv_rows(self):
         text = self.raw.decode(self.encoding)
@@ -491,25 +567,35 @@ class Table:
             state["rows"] += 1
             yield values
 
-    def rows(self, sheet: str | None = None):
+    def rows(self, sheet: str | None = None, *, max_rows: int | None = None):
         """(row number, cells as text) for every row of ``sheet`` (default: the first), the header
-        first. Cells are stripped, unguarded and checked; rows are cut to the header's width."""
-        raw_rows = self._xlsx_rows(sheet) if self.format == "XLSX" else self._csv_rows()
+        first. Cells are stripped, unguarded and checked; rows are cut to the header's width.
+        ``max_rows``: the data rows the caller reads at most; a workbook's sheet whose cells reach
+        further is refused (``RowsExceeded``) before it is read."""
+        csv_text = self.format != "XLSX"
+        raw_rows = self._csv_rows() if csv_text else self._book().sheet_rows(sheet, max_rows)
         lim = self.limits
         total = 0
         header: list[str] | None = None
         for number, values in enumerate(raw_rows, start=1):
-            cells = [_text(v) for v in (values if header is None else values[: len(header)])]
-            row_chars = 0
-            for i, cell in enumerate(cells):
-                if len(cell) > lim.cell:
-                    raise TableRejected(
-                        cell_too_long(f"{get_column_letter(i + 1)}{number}", lim.cell), row=number
-                    )
-                row_chars += len(cell)
-                if cell.startswith("'") or _SUSPECT.search(cell):
-                    column = header[i] if header and i < len(header) else ""
-                    cells[i] = _clean(cell, number, column or get_column_letter(i + 1))
+            if header is not None:
+                values = values[: len(header)]
+            # A CSV row is text already; a workbook's cells are numbers, dates and None too.
+            cells = [v.strip() for v in values] if csv_text else [_text(v) for v in values]
+            # The row is checked as a whole (in C) and cell by cell only where that finds something.
+            lengths = list(map(len, cells))
+            if lengths and max(lengths) > lim.cell:
+                i = next(i for i, n in enumerate(lengths) if n > lim.cell)
+                raise TableRejected(
+                    cell_too_long(f"{get_column_letter(i + 1)}{number}", lim.cell), row=number
+                )
+            row_chars = sum(lengths)
+            joined = "\x00".join(cells)
+            if "'" in joined or _SUSPECT.search(joined):
+                for i, cell in enumerate(cells):
+                    if cell.startswith("'") or _SUSPECT.search(cell):
+                        column = header[i] if header and i < len(header) else ""
+                        cells[i] = _clean(cell, number, column or get_column_letter(i + 1))
             if row_chars > lim.row:
                 raise TableRejected(row_too_long(lim.row), row=number)
             total += row_chars

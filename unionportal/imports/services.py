@@ -98,7 +98,7 @@ def read_rows(content: bytes, *, max_rows: int, file_name: str = "") -> tuple[li
     try:
         table = reading.open_table(content, file_name=file_name)
         try:
-            return _table_rows(table.rows(), max_rows=max_rows)
+            return _table_rows(table.rows(max_rows=max_rows), max_rows=max_rows)
         finally:
             table.close()
     except reading.TableRejected as error:
@@ -124,6 +124,19 @@ def _rejected_message(error: reading.TableRejected, sheet: Sheet | None = None) 
 
 
 def _table_rows(rows_read, *, max_rows: int, sheet: Sheet | None = None) -> tuple[list[str], list[list[str]]]:
+    try:
+        return _collect_rows(rows_read, max_rows=max_rows, sheet=sheet)
+    except reading.RowsExceeded:  # a workbook whose cells reach further, refused before it was read
+        raise ImportFileError(_too_many_rows(max_rows, sheet)) from None
+
+
+def _too_many_rows(max_rows: int, sheet: Sheet | None) -> str:
+    if sheet is not None:
+        return _("%(sheet)s超过 %(n)d 行。") % {"sheet": sheet.label, "n": max_rows}
+    return _("文件超过 %(n)d 行。") % {"n": max_rows}
+
+
+def _collect_rows(rows_read, *, max_rows: int, sheet: Sheet | None) -> tuple[list[str], list[list[str]]]:
     label = str(sheet.label) if sheet is not None else ""
     _number, header = next(rows_read, (1, []))
     if not any(header):
@@ -132,21 +145,25 @@ def _table_rows(rows_read, *, max_rows: int, sheet: Sheet | None = None) -> tupl
         )
     positions = [i for i, h in enumerate(header) if h]
     headers = [header[i] for i in positions]
+    width = len(headers)
+    every_column = positions == list(range(width))  # no unnamed column between named ones
     rows: list[list[str]] = []
     blank_run = 0
     for _number, cells in rows_read:
-        values = [cells[i] if i < len(cells) else "" for i in positions]
+        if every_column and len(cells) == width:
+            values = cells
+        elif every_column:
+            values = cells[:width] + [""] * (width - len(cells))
+        else:
+            values = [cells[i] if i < len(cells) else "" for i in positions]
         if not any(values):
             blank_run += 1
             continue
         if len(rows) + blank_run >= max_rows:
-            raise ImportFileError(
-                _("%(sheet)s超过 %(n)d 行。") % {"sheet": label, "n": max_rows}
-                if label
-                else _("文件超过 %(n)d 行。") % {"n": max_rows}
-            )
-        rows.extend([""] * len(headers) for _i in range(blank_run))
-        blank_run = 0
+            raise ImportFileError(_too_many_rows(max_rows, sheet))
+        if blank_run:
+            rows.extend([""] * width for _i in range(blank_run))
+            blank_run = 0
         rows.append(values)
     # An exported CSV ends with a line saying who exported it; importing the same file drops it.
     while rows and str(rows[-1][0]).startswith(FOOTER_MARKER) and not any(str(v) for v in rows[-1][1:]):
@@ -231,7 +248,9 @@ def _sheet_of(importer: Importer, error: reading.TableRejected, titles: list) ->
 
 
 def _read_sheet(importer: Importer, table, sheet: Sheet, title, header_only: bool) -> Rows:
-    rows_read = table.rows(title)
+    if header_only and table.format == "XLSX":
+        return Rows([], [])  # a workbook's sheet is read whole or not at all: by the task
+    rows_read = table.rows(title, max_rows=sheet.max_rows)
     named = sheet if importer.several else None
     if header_only:  # the header alone, read through the same check
         rows_read = iter([next(rows_read, (1, []))])
