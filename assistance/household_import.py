@@ -259,7 +259,8 @@ def validate(actor, households: Rows, members: Rows, *, on_progress=None) -> Rep
     """Check every row of both sheets by the filing rule (``services.FilingRule``), as the household
     form and ``household_create`` are checked.
 
-    Nothing is written. The report lists each error with its sheet and row; when it has none,
+    Nothing is written, and the sheets' rows are consumed as they are read (``Rows.consume``). The
+    report lists each error with its sheet and row; when it has none,
     ``report.households`` holds what ``write`` needs. ``on_progress(n)`` is called with the number of
     households checked, every ``PROGRESS_EVERY`` rows.
     """
@@ -279,8 +280,7 @@ def _enterprises_by_code(codes: set[str]) -> dict[str, Enterprise]:
 
 
 def _validate(actor, households: Rows, members: Rows, *, on_progress=None) -> Report:
-    household_rows, member_rows = list(households.numbered()), list(members.numbered())
-    report = Report(household_rows=len(household_rows), member_rows=len(member_rows))
+    report = Report()
     h_layout = _layout(households, HOUSEHOLD_COLUMNS, _HOUSEHOLD_WIDGETS)
     m_layout = _layout(members, MEMBER_COLUMNS, _MEMBER_WIDGETS)
     h_headers = {key: header for key, header, _r in HOUSEHOLD_COLUMNS}
@@ -290,7 +290,8 @@ def _validate(actor, households: Rows, members: Rows, *, on_progress=None) -> Re
 
     # Pass 1: the members, grouped by the worker's ID number; cells that cannot be read are reported here.
     members_of: dict[str, list[tuple[int, dict, bool]]] = {}
-    for row, cells in member_rows:
+    for row, cells in members.consume():
+        report.member_rows += 1
         worker, member, errors = _read_member(cells, m_layout)
         for key, messages in errors.items():
             report.errors.extend(RowError(MEMBERS, row, m_headers[key], m) for m in messages)
@@ -300,7 +301,7 @@ def _validate(actor, households: Rows, members: Rows, *, on_progress=None) -> Re
     # Pass 2: the households' cells, and the enterprises they name.
     read = []
     codes: set[str] = set()
-    for row, cells in household_rows:
+    for row, cells in households.consume():
         values, errors = _read(cells, h_layout)
         text = values.pop("enterprise", "")
         try:
@@ -310,6 +311,7 @@ def _validate(actor, households: Rows, members: Rows, *, on_progress=None) -> Re
         if code:
             codes.add(code)
         read.append((row, values, code, errors))
+    report.household_rows = len(read)
     enterprises = _enterprises_by_code(codes)
     ids_in_file = {normalise_id_number(v.get("id_number")) for _r, v, _c, _e in read} - {""}
     rule = services.FilingRule(actor=actor, enterprises=enterprises.values(), id_numbers=ids_in_file)

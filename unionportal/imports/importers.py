@@ -56,6 +56,18 @@ class Rows:
             if any(cells):
                 yield number, cells
 
+    def consume(self):
+        """As ``numbered``, letting go of each row once it is yielded (the rows are empty afterwards):
+        a caller that turns 100,000 rows into records need not hold both at once."""
+        rows, self.rows = self.rows, []
+        rows.reverse()
+        number = 1
+        while rows:
+            cells = rows.pop()
+            number += 1
+            if any(cells):
+                yield number, cells
+
 
 class Importer:
     """The base of every importer; see the module docstring."""
@@ -92,7 +104,8 @@ class Importer:
         raise NotImplementedError
 
     def check(self, tables: dict[str, Rows], *, on_progress=None) -> Outcome:
-        """Check every row; write nothing. ``on_progress(n)`` with the rows checked so far."""
+        """Check every row; write nothing. ``on_progress(n)`` with the rows checked so far. May
+        consume the tables' rows (``Rows.consume``): the job reads them afresh for the import."""
         raise NotImplementedError
 
     def write(self, tables: dict[str, Rows], *, on_progress=None) -> Outcome:

@@ -330,10 +330,10 @@ def _job_tables(job: ImportJob, importer: Importer) -> dict[str, Rows]:
 
 
 def _preview(job: ImportJob, importer: Importer, tables: dict[str, Rows]) -> None:
+    total = importer.total(tables)  # before the check, which may let go of the rows it has read
     with translation.override(job.language):
         outcome = importer.check(tables, on_progress=lambda n: job_progress_save(job_id=job.pk, processed=n))
         preview = outcome.as_preview()
-    total = importer.total(tables)
     ImportJob.objects.filter(pk=job.pk).update(
         status=JobStatus.PREVIEWED,
         total=total,
