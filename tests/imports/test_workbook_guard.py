@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from tests.imports.workbooks import workbook
+from tests.imports.workbooks import PLACEHOLDER, inflate, workbook
 from unionportal.imports import reading
 
 HEADERS = ["代码", "名称"]
@@ -116,3 +116,21 @@ def test_a_long_cell_inside_the_guard_is_refused_by_the_character_limit(settings
     settings.IMPORT_MAX_CELL_CHARS = 10
     error = refused(workbook({"组织": [HEADERS, ["N1", "甲" * 11]]}))
     assert (error.row, error.message) == (2, "单元格 B2 超过 10 个字，请缩短后重新上传。")
+
+
+def test_an_overlong_shared_string_is_refused_naming_the_first_cell_that_shows_it(settings):
+    settings.IMPORT_MAX_CELL_CHARS = 10  # the guard then stops strings over 4 × 10 bytes + 64 KiB
+    content = inflate(
+        workbook({"组织": [HEADERS, ["N1", "短"], ["N2", PLACEHOLDER]]}, shared=True), size=70_000
+    )
+    # Attributes in another order than openpyxl writes them.
+    content = rewritten(content, SHEET, lambda xml: re.sub(rb'<c r="(B3)" t="s"', rb'<c t="s" r="\1"', xml))
+    assert b't="s" r="B3"' in zipfile.ZipFile(io.BytesIO(content)).read(SHEET)
+    with pytest.raises(reading.TableRejected) as caught:
+        reading.open_table(content).sheet_names  # noqa: B018 - opening it refuses it, before a cell is read
+    error = caught.value
+    assert (error.sheet, error.row, error.message) == (
+        "组织",
+        3,
+        "单元格 B3 超过 10 个字，请缩短后重新上传。",
+    )

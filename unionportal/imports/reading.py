@@ -404,7 +404,9 @@ class _Workbook:
             raise RowsExceeded(max_rows)
         if scan.max_column > MAX_COLUMNS or scan.max_row * scan.max_column > MAX_GRID_CELLS:
             raise TableRejected(
-                _("工作表的数据区域过大（%(rows)d 行 × %(columns)d 列），请删除多余的行列或拆分成较小的文件。")
+                _(
+                    "工作表的数据区域过大（%(rows)d 行 × %(columns)d 列），请删除多余的行列或拆分成较小的文件。"
+                )
                 % {"rows": scan.max_row, "columns": scan.max_column},
                 sheet=title,
             )
@@ -472,20 +474,22 @@ def worksheet_parts(raw: bytes) -> list[tuple[str, str]]:
 
 def _find_shared_string(raw: bytes, index: int, sheets: list[tuple[str, str]]) -> tuple[str, int, str]:
     """The sheet title, row and cell of the first cell showing shared string ``index``."""
-    target = b"<v>%d</v>" % index
-    cell_ref = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"[^>]*\st="s"[^>]*>\s*<(?:\w+:)?v>%d<' % index)
+    value = re.compile(rb"<(?:\w+:)?v>\s*%d\s*</" % index)
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         for title, member in sheets:
             try:
-                info = archive.getinfo(member)
                 carry = b""
-                for piece in _pieces(_inflated(raw, info), _longest_run(limits())):
+                for piece in _pieces(_inflated(raw, archive.getinfo(member)), _longest_run(limits())):
                     window = carry + piece
-                    if target in window or b"%d<" % index in window:
-                        found = cell_ref.search(window)
-                        if found:
-                            row = int(found.group(2))
-                            return title, row, found.group(1).decode() + found.group(2).decode()
+                    for found in value.finditer(window):
+                        start = max(
+                            window.rfind(b"<c ", 0, found.start()), window.rfind(b":c ", 0, found.start())
+                        )
+                        cell = window[start : found.start()]
+                        if start >= 0 and re.search(rb'\st="s"', cell):
+                            reference = _reference(cell[2:])
+                            if reference:
+                                return title, reference[1], f"{reference[0]}{reference[1]}"
                     carry = window[-512:]
             except (KeyError, TableRejected):
                 continue
