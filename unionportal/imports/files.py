@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -48,7 +49,7 @@ class ExportInfo:
     def masking_note(self) -> str:
         if not self.masked_columns:
             return ""
-        columns = "、".join(self.masked_columns)
+        columns = pgettext("list separator", "、").join(self.masked_columns)
         if self.revealed:
             return _("完整显示：%(columns)s（理由：%(reason)s）") % {
                 "columns": columns,
@@ -158,7 +159,7 @@ def write_csv(headers, rows, info: ExportInfo) -> bytes:
         "rows": info.rows,
     }
     if info.masked_columns:
-        footer += "；" + info.masking_note()
+        footer += pgettext("list separator", "；") + info.masking_note()
     writer.writerow([FOOTER_MARKER + footer])
     # A byte-order mark so that Excel opens the Chinese text as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -167,7 +168,8 @@ def write_csv(headers, rows, info: ExportInfo) -> bytes:
 def _column_help(f) -> str:
     widget = f.widget
     if isinstance(widget, ChoiceWidget):
-        return _("可选：%(allowed)s") % {"allowed": "、".join(str(m.label) for m in widget.choices)}
+        allowed = pgettext("list separator", "、").join(str(m.label) for m in widget.choices)
+        return _("可选：%(allowed)s") % {"allowed": allowed}
     if isinstance(widget, OrgCodeWidget):
         return _("组织代码（必填）") if widget.required else _("组织代码（可留空）")
     if isinstance(widget, IntWidget):

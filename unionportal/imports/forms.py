@@ -39,8 +39,9 @@ class UploadForm(CrispyMixin, forms.Form):
             ),
         )
         for sheet in self.sheets:
+            # The sheet's title is the file's own (Chinese on every page).
             self.fields[f"sheet_{sheet.key}"] = forms.FileField(
-                label=_("%(sheet)s（CSV 文件）") % {"sheet": sheet.label}, required=False
+                label=sentence(_("“%(sheet)s”表（CSV 文件）"), sheet=chinese(sheet.title)), required=False
             )
 
     def sheet_uploads(self) -> dict | None:

@@ -605,7 +605,11 @@ def export_table(
     info = ExportInfo(
         key=key,
         label=str(label),
-        user_label=f"{getattr(actor, 'display_name', '') or actor.get_username()}（{actor.get_username()}）",
+        user_label=_("%(name)s（%(username)s）")
+        % {
+            "name": getattr(actor, "display_name", "") or actor.get_username(),
+            "username": actor.get_username(),
+        },
         username=actor.get_username(),
         at=timezone.now(),
         rows=len(rows),
