@@ -1,4 +1,4 @@
-"""Many rows of the ledger at once: lookups in slices (``chunked``) and inserts (``insert_rows``):
+"""Many rows of the ledger at once: lookups in slices (``chunked``, ``in_values``) and inserts (``insert_rows``):
 PostgreSQL ``COPY`` for a batch large enough for it to pay, ``bulk_create`` for small batches and on
 other databases (the SQLite of tests and of the embedded default).
 
@@ -12,6 +12,7 @@ import operator
 from collections.abc import Sequence
 
 from django.db import connection, models
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 # Below this many rows one INSERT … RETURNING (bulk_create) is as quick as drawing ids and copying.
@@ -24,6 +25,17 @@ def chunked(values: list):
     size = min(IN_CHUNK, (connection.features.max_query_params or IN_CHUNK) - 10)
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def in_values(values: list[str]):
+    """Right-hand sides for a text field's ``__in`` that together cover ``values``: on PostgreSQL one
+    array (``IN (SELECT unnest(%s::text[]))``, one parameter, where a list is quoted value by value on
+    the client), elsewhere ``chunked`` slices."""
+    if connection.vendor == "postgresql":
+        if values:
+            yield RawSQL("SELECT unnest(%s::text[])", (list(values),))
+        return
+    yield from chunked(values)
 
 
 def insert_rows(model: type[models.Model], rows: Sequence[dict], *, ids: bool = False) -> list[int]:

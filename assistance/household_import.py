@@ -187,29 +187,27 @@ def _required_message(header: str) -> str:
     return _("请填写%(column)s。") % {"column": header}
 
 
-# Cells repeat (choices, causes, amounts): within one validation each distinct cell is cleaned once.
+# Cells repeat (choices, causes, amounts): within one validation each distinct cell is cleaned once,
+# remembered per widget.
 _MEMO: ContextVar[dict | None] = ContextVar("household_import_memo", default=None)
 
 
-def _clean(widget, value, memo: dict):
-    """(value, None) or (None, message), from ``memo`` when the widget has seen the cell before."""
-    key = (id(widget), value)
-    found = memo.get(key)
-    if found is None:
-        try:
-            found = (widget.clean(value), None)
-        except ValueError as error:
-            found = (None, str(error))
-        memo[key] = found
+def _cleaned(widget, value, memo: dict):
+    """(value, None) or (None, message), the widget's clean of ``value`` once per validation."""
+    try:
+        found = (widget.clean(value), None)
+    except ValueError as error:
+        found = (None, str(error))
+    memo[value] = found
     return found
 
 
 def _read(cells: list[str], layout) -> tuple[dict, dict[str, list[str]]]:
     """One row's cells as typed values, by field, with what could not be read (an empty required cell,
     a value a widget refuses). Whether the values may be filed is the filing rule's to say."""
-    memo = _MEMO.get()
-    if memo is None:
-        memo = {}
+    memos = _MEMO.get()
+    if memos is None:
+        memos = {}
     errors: dict[str, list[str]] = {}
     values: dict = {}
     width = len(cells)
@@ -220,7 +218,13 @@ def _read(cells: list[str], layout) -> tuple[dict, dict[str, list[str]]]:
         elif widget is None:
             values[key] = text
         else:
-            values[key], message = _clean(widget, text, memo)
+            memo = memos.get(id(widget))
+            if memo is None:
+                memo = memos[id(widget)] = {}
+            found = memo.get(text)
+            if found is None:
+                found = _cleaned(widget, text, memo)
+            values[key], message = found
             if message is not None:
                 errors[key] = [message]
     return values, errors

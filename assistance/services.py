@@ -31,6 +31,7 @@ from .enums import (
     ABOVE_LINE_EXPLANATION,
     ACCIDENT_EXPLANATION,
     ACTIVE_STATES,
+    CATEGORY_EXPLANATIONS,
     DEEP_EXPLANATION,
     FIRST_MEASURE_COMMENT,
     MEASURE_COMMENTS,
@@ -81,6 +82,7 @@ def categorise(
     sudden_cause_on: date | None,
     today: date | None = None,
     threshold=_LOOK_UP,
+    texts: dict | None = None,
 ) -> Assessment:
     """The category a household qualifies for under its county's thresholds, explained in words.
 
@@ -90,7 +92,10 @@ def categorise(
 
     ``threshold`` is the Threshold governing ``organisation`` (None when there is none), for a caller
     that fetched them once for many households (the bulk import); by default it is looked up here.
+    ``texts``: the explanations' templates already in the active language (``explanation_texts()``),
+    for a caller categorising many households in one language.
     """
+    text = (lambda template: texts[id(template)]) if texts is not None else str
     today = today or timezone.localdate()
     if threshold is _LOOK_UP:
         threshold = threshold_for(organisation)
@@ -101,21 +106,27 @@ def categorise(
     if per_capita < line:
         return Assessment(
             Category.DEEP,
-            str(DEEP_EXPLANATION) % {"income": _yuan(per_capita), "where": where, "line": _yuan(line)},
+            text(DEEP_EXPLANATION) % {"income": _yuan(per_capita), "where": where, "line": _yuan(line)},
             per_capita,
         )
     sudden = [c for c in causes if c in SUDDEN_CAUSES]
     if sudden and sudden_cause_on and today - sudden_cause_on <= timedelta(days=SUDDEN_WINDOW_DAYS):
         return Assessment(
-            Category.ACCIDENT, str(ACCIDENT_EXPLANATION) % {"date": sudden_cause_on.isoformat()}, per_capita
+            Category.ACCIDENT, text(ACCIDENT_EXPLANATION) % {"date": sudden_cause_on.isoformat()}, per_capita
         )
     limit = (line * k).quantize(Decimal("0.01"))
     figures = {"income": _yuan(per_capita), "k": k.normalize(), "line": _yuan(line), "limit": _yuan(limit)}
     if per_capita < limit and causes:
-        return Assessment(Category.RELATIVE, str(RELATIVE_EXPLANATION) % figures, per_capita)
+        return Assessment(Category.RELATIVE, text(RELATIVE_EXPLANATION) % figures, per_capita)
     if per_capita < limit:
-        return Assessment(Category.NONE, str(NO_CAUSE_EXPLANATION) % figures, per_capita)
-    return Assessment(Category.NONE, str(ABOVE_LINE_EXPLANATION) % figures, per_capita)
+        return Assessment(Category.NONE, text(NO_CAUSE_EXPLANATION) % figures, per_capita)
+    return Assessment(Category.NONE, text(ABOVE_LINE_EXPLANATION) % figures, per_capita)
+
+
+def explanation_texts() -> dict:
+    """The category explanations' templates in the active language, by the template's id (a lazy
+    text's hash would translate it again), for ``categorise``."""
+    return {id(template): str(template) for template in CATEGORY_EXPLANATIONS}
 
 
 def responsible_organisation(enterprise):
@@ -307,7 +318,7 @@ class FilingRule:
         constraint = active_file_constraint()
         self.duplicate_message = str(constraint.get_violation_error_message())
         self.active_ids: set[str] = set()
-        for chunk in bulk.chunked(sorted({normalise_id_number(n) for n in id_numbers} - {""})):
+        for chunk in bulk.in_values(sorted({normalise_id_number(n) for n in id_numbers} - {""})):
             active = Household._base_manager.filter(constraint.condition, id_number__in=chunk)
             self.active_ids.update(active.values_list("id_number", flat=True))
         self._first_row_of: dict[str, int] = {}
@@ -316,6 +327,7 @@ class FilingRule:
         self._assessments: dict[tuple, Assessment] = {}
         self._amounts: dict[Decimal, list[str]] = {}
         self._member_fields: dict[tuple, list[tuple[str, str]]] = {}
+        self._texts = explanation_texts()
         self._position = 0
 
     def threshold(self, organisation) -> Threshold | None:
@@ -512,6 +524,7 @@ class FilingRule:
                     sudden_cause_on=values["sudden_cause_on"],
                     today=self.today,
                     threshold=threshold,
+                    texts=self._texts,
                 )
             except ValidationError as error:  # no thresholds set for the area
                 for message in error.messages:
