@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionportal.accounts.forms import PhoneField
 from unionportal.accounts.validators import normalise_id_number, validate_id_number
+from unionportal.i18n import in_reader_language
 from unionportal.orgs.admin_scoping import ScopedAdmin
 
 from . import services
@@ -67,6 +68,11 @@ class HouseholdAdminForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if self.errors or not self.instance.pk:
+            return data
+        # The filing rule's checks of the worker's fields against each other and the day, as on the form.
+        for name, message in services.worker_problems(data).items():
+            self.add_error(name, message)
+        if self.errors:
             return data
         # The same derivation save_model will run: a county without thresholds is reported on the form.
         incomes = list(self.instance.members.values_list("monthly_income", flat=True))
@@ -145,7 +151,7 @@ class HouseholdAdmin(ScopedAdmin):
         "cadre",
         "state",
         "category",
-        "category_explanation",
+        "category_basis",
         "per_capita_income",
         "applied_on",
         "verify_due_on",
@@ -166,7 +172,7 @@ class HouseholdAdmin(ScopedAdmin):
             },
         ),
         (_("收入与致困原因"), {"fields": ["job_status", "worker_income", "causes", "sudden_cause_on"]}),
-        (_("认定结果"), {"fields": ["category", "category_explanation", "per_capita_income"]}),
+        (_("认定结果"), {"fields": ["category", "category_basis", "per_capita_income"]}),
         (
             _("档案"),
             {
@@ -204,6 +210,11 @@ class HouseholdAdmin(ScopedAdmin):
     @admin.display(description=_("手机号"))
     def masked_phone(self, obj):
         return obj.masked_phone or "—"
+
+    @admin.display(description=_("认定依据"))
+    def category_basis(self, obj):
+        # Written from the category's template when it was derived: shown in the reader's language.
+        return in_reader_language(obj.category_explanation) or "—"
 
     def has_add_permission(self, request):
         return False

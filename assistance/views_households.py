@@ -19,6 +19,7 @@ from unionportal.audit.models import AuditEvent
 from unionportal.audit.presenting import describe
 from unionportal.audit.services import reveal
 from unionportal.audit.transitions import TransitionError
+from unionportal.i18n import mark_user_data
 from unionportal.permissions import permission
 
 from . import services, services_plans, workflows
@@ -346,11 +347,11 @@ def household_transition(request, pk):
     except TransitionError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request,
-            _("%(name)s 家：%(state)s。")
-            % {"name": household.worker_name, "state": household.get_state_display()},
-        )
+        done = _("%(name)s 家：%(state)s。") % {
+            "name": household.worker_name,
+            "state": household.get_state_display(),
+        }
+        messages.success(request, mark_user_data(done, household.worker_name))
     return redirect("assistance:household", pk=household.pk)
 
 

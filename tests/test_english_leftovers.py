@@ -48,19 +48,7 @@ NOT_TYPED = {
 
 # Chinese still found, each with the code that writes it: (where, line pattern). A listed leftover the
 # test no longer finds fails it, so the list only shrinks.
-KNOWN_LEFTOVERS: list[tuple[str, str]] = [
-    # Programme.__str__ shows the Chinese name on English pages (unionportal/selection/models.py).
-    (r"^admin .*/selection/", r"(\d{4} )?(五一劳动奖状|五一劳动奖章|工人先锋号|推荐)"),
-    # The household admin shows the stored category basis as written (assistance/admin.py).
-    (r"^admin .*/assistance/household/\d+/change/", r"家庭人均月收入|认定为|致困"),
-    # The exporting user "name（username）" (unionportal/imports/services.py, export_table).
-    (r"^export ", r"（\w+）"),
-    # The masking note: "；" joins it to the footer, "、" joins the columns (unionportal/imports/files.py).
-    (r"^export ", r"；|、"),
-    # The household's name in the flash message after a move is not marked as typed
-    # (assistance/views_households.py, household_transition).
-    (r"^message household_transition", r"."),
-]
+KNOWN_LEFTOVERS: list[tuple[str, str]] = []
 
 
 # --- reading HTML as a person reads it -----------------------------------------------------------------

@@ -1,9 +1,11 @@
 """The household admin: scoped (404 outside), masked, and every save through services.household_update."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assistance import services
 from assistance.enums import Category, HouseholdState
@@ -199,3 +201,29 @@ def test_measures_inline_and_list_are_read_only(world, as_user):
     assert client.get(reverse("admin:assistance_measure_change", args=[measure.pk])).status_code == 200
     assert client.get(reverse("admin:assistance_measure_add")).status_code == 403
     assert Measure.objects.count() == 1
+
+
+def test_the_admin_checks_gender_and_sudden_date_by_the_filing_rule(world, as_user):
+    household = file(world)
+    other = "female" if household.gender == "male" else "male"
+    client = as_user(world.staff_a)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client.post(
+        change_url(household), change_data(client, household, gender=other, sudden_cause_on=tomorrow)
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["gender"] == [services.gender_problem(household.id_number, other)]
+    assert errors["sudden_cause_on"] == [
+        services.sudden_date_problem(timezone.localdate() + timedelta(days=1), timezone.localdate())
+    ]
+    household.refresh_from_db()
+    assert household.gender != other
+
+
+def test_the_admin_shows_the_category_basis_in_the_readers_language(world, as_user):
+    household = file(world)
+    client = as_user(world.staff_a)
+    english = client.get("/en" + change_url(household)).content.decode()
+    assert "monthly per-capita household income is" in english.lower()
+    assert household.category_explanation not in english

@@ -63,7 +63,7 @@ class RuleInline(admin.TabularInline):
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
     list_display = [
-        "name",
+        "programme_name",
         "campaign",
         "nominee_kind",
         "is_national",
@@ -74,6 +74,11 @@ class ProgrammeAdmin(admin.ModelAdmin):
     list_filter = ["campaign", "nominee_kind", "is_national"]
     search_fields = ["name", "code", "award"]
     inlines = [AllocationInline, RuleInline]
+
+    @admin.display(description=_("名称"), ordering="name")
+    def programme_name(self, obj):
+        return obj.name_label  # the English name on English pages
+
     fieldsets = [
         (
             None,

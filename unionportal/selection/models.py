@@ -98,7 +98,7 @@ class Programme(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.campaign.year} {self.name}"
+        return f"{self.campaign.year} {self.name_label}"
 
     @property
     def name_label(self) -> str:

@@ -31,6 +31,7 @@ from unionportal import permissions
 from unionportal.accounts.validators import mask_contact
 from unionportal.audit.services import reveal
 from unionportal.audit.transitions import TransitionError
+from unionportal.i18n import mark_user_data
 from unionportal.orgs.enums import Level
 from unionportal.orgs.models import Organisation
 from unionportal.permissions import permission
@@ -610,7 +611,8 @@ def revoke(request, pk, candidacy_pk):
         except TransitionError as error:
             form.add_error("reason", error.message)
         else:
-            messages.success(request, _("已撤销“%(name)s”的荣誉。") % {"name": candidacy.name})
+            done = _("已撤销“%(name)s”的荣誉。") % {"name": candidacy.name}
+            messages.success(request, mark_user_data(done, candidacy.name))
             return redirect("selection:final", pk=programme.pk)
     return render(
         request,
