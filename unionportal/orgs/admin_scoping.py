@@ -3,9 +3,11 @@ the model's kind lets the user reach with the ADMIN action (``unionportal.permis
 and answers 404 for anything else."""
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.http import Http404
 
 from unionportal import permissions
+from unionportal.audit.context import current_request
 
 from .models import Enterprise, Organisation
 
@@ -58,3 +60,28 @@ class SuperuserOnlyAdminMixin:
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+class PermittedReadonlyField(helpers.AdminReadonlyField):
+    """A read-only field naming a related record links to that record's admin page only when the
+    user may open it there (Django links it whenever the model is registered, and a county's staff would
+    then meet a 403 on, say, the cadre's account or the stored file)."""
+
+    def get_admin_url(self, remote_field, remote_obj):
+        request = current_request()
+        if request is not None and not may_open_in_admin(request, self.model_admin.admin_site, remote_obj):
+            return str(remote_obj)
+        return super().get_admin_url(remote_field, remote_obj)
+
+
+def may_open_in_admin(request, site, obj) -> bool:
+    """Whether ``request.user`` may open ``obj``'s change page in ``site``."""
+    model_admin = site._registry.get(type(obj))
+    if model_admin is None or not model_admin.has_view_or_change_permission(request, obj):
+        return False
+    return model_admin.get_queryset(request).filter(pk=obj.pk).exists()
+
+
+def install_permitted_links() -> None:
+    """Every admin change form draws its read-only fields with ``PermittedReadonlyField``."""
+    helpers.AdminReadonlyField = PermittedReadonlyField
