@@ -110,3 +110,15 @@ def test_measures_belong_to_their_households_and_later_inserts_follow_the_seeded
         verify_due_on=last.verify_due_on,
     )
     assert household.pk > last.pk
+
+
+def test_the_seeder_runs_its_tasks_here_and_leaves_the_celery_settings_as_they_were():
+    from unionportal.celery import app
+
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = False  # as with REDIS_URL: a later test talking to a real worker
+    try:
+        seed(20)
+        assert (app.conf.task_always_eager, app.conf.task_eager_propagates) == (False, before[1])
+    finally:
+        app.conf.task_always_eager, app.conf.task_eager_propagates = before

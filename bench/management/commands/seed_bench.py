@@ -27,8 +27,11 @@ class Command(BaseCommand):
             "--reset", action="store_true", help="Delete the bench households first (the bench tree stays)."
         )
 
-    def handle(self, *args, households, reset, **options):
-        run_tasks_here()
+    def handle(self, *args, **options):
+        with run_tasks_here():
+            self._seed(**options)
+
+    def _seed(self, *, households, reset, **options):
         if households < 0:
             raise CommandError("--households must be 0 or more.")
         if not seeder.bench_tree_exists():
