@@ -125,6 +125,34 @@ def test_anonymous_public_pages_come_from_the_cache_until_content_changes(client
     assert "张2" in client.get("/honourees/").content.decode()
 
 
+def test_a_cached_page_is_read_with_its_version_in_one_cache_call_and_missed_once_the_version_moves(
+    client, monkeypatch
+):
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    from unionportal.public import cache as page_cache
+
+    entry(1)
+    client.get("/honourees/")  # stored with the current version
+    monkeypatch.setattr(page_cache, "_version_file", lambda: None)  # as with Redis: the version in the cache
+    page_cache.invalidate()
+    entry(2)  # only visible once the page is made again
+    assert "张2" in client.get("/honourees/").content.decode()  # a miss: stored under the earlier version
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+        with mock.patch.object(cache, "get", wraps=cache.get) as get:
+            assert "张2" in client.get("/honourees/").content.decode()  # a hit
+    assert get_many.call_count == 1  # one round trip for the version and the page
+    # (a cache without its own get_many, the local-memory one, answers it key by key)
+    assert {call.args[0] for call in get.call_args_list} <= {
+        page_cache.VERSION_KEY,
+        "public:page:/honourees/",
+    }
+    stored_version, content, _type = cache.get("public:page:/honourees/")
+    assert stored_version == page_cache.version() and "张1" in content.decode()
+
+
 def test_signed_in_visitors_are_never_served_a_cached_page(client):
     from tests.factories import make_user
 

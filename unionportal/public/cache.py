@@ -1,8 +1,9 @@
 """Whole-page cache for the public read pages.
 
 Only requests that carry no session or message cookie are served from (and stored in) the cache, so a
-cached page can never hold anything personal. Publishing bumps a version number that is part of every
-key, which invalidates all public pages at once.
+cached page can never hold anything personal. Publishing bumps a version number that each stored page
+carries, which invalidates all public pages at once (a page of an older version is a miss); with Redis
+the version and the page are read in one round trip.
 
 Every process must see the same version, or a revoked honouree stays on the pages another process has
 cached. With Redis the version lives in the shared cache. The local-memory cache (no REDIS_URL) is one
@@ -98,6 +99,17 @@ def invalidate() -> None:
         cache.set(VERSION_KEY, 2, timeout=None)
 
 
+def _version_and_page(key: str):
+    """The current version and what is stored under ``key`` (None, or (version, content, type)): with
+    Redis in one round trip."""
+    if _version_file() is not None:
+        return _version(), cache.get(key)
+    found = cache.get_many([VERSION_KEY, key])
+    if VERSION_KEY not in found:
+        return _version(), found.get(key)
+    return found[VERSION_KEY], found.get(key)
+
+
 def _cacheable(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
@@ -111,16 +123,17 @@ def public_page(view):
     def wrapped(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        key = f"public:{_version()}:{request.get_full_path()}"
-        hit = cache.get(key)
-        if hit is not None:
-            content, content_type = hit
+        key = f"public:page:{request.get_full_path()}"
+        current, hit = _version_and_page(key)
+        if hit is not None and hit[0] == current:
+            _stored_version, content, content_type = hit
             response = HttpResponse(content, content_type=content_type)
         else:
             response = view(request, *args, **kwargs)
             storable = response.status_code == 200 and not response.cookies
             if storable and not getattr(response, "streaming", False):
-                cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+                # Stored with the version it was made under: once the version moves on, it is a miss.
+                cache.set(key, (current, response.content, response["Content-Type"]), TIMEOUT)
         patch_cache_control(response, public=True, max_age=60)
         return response
 
