@@ -27,6 +27,7 @@ from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Sum, V
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from unionportal import permissions
@@ -140,6 +141,18 @@ class ReportRow:
         )
 
 
+# The figures of the households table after the categories: (key, column label).
+FIGURES = [
+    ("filed", _lazy("在档合计")),
+    ("assisted", _lazy("帮扶中")),
+    ("escaped", _lazy("已脱困")),
+    ("exited", _lazy("已退档")),
+    ("helped", _lazy("受助家庭")),
+    ("enterprises", _lazy("帮扶企业")),
+    ("cadres", _lazy("结对干部")),
+]
+
+
 @dataclass
 class LevelReport:
     current: Organisation | None  # None: a user with several subtrees, whose roots are the rows
@@ -159,8 +172,13 @@ class LevelReport:
         categories = {c.value: _("在档·%(category)s") % {"category": c.label} for c in self.categories}
         types = {t.value: str(t.label) for t in self.types}
         funds = {f.value: str(f.label) for f in self.funds}
+        self.figure_labels = [(key, str(label)) for key, label in FIGURES]
         for row in [*self.rows, self.total]:
             row.category_columns = row.columns(row.category_cells, categories)
+            row.figure_columns = [
+                (label, key, row.filed_total if key == "filed" else getattr(row, key))
+                for key, label in self.figure_labels
+            ]
             row.type_columns = row.columns(row.type_cells, types)
             row.fund_columns = row.columns(row.fund_cells, funds)
         # The two measures tables (by type, by fund source): each row with its cells.
