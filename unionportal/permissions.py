@@ -285,7 +285,7 @@ def _root_path_length() -> int:
     return Organisation.steplen
 
 
-def _holdings(user, kind_name: str, action: str) -> list[tuple[Reach, str]]:
+def holdings(user, kind_name: str, action: str) -> list[tuple[Reach, str]]:
     """(reach, organisation path) for each of the user's active memberships that the row grants."""
     row = grants(kind_name, action)
     held = [(row[ANY_ACCOUNT], "")] if ANY_ACCOUNT in row else []
@@ -302,7 +302,7 @@ def may(user, kind_name: str, action: str) -> bool:
     """Whether ``user`` holds a role that may take ``action`` on some record of ``kind`` (the role gate)."""
     if not _signed_in(user):
         return False
-    return user.is_superuser or bool(_holdings(user, kind_name, action))
+    return user.is_superuser or bool(holdings(user, kind_name, action))
 
 
 def scope_q(user, kind_name: str, action: str, path_field: str, *, own: Q | None = None) -> Q:
@@ -318,7 +318,7 @@ def scope_q(user, kind_name: str, action: str, path_field: str, *, own: Q | None
         # Not Q(): Django drops an empty Q from an OR, so ``q | Q(other)`` would mean only "other".
         return Q(pk__isnull=False)
     q = nothing
-    for reach, path in _holdings(user, kind_name, action):
+    for reach, path in holdings(user, kind_name, action):
         if reach in (PROVINCE, SUBTREE):
             q |= Q(**{f"{path_field}__startswith": path})
         elif reach == BELOW:
@@ -335,12 +335,12 @@ def reaches(user, kind_name: str, action: str, *wanted: Reach) -> bool:
     (e.g. OWN: "is a cadre here", SUBTREE: "is staff here"); superusers reach everything."""
     if not _signed_in(user):
         return False
-    return user.is_superuser or any(reach in wanted for reach, _path in _holdings(user, kind_name, action))
+    return user.is_superuser or any(reach in wanted for reach, _path in holdings(user, kind_name, action))
 
 
 def reaches_own(user, kind_name: str, action: str) -> bool:
     """Whether one of the user's roles reaches the user's own records of ``kind`` for ``action``."""
-    return _signed_in(user) and any(reach == OWN for reach, _path in _holdings(user, kind_name, action))
+    return _signed_in(user) and any(reach == OWN for reach, _path in holdings(user, kind_name, action))
 
 
 def covers(user, kind_name: str, action: str, *paths: str, own: bool = False) -> bool:
@@ -352,7 +352,7 @@ def covers(user, kind_name: str, action: str, *paths: str, own: bool = False) ->
     if user.is_superuser:
         return True
     in_tree = MATRIX[kind_name].tree
-    for reach, held in _holdings(user, kind_name, action):
+    for reach, held in holdings(user, kind_name, action):
         if reach == OWN:
             if own:
                 return True
