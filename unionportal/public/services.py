@@ -1,11 +1,12 @@
-"""Writes of the public site: keeping the whole-page cache honest when time, not a save, changes it."""
+"""Writes of the public site: the public rows a stage writes (a vote), and keeping the whole-page cache
+honest when time, not a save, changes it."""
 
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
 
 from . import cache as page_cache
-from .models import News
+from .models import News, PublicEntry
 
 NEWS_TICK_KEY = "public:news_tick"
 
@@ -25,3 +26,19 @@ def news_went_live(*, now: datetime) -> int:
     if last is None or now > last:
         cache.set(NEWS_TICK_KEY, now, timeout=None)
     return went_live
+
+
+VOTE = PublicEntry.Stage.VOTE
+
+
+def entries_write(*, rows) -> list[PublicEntry]:
+    """Write the public rows of a stage (``rows``: (source, stage, public fields) each), creating or
+    rewriting the row each source speaks for; returns them in order. Each save drops the cached public
+    pages (signals), so a caller need not."""
+    entries = []
+    for source, stage, fields in rows:
+        entry, _created = PublicEntry.objects.update_or_create(
+            source=source, defaults={**fields, "stage": stage}
+        )
+        entries.append(entry)
+    return entries
