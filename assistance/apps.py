@@ -24,6 +24,7 @@ class AssistanceConfig(AppConfig):
         from unionportal.reports.registry import register_report_section, register_todo_provider
 
         from . import reminders, rollups
+        from .models import HOUSEHOLD_TOPIC
         from .reports import report_section
         from .todos import assistance_todos
         from .workflows import owns_drive_enterprise, owns_household
@@ -35,7 +36,7 @@ class AssistanceConfig(AppConfig):
         periodic.register("assistance.plan_follow_up_reminders")(reminders.plan_follow_up_reminders)
         periodic.register("assistance.yearly_reviews")(reminders.yearly_reviews)
         periodic.register("assistance.report_rollups")(rollups.refresh_if_stale)
-        register_todo_provider("assistance.todos", assistance_todos)
+        register_todo_provider("assistance.todos", assistance_todos, topics=(HOUSEHOLD_TOPIC,))
         register_report_section("assistance.report", report_section)
 
         from unionportal.orgs.paths import register_after_move, register_path_copy
@@ -58,6 +59,22 @@ class AssistanceConfig(AppConfig):
         register_path_copy(MeasureLevelRollup, "key")
         register_path_copy(DriveLevelRollup, "key")
         register_after_move(rollups.rollup_refresh)
+
+        from unionportal import fragments
+        from unionportal.accounts.models import User
+        from unionportal.orgs.models import Enterprise, Organisation
+
+        from .models import DriveEnterprise, Measure
+
+        # The household list shows each household's enterprise (and whether it cuts capacity), its cadre's
+        # name and its organisation's place in the tree: a change to any of them redraws every list.
+        fragments.follow(HOUSEHOLD_TOPIC, Household, lambda h: (h.org_path, h.previous_org_path))
+        # A report read live (below the township, several subtrees) counts the measures too.
+        fragments.follow(HOUSEHOLD_TOPIC, Measure, lambda m: (m.household.org_path,))
+        for model in (Enterprise, DriveEnterprise, Organisation):
+            fragments.follow_all(HOUSEHOLD_TOPIC, model)
+        fragments.follow_all(HOUSEHOLD_TOPIC, User, ignore_fields=frozenset({"last_login"}))
+        register_after_move(lambda: fragments.bump_all(HOUSEHOLD_TOPIC))
 
         from .demo import seed_assistance_demo
 

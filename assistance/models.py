@@ -26,6 +26,10 @@ from .enums import (
 )
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+# The staff pages' cached fragments of households (unionportal.fragments): the list, the to-dos.
+HOUSEHOLD_TOPIC = "household"
+# The rollups the level report reads (moved by every refresh).
+ROLLUP_TOPIC = "household_rollup"
 
 
 class Threshold(models.Model):
@@ -232,6 +236,8 @@ class HouseholdQuerySet(models.QuerySet):
 class Household(models.Model):
     """A hardship household file (建档立卡): the worker, the family, income, causes, category, state."""
 
+    previous_org_path = ""
+
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("所在企业"), on_delete=models.PROTECT)
     # The union responsible for the file (the enterprise's union, else its township); scopes the record.
     organisation = models.ForeignKey(
@@ -321,6 +327,7 @@ class Household(models.Model):
             if path is None and not self.org_path:
                 path = Organisation.objects.values_list("path", flat=True).get(pk=self.organisation_id)
             if path is not None and path != self.org_path:
+                self.previous_org_path = self.org_path  # the staff lists of both places change
                 self.org_path = path
                 if kwargs.get("update_fields") is not None:
                     kwargs["update_fields"] = {*kwargs["update_fields"], "org_path"}

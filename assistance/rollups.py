@@ -37,9 +37,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
+from unionportal import fragments
 from unionportal.orgs.models import Organisation
 
 from .models import (
+    ROLLUP_TOPIC,
     DriveEnterprise,
     DriveLevelRollup,
     Household,
@@ -224,6 +226,8 @@ def rollup_refresh(*, now=None) -> int:
                 ],
                 _drive_levels(depth, now),
             )
+        # Every cached report shows the figures as of a refresh: after this one commits, they are redrawn.
+        fragments.bump_all(ROLLUP_TOPIC)
     return HouseholdRollup.objects.count()
 
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionportal import permissions
+from unionportal import fragments, permissions
 from unionportal.accounts.validators import (
     gender_from_id,
     normalise_id_number,
@@ -47,7 +47,16 @@ from .enums import (
     Relation,
     Schooling,
 )
-from .models import DriveEnterprise, Household, HouseholdMember, Measure, PlanItem, Threshold, Visit
+from .models import (
+    HOUSEHOLD_TOPIC,
+    DriveEnterprise,
+    Household,
+    HouseholdMember,
+    Measure,
+    PlanItem,
+    Threshold,
+    Visit,
+)
 from .selectors import enterprises_for_filing, threshold_for
 
 VERIFY_WORKING_DAYS = 5
@@ -610,6 +619,8 @@ def households_write(
         ids += pks
         if on_progress is not None:
             on_progress(len(ids))
+    # COPY sends no signals: the staff lists of the organisations written to are redrawn after the commit.
+    fragments.bump(HOUSEHOLD_TOPIC, *{row["org_path"] for row in households})
     return ids
 
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from unionportal import fragments
 from unionportal.audit.models import AuditEvent
 from unionportal.audit.presenting import describe
 from unionportal.audit.services import reveal
@@ -37,7 +39,7 @@ from .forms import (
     member_formset_helper,
     member_initial,
 )
-from .models import Household, YearlyReview
+from .models import HOUSEHOLD_TOPIC, Household, YearlyReview
 from .pagination import page_by_key
 from .selectors import access_household, enterprises_for_filing, household_list_groups, households_for
 
@@ -93,7 +95,18 @@ def _badged(households):
 
 @permission("household", "list")
 def household_list(request):
-    """The households the user may see, filtered; ID numbers and phones masked. Constant query count."""
+    """The households the user may see, filtered; ID numbers and phones masked. Constant query count.
+
+    The body (filters, count, rows, pages) is a cached fragment: rendered again only once a household
+    in the user's scope, or a name shown beside one, has changed (``unionportal.fragments``)."""
+    paths = fragments.scope_paths(request.user, "household", "list")
+    body = fragments.cached(
+        request, "household_list", HOUSEHOLD_TOPIC, paths, lambda: _household_list_body(request)
+    )
+    return render(request, "assistance/household_list.html", {"body": body})
+
+
+def _household_list_body(request) -> str:
     user = request.user
     visible = households_for(user)
     # The drive enterprises the user covers (households are filed only for those): bounded by the
@@ -126,10 +139,10 @@ def household_list(request):
         rows, ("-created_at", "-id"), PAGE_SIZE, request.GET.get("page"), groups=household_list_groups(user)
     )
     _badged(page.object_list)
-    return render(
-        request,
-        "assistance/household_list.html",
+    return render_to_string(
+        "assistance/household_list_body.html",
         {"form": form, "page": page, "can_file": bool(enterprises)},
+        request,
     )
 
 

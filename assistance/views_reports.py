@@ -7,14 +7,17 @@ the shared export path (``imports.services.export_table``).
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from unionportal import fragments
 from unionportal.imports.files import Block
 from unionportal.imports.services import export_table
 from unionportal.permissions import permission
 
 from . import rollups
+from .models import HOUSEHOLD_TOPIC, ROLLUP_TOPIC
 from .reports import LevelReport, Money, level_report
 
 
@@ -41,12 +44,22 @@ def _chart(report: LevelReport) -> dict:
 
 @permission("household_report", "list")
 def report(request):
-    """Staff: households, measures, cadres and enterprises per child organisation of one level."""
+    """Staff: households, measures, cadres and enterprises per child organisation of one level.
+
+    The body is a cached fragment, redrawn after each rollup refresh and, for the parts read live (a
+    report below the township, a user with several subtrees), after a household in scope changes."""
+    paths = fragments.scope_paths(request.user, "household_report", "list")
+    body = fragments.cached(
+        request, "household_report", (ROLLUP_TOPIC, HOUSEHOLD_TOPIC), paths, lambda: _report_body(request)
+    )
+    return render(request, "assistance/report.html", {"body": body})
+
+
+def _report_body(request) -> str:
     data = _report_for(request)
     data.page_tables()
-    return render(
-        request,
-        "assistance/report.html",
+    return render_to_string(
+        "assistance/report_body.html",
         {
             "report": data,
             "chart": _chart(data),
@@ -54,6 +67,7 @@ def report(request):
             "as_of": rollups.refreshed_at(),
             "every_minutes": int(rollups.REFRESH_EVERY.total_seconds() // 60),
         },
+        request,
     )
 
 

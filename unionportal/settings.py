@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A user's change shows at once on the pages cached for them (unionportal.fragments).
+    "unionportal.fragments.ActedMiddleware",
     # Right below authentication, so it sees every answer the middleware under it and the views made.
     "unionportal.middleware.PrivateCacheControlMiddleware",
     "unionportal.accounts.middleware.StaffIdleTimeoutMiddleware",
@@ -193,8 +195,15 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # Staff sessions end after this many idle seconds; others follow SESSION_COOKIE_AGE.
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 3600)
-# Sessions live in the database, so signed-in pages keep working while the cache is down.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, so signed-in pages keep working while the cache is down; with Redis they
+# are read through it (cached_db: written to both, read from Redis, from the database when Redis misses or
+# cannot be reached), which saves every signed-in request a query.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
+# Cached fragments of staff pages (unionportal.fragments): on with a shared cache (Redis), off with the
+# local-memory one; STAFF_FRAGMENT_CACHE=0/1 says so explicitly.
+STAFF_FRAGMENT_CACHE = env.bool("STAFF_FRAGMENT_CACHE", default=None)
 
 # Lockout after repeated failures, per account and address (django-axes).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -1,4 +1,5 @@
-"""The staff pages of the ledger cost the same number of queries at 5 and at 50 households: the county
+"""The staff pages of the ledger cost the same number of queries at 5 and at 50 households, rendered and
+from their cached fragments (unionportal.fragments): the county
 household list (all, and by state), the level report, the admin changelist and a county's home page.
 
 Each page is requested once to warm the per-process caches (content types, the session), counted on the
@@ -18,6 +19,14 @@ from assistance.models import DriveEnterprise, Household
 from bench.households import COUNTY_USER
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=[False, True], ids=["rendered", "from the fragment cache"])
+def fragment_cache(request, settings):
+    """Each count twice: the page rendered whole, and served from its cached fragment (the next request
+    of the same user while nothing changed)."""
+    settings.STAFF_FRAGMENT_CACHE = request.param
+    return request.param
 
 
 def seed_county(households: int):

@@ -43,6 +43,13 @@ def membership_rows(user) -> list[tuple[str, str]]:
     return cache["rows"]
 
 
+def remember_memberships(user, memberships) -> None:
+    """Let ``membership_rows`` answer from memberships already read (``Membership.objects.active()`` of
+    ``user``, with their organisations), instead of a query of its own."""
+    cache = user.__dict__.setdefault(_CACHE_ATTR, {})
+    cache.setdefault("rows", [(m.role, m.organisation.path) for m in memberships])
+
+
 def get_scope(user, roles=None) -> Scope:
     """The user's scope, limited to ``roles`` when given; computed from one cached query."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -31,15 +31,27 @@ class ReportSection:
 
 
 _todo_providers: dict[str, Callable[..., list[Todo]]] = {}
+_todo_topics: dict[str, tuple[str, ...]] = {}
 _report_sections: dict[str, Callable[..., ReportSection | None]] = {}
 
 
-def register_todo_provider(name: str, provider: Callable[..., list[Todo]]) -> None:
+def register_todo_provider(
+    name: str, provider: Callable[..., list[Todo]], *, topics: tuple[str, ...] = ()
+) -> None:
+    """``topics``: the cached-fragment topics (``unionportal.fragments``) whose writes change the counts;
+    the home page recounts once one moved (and at least every minute, for the counts of the rest)."""
     _todo_providers[name] = provider
+    _todo_topics[name] = tuple(topics)
 
 
 def unregister_todo_provider(name: str) -> None:
     _todo_providers.pop(name, None)
+    _todo_topics.pop(name, None)
+
+
+def todo_topics() -> tuple[str, ...]:
+    """Every topic a to-do provider named, once each."""
+    return tuple(dict.fromkeys(topic for topics in _todo_topics.values() for topic in topics))
 
 
 def register_report_section(name: str, section: Callable[..., ReportSection | None]) -> None:

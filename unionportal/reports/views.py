@@ -3,24 +3,45 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from unionportal import fragments
 from unionportal.imports.services import EXPORT_FORMATS, export_table
 from unionportal.notifications.services import display_language, for_display, inbox
+from unionportal.orgs.scoping import remember_memberships
 from unionportal.orgs.selectors import memberships_of
 from unionportal.permissions import permission, signed_in
 
 from .coverage import ACTIVE_DAYS, coverage
-from .registry import todos_for
+from .registry import todo_topics, todos_for
+
+# The to-do counts on a home page are kept this long at most: they count records of every part (reports,
+# imports, unions without an admin, ...), and only some parts' writes move a topic (``todo_topics``).
+TODO_SECONDS = 60
 
 
 @signed_in
 def home(request):
-    """Each signed-in user's home: their organisations and roles, inbox, and what waits for them."""
+    """Each signed-in user's home: their organisations and roles, inbox, and what waits for them.
+
+    The to-do counts are cached for the user (``unionportal.fragments``): recounted once a record of a
+    topic the providers named changed in their scope, once they made any change themselves, and at least
+    every minute."""
+    user = request.user
+    memberships = memberships_of(user)
+    remember_memberships(user, memberships)  # the roles the page's checks read: no second query
+    todos = fragments.cached_value(
+        request,
+        "home_todos",
+        (*todo_topics(), fragments.acted_topic(user)),
+        fragments.membership_paths(user),
+        lambda: todos_for(user),
+        timeout=TODO_SECONDS,
+    )
     return render(
         request,
         "reports/home.html",
         {
-            "memberships": memberships_of(request.user),
-            "todos": todos_for(request.user),
+            "memberships": memberships,
+            "todos": todos,
             "latest_messages": for_display(inbox(request.user)[:5], language=display_language(request.user)),
         },
     )

@@ -29,9 +29,10 @@ class SelectionConfig(AppConfig):
 
         from unionportal.reports.registry import register_todo_provider
 
+        from .models import CANDIDACY_TOPIC
         from .todos import selection_todos
 
-        register_todo_provider("selection.todos", selection_todos)
+        register_todo_provider("selection.todos", selection_todos, topics=(CANDIDACY_TOPIC,))
 
         from unionportal.imports.registry import register_resource
 
@@ -41,3 +42,18 @@ class SelectionConfig(AppConfig):
         register_resource("selection.approved", resources.ApprovedListResource, _("省级批准名单"))
         register_resource("selection.honourees", resources.HonoureeResource, _("表彰名单"))
         register_resource("selection.past_honour", resources.PastHonourResource, _("既往荣誉（核查用）"))
+
+        from unionportal import fragments
+        from unionportal.accounts.models import User
+        from unionportal.orgs.models import Organisation
+        from unionportal.orgs.paths import register_after_move
+
+        from .models import Allocation, Candidacy, PastHonour, Programme, Rule
+
+        # The review queue shows candidacies with their union, their nominees' past honours, the
+        # programme's rules and quotas, and names of unions and people.
+        fragments.follow(CANDIDACY_TOPIC, Candidacy, lambda c: (c.organisation.path,))
+        for model in (Programme, Allocation, Rule, PastHonour, Organisation):
+            fragments.follow_all(CANDIDACY_TOPIC, model)
+        fragments.follow_all(CANDIDACY_TOPIC, User, ignore_fields=frozenset({"last_login"}))
+        register_after_move(lambda: fragments.bump_all(CANDIDACY_TOPIC))

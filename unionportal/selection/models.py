@@ -40,6 +40,10 @@ def _default_review_levels():
     return [Level.COUNTY, Level.CITY, Level.PROVINCE]
 
 
+# The staff pages' cached fragments of candidacies (unionportal.fragments): the review queue.
+CANDIDACY_TOPIC = "candidacy"
+
+
 class ProgrammeQuerySet(models.QuerySet):
     def open_for_intake(self, now=None):
         now = now or timezone.now()

@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -27,7 +28,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from unionportal import permissions
+from unionportal import fragments, permissions
 from unionportal.accounts.validators import mask_contact
 from unionportal.audit.services import reveal
 from unionportal.audit.transitions import TransitionError
@@ -48,7 +49,7 @@ from .forms import (
     ReasonForm,
     confirm_token,
 )
-from .models import Candidacy, Notice, Objection, Programme
+from .models import CANDIDACY_TOPIC, Candidacy, Notice, Objection, Programme
 from .selectors import (
     access_candidacy,
     active_rules,
@@ -166,11 +167,26 @@ REVIEW_ACTIONS = ("forward", "return", "reject")
 @require_http_methods(["GET", "POST"])
 def review(request):
     """A reviewing level's queue: what its subtree forwarded, filtered and sorted, the rules on the list
-    it would forward, its quota use, and bulk forward / return / reject (each confirmed first)."""
+    it would forward, its quota use, and bulk forward / return / reject (each confirmed first).
+
+    The queue as shown is a cached fragment, redrawn once a candidacy in the user's scope, a programme's
+    rules or quotas, or a name shown has changed (``unionportal.fragments``); it holds the bulk form, so
+    it is kept per browser (its CSRF token)."""
+    if request.method == "POST":
+        return _review_post(request)
+    paths = fragments.scope_paths(request.user, "candidacy", "review")
+    body = fragments.cached(
+        request, "selection_review", CANDIDACY_TOPIC, paths, lambda: _review_body(request), per_session=True
+    )
+    return render(request, "selection/review.html", {"body": body})
+
+
+def _queue_of(request, source):
+    """(pairs, programme, organisations, organisation) the request names among the user's reviewing
+    assignments (the first by default); Http404 for one not theirs; organisation None without any."""
     pairs = review_assignments(request.user)
     if not pairs:
-        return render(request, "selection/review.html", {"pairs": []})
-    source = request.POST if request.method == "POST" else request.GET
+        return pairs, None, [], None
     by_pk = {p.pk: (p, orgs) for p, orgs in pairs}
     try:
         programme, orgs = by_pk[int(source.get("programme") or pairs[0][0].pk)]
@@ -183,27 +199,39 @@ def review(request):
     organisation = next((o for o in orgs if o.pk == org_pk), None)
     if organisation is None:
         raise Http404
+    return pairs, programme, orgs, organisation
 
-    if request.method == "POST":
-        back = request.POST.get("back", "")
-        # Back to the queue as it was filtered (only ever a query string on this page's own address).
-        query = back if back.startswith("?") else "?" + urlencode({"programme": programme.pk, "org": org_pk})
-        selection = {
-            "step": "review",
-            "action": request.POST.get("action", ""),
-            "programme": programme.pk,
-            "org": organisation.pk,
-            "pks": _picked(request.POST),
-            "reason": _text(request.POST.get("reason", "")),
-        }
-        if "confirm" in request.POST:
-            _review_action(request, programme, organisation, selection)
-        else:
-            rows = _review_rows(request, programme, organisation, selection)
-            if rows is not None:
-                return _review_confirm(request, programme, organisation, selection, rows, back=query)
-        return redirect(reverse("selection:review") + query)
 
+def _review_post(request):
+    _pairs, programme, _orgs, organisation = _queue_of(request, request.POST)
+    if organisation is None:
+        return redirect("selection:review")
+    back = request.POST.get("back", "")
+    # Back to the queue as it was filtered (only ever a query string on this page's own address).
+    query = (
+        back if back.startswith("?") else "?" + urlencode({"programme": programme.pk, "org": organisation.pk})
+    )
+    selection = {
+        "step": "review",
+        "action": request.POST.get("action", ""),
+        "programme": programme.pk,
+        "org": organisation.pk,
+        "pks": _picked(request.POST),
+        "reason": _text(request.POST.get("reason", "")),
+    }
+    if "confirm" in request.POST:
+        _review_action(request, programme, organisation, selection)
+    else:
+        rows = _review_rows(request, programme, organisation, selection)
+        if rows is not None:
+            return _review_confirm(request, programme, organisation, selection, rows, back=query)
+    return redirect(reverse("selection:review") + query)
+
+
+def _review_body(request) -> str:
+    pairs, programme, orgs, organisation = _queue_of(request, request.GET)
+    if organisation is None:
+        return render_to_string("selection/review_body.html", {"pairs": []}, request)
     waiting = queue(programme, organisation)
     filters = QueueFilter(
         request.GET or None,
@@ -240,7 +268,7 @@ def review(request):
         "back": "?" + request.GET.urlencode() if request.GET else "",
         "reason_form": ReasonForm(),
     }
-    return render(request, "selection/review.html", context)
+    return render_to_string("selection/review_body.html", context, request)
 
 
 def _review_rows(request, programme, organisation, selection) -> list[Candidacy] | None:

@@ -1,4 +1,5 @@
 from django import template
+from django.template.loader import render_to_string
 from django.urls import translate_url
 from django.utils.html import format_html_join
 from django.utils.translation import get_language, pgettext
@@ -17,6 +18,26 @@ def other_language(context):
     else:
         code, label = "zh-hans", "Chinese"
     return {"code": code, "label": label, "url": translate_url(request.get_full_path(), code)}
+
+
+# Each pure include's output per (template, language, values): bounded by the few combinations of roles.
+_PURE: dict[tuple, str] = {}
+
+
+def _frozen(value):
+    return tuple(sorted(value.items())) if isinstance(value, dict) else value
+
+
+@register.simple_tag
+def include_pure(template_name, **values):
+    """``template_name`` rendered with ``values`` only (no request, no other context), once per process for
+    each language and set of values: for parts of the layout drawn on every page that depend on little
+    (the menu: which pages the user's roles open). The template must not read anything else."""
+    key = (template_name, get_language(), *sorted((k, _frozen(v)) for k, v in values.items()))
+    html = _PURE.get(key)
+    if html is None:
+        html = _PURE[key] = render_to_string(template_name, values)
+    return html
 
 
 # Navigation entry → the matrix row that opens its page; the bar shows only what the user may open.
