@@ -173,6 +173,19 @@ MATRIX: dict[str, Kind] = {
         },
         paths=("candidacy.organisation.path",),
     ),
+    # Public evaluation (社会评议): the province sets a vote up, opens and closes it, watches the counts,
+    # decides on quarantined votes (review) and exports the votes per day.
+    "vote_stage": Kind(
+        "社会评议",
+        {
+            "list": PROVINCE_STAFF,
+            "open": PROVINCE_STAFF,
+            "change": PROVINCE_STAFF,
+            "review": PROVINCE_STAFF,
+            "export": PROVINCE_STAFF,
+        },
+        tree=False,
+    ),
     # Grassroots May Day activity reports and the campaign calendar.
     "activity_report": Kind(
         "活动报送",

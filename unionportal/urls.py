@@ -26,8 +26,10 @@ urlpatterns += i18n_patterns(
     path("audit/", include("unionportal.audit.urls")),
     path("imports/", include("unionportal.imports.urls")),
     path("campaigns/", include("unionportal.campaigns.urls")),
+    path("selection/votes/", include("unionportal.selection.voting.staff_urls")),
     path("selection/", include("unionportal.selection.urls")),
     path("notices/", include("unionportal.selection.public_urls")),
+    path("vote/", include("unionportal.selection.voting.urls")),
     # The domain apps (this file and settings are the one place that wires them in).
     path("assistance/", include("assistance.urls")),
     path("awards/", include("awards.urls")),

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views_staff
+
+app_name = "voting_staff"
+
+urlpatterns = [
+    path("", views_staff.stage_list, name="list"),
+    path("programmes/<int:pk>/", views_staff.stage_settings, name="stage"),
+    path("<int:pk>/quarantine/", views_staff.quarantine, name="quarantine"),
+]
