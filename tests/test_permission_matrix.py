@@ -149,6 +149,14 @@ def demo(module_db, demo_day, tmp_path_factory):
             "orgs:user_reactivate": ({"pk": grassroots.pk}, grassroots_membership),
             "uploads:thumbnail": ({"pk": private_file.pk}, private_file),
         }
+        from unionportal.selection.voting.models import VoteStage
+
+        vote = VoteStage.objects.filter(opened_at__isnull=False).first()
+        for name in ("stage", "verify", "cast"):
+            samples[f"voting:{name}"] = ({"pk": vote.pk}, None)
+        samples["voting:photo"] = ({"pk": vote.pk, "candidate_pk": vote.candidates.first().pk}, None)
+        samples["voting_staff:stage"] = ({"pk": vote.programme_id}, None)
+        samples["voting_staff:quarantine"] = ({"pk": vote.pk}, None)
         for name in ("household", "household_edit", "household_reveal", "household_transition"):
             samples[f"assistance:{name}"] = ({"pk": household.pk}, household)
         for name in ("measure_create", "plan_item_create", "yearly_review"):

@@ -21,6 +21,7 @@ class VotingConfig(AppConfig):
             }
         )
 
+        from unionportal import demo
         from unionportal.imports.registry import register_resource
         from unionportal.reports.registry import register_todo_provider
 
@@ -29,3 +30,7 @@ class VotingConfig(AppConfig):
 
         register_todo_provider("selection_voting.todos", voting_todos)
         register_resource("selection_voting.daily", resources.DailyVotesResource, _("社会评议每日投票"))
+
+        from .demo import seed_voting_demo
+
+        demo.register("selection_voting", seed_voting_demo)
