@@ -281,3 +281,26 @@ def test_votes_per_day_export(django_assert_max_num_queries):
         county.get(reverse("imports:export_download", args=["selection_voting.daily", "xlsx"])).status_code
         == 403
     )
+
+
+def test_a_json_client_gets_200_when_recorded_and_the_refusal_s_status():
+    w = vote_world(candidates=1)
+    session, key = voter_session()
+    client = Client(enforce_csrf_checks=False)
+    client.cookies[services.SESSION_COOKIE] = key
+    url = reverse("voting:cast", args=[w.stage.pk])
+    data = {"candidate": w.candidates[0].pk, "token": services.vote_token(session)}
+    first = client.post(url, data, HTTP_ACCEPT="application/json")
+    assert (first.status_code, first.json(), first["X-Vote"]) == (
+        200,
+        {"recorded": True, "counted": True},
+        "recorded",
+    )
+    data["token"] = services.vote_token(session)
+    second = client.post(url, data, HTTP_ACCEPT="application/json")
+    assert second.status_code == 409
+    assert second.json() == {
+        "recorded": False,
+        "message": "每位投票人每天可为同一候选人投 1 票。您已为 候选人1 投过 1 票。",
+    }
+    assert Vote.objects.count() == 1

@@ -13,7 +13,7 @@ import contextlib
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -127,9 +127,12 @@ def vote_page(request, pk):
 @never_cache
 @require_POST
 def vote_cast(request, pk):
-    """Cast a vote; a refusal re-renders the page with the reason (and the rule it quotes) and a 4xx."""
+    """Cast a vote; a refusal re-renders the page with the reason (and the rule it quotes) and a 4xx. With
+    ``Accept: application/json`` the answer is JSON instead (200 when recorded)."""
     stage = _stage_or_404(pk)
     key = _voter_key(request)
+    # A script (the page's own, a client) asks for JSON: 200 with {"recorded": true} or the refusal's 4xx.
+    wants_json = "application/json" in request.headers.get("Accept", "")
     try:
         cast = services.vote_cast(
             stage_id=stage.pk,
@@ -140,6 +143,11 @@ def vote_cast(request, pk):
             device=request.COOKIES.get(services.DEVICE_COOKIE, ""),
         )
     except services.VoteRefused as refusal:
+        if wants_json:
+            response = JsonResponse({"recorded": False, "message": refusal.message}, status=refusal.status)
+            if refusal.status == 429:
+                response["Retry-After"] = "60"
+            return response
         if refusal.status == 403:
             messages.warning(request, refusal.message)
             return redirect(reverse("voting:verify", args=[stage.pk]))
@@ -147,6 +155,10 @@ def vote_cast(request, pk):
         response = _stage_page(request, stage, session=session, refusal=refusal, status=refusal.status)
         if refusal.status == 429:
             response["Retry-After"] = "60"
+        return response
+    if wants_json:
+        response = JsonResponse({"recorded": True, "counted": cast.counted})
+        response["X-Vote"] = "recorded"
         return response
     name = cast.vote.candidate.entry.name
     if cast.counted:
