@@ -2,6 +2,8 @@
 copy for the public page), the staff figures, the quarantine's groups and the votes per day."""
 
 import contextlib
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Min, Q
@@ -32,6 +34,7 @@ def candidates(stage: VoteStage, *, q: str = "") -> list[VoteCandidate]:
             "id",
             "position",
             "stage_id",
+            "candidacy_id",
             "entry__id",
             "entry__name",
             "entry__unit",
@@ -137,3 +140,47 @@ def daily_rows():
         )
         .order_by("programme", "day", "position")
     )
+
+
+@dataclass(frozen=True)
+class RankedCandidate:
+    """One line of the combined ranking, with each part, so that a decision can be explained."""
+
+    rank: int
+    candidate: VoteCandidate
+    votes: int
+    public_score: Decimal  # 100 × votes ÷ the stage's highest count
+    expert_score: Decimal | None  # the aggregated expert score (0-100); None: not scored
+    combined: Decimal  # expert × expert weight + public × public weight, over 100
+
+
+TWO_PLACES = Decimal("0.01")
+
+
+def combined_ranking(
+    stage: VoteStage, expert_scores: dict[int, Decimal], vote_counts: dict[int, int] | None = None
+) -> list[RankedCandidate]:
+    """The stage's candidates by combined score: public score = 100 × counted votes ÷ the highest count in
+    the stage (0 for all while nobody has a vote), combined with the expert score (keyed by candidacy
+    id; a candidate without one counts 0) by the programme's weights. Ties go to the higher expert score,
+    then to the lower candidate number. Scores are rounded to two places for comparing and showing."""
+    vote_counts = counts(stage) if vote_counts is None else vote_counts
+    rows = candidates(stage)
+    highest = max((vote_counts.get(c.pk, 0) for c in rows), default=0)
+    lines = []
+    for c in rows:
+        votes = vote_counts.get(c.pk, 0)
+        public = (
+            (Decimal(100 * votes) / highest).quantize(TWO_PLACES, ROUND_HALF_UP) if highest else Decimal(0)
+        )
+        expert = expert_scores.get(c.candidacy_id)
+        expert = Decimal(expert).quantize(TWO_PLACES, ROUND_HALF_UP) if expert is not None else None
+        combined = (
+            ((expert or Decimal(0)) * stage.expert_weight + public * stage.public_weight) / 100
+        ).quantize(TWO_PLACES, ROUND_HALF_UP)
+        lines.append((c, votes, public, expert, combined))
+    lines.sort(key=lambda line: (-line[4], -(line[3] or Decimal(0)), line[0].position, line[0].pk))
+    return [
+        RankedCandidate(rank=n, candidate=c, votes=v, public_score=p, expert_score=e, combined=s)
+        for n, (c, v, p, e, s) in enumerate(lines, start=1)
+    ]
