@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -403,6 +403,7 @@ def vote_cast(
     client_ip: str | None,
     device: str = "",
     now=None,
+    stage: VoteStage | None = None,
 ) -> Cast:
     """Cast one vote for ``candidate_id`` (a VoteCandidate of the stage) in the voter session ``session_key``.
 
@@ -425,7 +426,8 @@ def vote_cast(
         candidate_pk = int(candidate_id)
     except (TypeError, ValueError):
         raise VoteRefused(_("请选择本次评议中的候选人。")) from None
-    stage = VoteStage.objects.select_related("programme").filter(pk=stage_id).first()
+    if stage is None or stage.pk != stage_id:  # a caller that has read the stage passes it
+        stage = VoteStage.objects.filter(pk=stage_id).first()
     if stage is None or not stage.is_open():
         raise VoteRefused(_("没有这项社会评议。"), status=404)
     if not stage.is_running(now):
@@ -445,23 +447,21 @@ def vote_cast(
         if Vote.objects.filter(nonce=nonce).exists():
             raise VoteRefused(_("这张选票已经投出，请勿重复提交。"), status=409)
         _check_limits(stage, voter, candidate, day)
-        try:
-            with transaction.atomic():
-                vote = Vote.objects.create(
-                    stage=stage,
-                    candidate=candidate,
-                    voter=voter,
-                    session=session,
-                    day=day,
-                    created_at=now,
-                    client_ip=client_ip or None,
-                    network=network,
-                    device=device[:64],
-                    segment=voter.segment,
-                    nonce=nonce,
-                )
-        except IntegrityError:  # the same token posted twice at the same instant
-            raise VoteRefused(_("这张选票已经投出，请勿重复提交。"), status=409) from None
+        # No savepoint: a token is bound to its session, and this voter's votes wait for the lock above,
+        # so the same token cannot reach this INSERT twice (the unique nonce still holds if it did).
+        vote = Vote.objects.create(
+            stage=stage,
+            candidate=candidate,
+            voter=voter,
+            session=session,
+            day=day,
+            created_at=now,
+            client_ip=client_ip or None,
+            network=network,
+            device=device[:64],
+            segment=voter.segment,
+            nonce=nonce,
+        )
         flags = _anomalies(stage, vote, now)
         if flags:
             vote.refresh_from_db(fields=["status", "flags"])

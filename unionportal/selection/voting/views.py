@@ -141,6 +141,7 @@ def vote_cast(request, pk):
             token=request.POST.get("token", ""),
             client_ip=client_ip(request) or None,
             device=request.COOKIES.get(services.DEVICE_COOKIE, ""),
+            stage=stage,
         )
     except services.VoteRefused as refusal:
         if wants_json:
