@@ -55,6 +55,10 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("处理理由"), max_length=500)
 
 
+class OutlineSubmit(Submit):
+    field_classes = "btn btn-outline-danger"
+
+
 class VerifyForm(forms.Form):
     """The voter's number, the code sent to it and the consent (the phone number's use, in words)."""
 
@@ -73,7 +77,5 @@ class VerifyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_id = "verify-form"
-        self.helper.add_input(
-            Submit("send", _("获取验证码"), css_class="btn-outline-danger", css_id="send-code")
-        )
+        self.helper.add_input(OutlineSubmit("send", _("获取验证码"), css_id="send-code"))
         self.helper.add_input(Submit("verify", _("验证并投票"), css_class="btn-danger", css_id="verify"))
