@@ -27,4 +27,6 @@ class AwardsConfig(AppConfig):
         from .todos import awards_todos
 
         register_resource("awards.nomination", NominationImportResource, _("五一劳动奖章推荐（线下收集）"))
-        register_todo_provider("awards.todos", awards_todos)
+        from unionportal.selection.models import CANDIDACY_TOPIC
+
+        register_todo_provider("awards.todos", awards_todos, topics=(CANDIDACY_TOPIC,))

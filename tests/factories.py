@@ -81,3 +81,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 __all__ = ["PASSWORD", "Role", "UserFactory", "make_enterprise", "make_org", "make_tree", "make_user"]
+
+
+def app_callbacks(callbacks) -> list:
+    """The on-commit callbacks a test captured, without the cached pages' version moves
+    (``unionportal.fragments``: every write queues one), so a test can count the tasks it queued."""
+    from unionportal import fragments
+
+    return [c for c in callbacks if getattr(c, "func", None) is not fragments._set_versions]

@@ -43,7 +43,7 @@ def file(world, n, enterprise=None, actor=None):
 
 
 def names_on(response) -> set[str]:
-    return set(re.findall(r'data-user-content>(职工\d+)</a>', response.content.decode()))
+    return set(re.findall(r"data-user-content>(职工\d+)</a>", response.content.decode()))
 
 
 def main_of(response) -> str:
@@ -189,7 +189,7 @@ def test_home_counts_follow_the_users_own_change_at_once(client, world):
     from unionportal.reports.registry import Todo, register_todo_provider, unregister_todo_provider
 
     seen = {"n": 1}
-    register_todo_provider("tests.counter", lambda user: [Todo("计数", seen["n"])])
+    register_todo_provider("tests.counter", lambda user: [Todo("计数", seen["n"])], topics=("household",))
     try:
         client.force_login(world.staff_a)
         assert ">1</span>" in client.get(reverse("home")).content.decode()
@@ -221,3 +221,33 @@ def test_two_accounts_with_the_same_role_in_the_same_union_never_share_a_page(cl
     assert names_on(client.get(reverse(LIST))) == {"职工1"}
     client.force_login(other_cadre)
     assert names_on(client.get(reverse(LIST))) == set()
+
+
+def test_a_provider_naming_no_topic_is_counted_on_every_request(client, world):
+    from unionportal.reports.registry import Todo, register_todo_provider, unregister_todo_provider
+
+    seen = {"n": 1}
+    register_todo_provider("tests.live", lambda user: [Todo("实时", seen["n"])])
+    try:
+        client.force_login(world.staff_a)
+        assert ">1</span>" in client.get(reverse("home")).content.decode()
+        seen["n"] = 3
+        assert ">3</span>" in client.get(reverse("home")).content.decode()
+    finally:
+        unregister_todo_provider("tests.live")
+
+
+def test_a_household_written_in_scope_recounts_the_home_page(client, world):
+    from unionportal.reports.registry import Todo, register_todo_provider, unregister_todo_provider
+
+    register_todo_provider(
+        "tests.households", lambda user: [Todo("户数", Household.objects.count())], topics=("household",)
+    )
+    try:
+        client.force_login(world.staff_a)
+        file(world, 1)
+        assert ">1</span>" in client.get(reverse("home")).content.decode()
+        file(world, 2)
+        assert ">2</span>" in client.get(reverse("home")).content.decode()
+    finally:
+        unregister_todo_provider("tests.households")

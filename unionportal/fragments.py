@@ -17,6 +17,8 @@ changed. It is cheap to be sure of that:
   (``bump_all``), which every fragment of the topic reads too.
 - The versions and the fragment are read in one round trip. A missing version (a new key, or one the
   cache evicted) is created afresh, so an evicted version can never make an old fragment current again.
+- Whatever the user changes themselves (any successful POST: ``ActedMiddleware``) moves a topic of
+  their own that every fragment of theirs reads, so their own action always shows on their next page.
 - Fragments expire after ``TIMEOUT`` whatever happens: a version bump lost while the cache could not be
   reached, or a fragment drawn by the code before a deployment, is outlived by a few minutes at most.
 
@@ -27,6 +29,7 @@ turns it on) every page is rendered. ``STAFF_FRAGMENT_CACHE`` turns it off or on
 
 import hashlib
 import secrets
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -76,7 +79,7 @@ def _after_write(keys: list[str]) -> None:
         return
     _set_versions(keys)
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _set_versions(keys))
+        transaction.on_commit(partial(_set_versions, keys))
 
 
 def bump(topic: str, *paths: str) -> None:
@@ -127,32 +130,51 @@ def _page_key(request, name: str, per_session: bool) -> str:
     return f"frag:page:{name}:{get_language()}:{digest}"
 
 
-def _stored(key: str, topics, paths, compute, timeout: int):
-    """What ``compute()`` gave, from the cache under ``key`` while the versions of ``topics`` at ``paths``
-    are the ones it was stored with; else computed and stored with the current ones."""
+def _version_keys(request, topics, paths) -> list[str]:
+    """The versions a fragment is stored with: each topic's epoch and its versions at ``paths``, and the
+    user's own topic (whatever they just changed shows at once)."""
     topics = (topics,) if isinstance(topics, str) else tuple(topics)
-    version_keys = [_version_key(t, p) for t in topics for p in (_EPOCH, *paths)]
-    found = cache.get_many([*version_keys, key])
-    missing = [k for k in version_keys if k not in found]
+    keys = [_version_key(t, p) for t in topics for p in (_EPOCH, *paths)]
+    return [*keys, _version_key(acted_topic(request.user), _EPOCH)]
+
+
+def _stored_many(entries, timeout: int) -> list:
+    """For each ``(key, version_keys, compute)``: what ``compute()`` gave, from the cache under ``key``
+    while ``version_keys`` hold the versions it was stored with, else computed and stored with the
+    current ones. All the entries' keys are read in one round trip."""
+    wanted = list(dict.fromkeys(k for key, versions, _c in entries for k in (*versions, key)))
+    found = cache.get_many(wanted)
+    missing = [k for key, versions, _c in entries for k in versions if k not in found]
     if missing:
-        for k in missing:
+        for k in dict.fromkeys(missing):
             cache.add(k, secrets.token_hex(8), timeout=None)
-        found.update(cache.get_many(missing))
-    versions = tuple(found.get(k) for k in version_keys)
-    hit = found.get(key)
-    if hit is not None and hit[0] == versions:
-        return hit[1]
-    value = compute()
-    if None not in versions:  # the cache is unreachable or refused the versions: store nothing
-        cache.set(key, (versions, value), timeout)
-    return value
+        found.update(cache.get_many(list(dict.fromkeys(missing))))
+    values, stored = [], {}
+    for key, version_keys, compute in entries:
+        versions = tuple(found.get(k) for k in version_keys)
+        hit = found.get(key)
+        if hit is not None and hit[0] == versions:
+            values.append(hit[1])
+            continue
+        value = compute()
+        if None not in versions:  # the cache is unreachable or refused the versions: store nothing
+            stored[key] = (versions, value)
+        values.append(value)
+    if stored:
+        cache.set_many(stored, timeout)
+    return values
+
+
+def _stored(key: str, version_keys: list[str], compute, timeout: int):
+    return _stored_many([(key, version_keys, compute)], timeout)[0]
 
 
 def cached(request, name: str, topics, paths: list[str], render, *, per_session: bool = False) -> SafeString:
     """The fragment ``name`` for this request: from the cache while the records of ``topics`` (one name or
     several) kept at or below ``paths`` (``scope_paths``) are unchanged, else ``render()``
     (``render_to_string``'s output), stored."""
-    if not enabled():
+    if not enabled() or (per_session and settings.CSRF_COOKIE_NAME not in request.COOKIES):
+        # A browser without the CSRF cookie yet gets a new secret with this page: nothing to reuse.
         return render()
 
     def rendered() -> str:
@@ -161,16 +183,22 @@ def cached(request, name: str, topics, paths: list[str], render, *, per_session:
             raise TypeError(f"fragment {name}: render() must return template output (a SafeString)")
         return str(html)
 
-    html = _stored(_page_key(request, name, per_session), topics, paths, rendered, TIMEOUT)
+    versions = _version_keys(request, topics, paths)
+    html = _stored(_page_key(request, name, per_session), versions, rendered, TIMEOUT)
     # What ``render`` made (template output, escaped there), as it was stored.
     return mark_safe(html)  # noqa: S308
 
 
-def cached_value(request, name: str, topics, paths: list[str], compute, *, timeout: int = TIMEOUT):
-    """Like ``cached`` for a value (picklable) instead of HTML: the to-do counts of a user's home page."""
+def cached_values(request, entries, paths: list[str], *, timeout: int = TIMEOUT) -> list:
+    """Like ``cached`` for values (picklable) instead of HTML, several in one round trip: for each
+    ``(name, topics, compute)``, what ``compute()`` gives (the to-do counts of a user's home page)."""
     if not enabled():
-        return compute()
-    return _stored(_page_key(request, name, False), topics, paths, compute, timeout)
+        return [compute() for _name, _topics, compute in entries]
+    keyed = [
+        (_page_key(request, name, False), _version_keys(request, topics, paths), compute)
+        for name, topics, compute in entries
+    ]
+    return _stored_many(keyed, timeout)
 
 
 # --- what the user did ------------------------------------------------------------------------------------
@@ -202,23 +230,29 @@ class ActedMiddleware:
 
 def follow(topic: str, model, paths) -> None:
     """Bump ``topic`` at ``paths(record)`` (the organisation paths a record is kept at, before and after an
-    edit that moves it) whenever a ``model`` record is saved or deleted, a queryset's ``delete`` included.
-    Writes that bypass the signals (``QuerySet.update``, COPY) call ``bump`` themselves."""
+    edit that moves it) whenever a ``model`` record is saved, deleted (a queryset's ``delete`` included)
+    or moved along its workflow (``audit.transitions.moved``). Other writes that bypass the signals
+    (``QuerySet.update``, ``bulk_create``, COPY) call ``bump`` themselves."""
+
+    from unionportal.audit.transitions import moved
 
     def changed(sender, instance, **kwargs):
         bump(topic, *paths(instance))
 
     uid = f"fragments:{topic}:{model._meta.label}"
-    post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
-    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+    for signal in (post_save, post_delete, moved):
+        signal.connect(changed, sender=model, weak=False, dispatch_uid=uid)
 
 
-def follow_all(topic: str, model, *, ignore_fields: frozenset[str] = frozenset()) -> None:
+def follow_all(topic: str, model, *, ignore_fields: frozenset[str] = frozenset(), when=None) -> None:
     """Bump the whole ``topic`` when a ``model`` record (a name shown beside the topic's records) is saved
-    or deleted; a save of only ``ignore_fields`` (a login stamping ``last_login``) does not count."""
+    or deleted; a save of only ``ignore_fields`` (a login stamping ``last_login``) does not count, nor a
+    record for which ``when(record)`` is false (an audit event of another kind)."""
 
     def changed(sender, instance, update_fields=None, **kwargs):
         if update_fields is not None and set(update_fields) <= ignore_fields:
+            return
+        if when is not None and not when(instance):
             return
         bump_all(topic)
 

@@ -15,6 +15,12 @@ from bench.households import COUNTY_USER
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _rendered(settings):
+    """The page as rendered (its cached fragment is tests/test_fragments.py's): what it reads and shows."""
+    settings.STAFF_FRAGMENT_CACHE = False
+
+
 def seed(households: int) -> None:
     call_command("seed_bench", "--households", str(households), stdout=StringIO())
 

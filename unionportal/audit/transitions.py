@@ -14,12 +14,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unionportal.notifications.services import Message, queue
 
 from . import services as audit
+
+# Sent after a move is written (``sender``: the model, ``instance``: the record, in its new state). The
+# move is a compare-and-set ``update``, which sends no ``post_save``: this is how the staff pages' cached
+# fragments hear of it (unionportal.fragments.follow).
+moved = Signal()
 
 
 class TransitionError(Exception):
@@ -200,6 +206,7 @@ def transition(
             raise TransitionError(_("该记录已被他人处理，请刷新后再操作。"))
         for name, value in values.items():
             setattr(obj, name, value)
+        moved.send(sender=workflow.model, instance=obj)
         recorded = {}
         for name, value in fields.items():
             old, new = audit_value(before[name]), audit_value(value)

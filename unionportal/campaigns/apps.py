@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The cached-fragment topic of the calendar and the activity reports (unionportal.fragments).
+CAMPAIGN_TOPIC = "campaign"
+
 
 class CampaignsConfig(AppConfig):
     name = "unionportal.campaigns"
@@ -25,6 +28,13 @@ class CampaignsConfig(AppConfig):
         from .todos import activity_reports_todo, milestones_todo
 
         periodic.register("campaigns.reminders")(milestone_reminders)
-        register_todo_provider("campaigns.milestones", milestones_todo)
-        register_todo_provider("campaigns.activity_reports", activity_reports_todo)
+        from unionportal import fragments
+
+        from .models import ActivityReport, Campaign, Milestone, MilestoneCompletion
+
+        # The home page's campaign to-dos are recounted after any change to the calendar or the reports.
+        for model in (Campaign, Milestone, MilestoneCompletion, ActivityReport):
+            fragments.follow_all(CAMPAIGN_TOPIC, model)
+        register_todo_provider("campaigns.milestones", milestones_todo, topics=(CAMPAIGN_TOPIC,))
+        register_todo_provider("campaigns.activity_reports", activity_reports_todo, topics=(CAMPAIGN_TOPIC,))
         demo.register("campaigns", seed_campaign_demo)

@@ -19,4 +19,11 @@ class ImportsConfig(AppConfig):
         register_resource("orgs.organisation", OrganisationResource, _("工会组织"))
         register_resource("orgs.enterprise", EnterpriseResource, _("企业"))
         periodic.register("imports.requeue_stale")(services.requeue_stale)
-        register_todo_provider("imports.awaiting_confirmation", services.awaiting_confirmation_todos)
+        from unionportal import fragments
+
+        from .models import ImportJob
+
+        fragments.follow_all("import_job", ImportJob)
+        register_todo_provider(
+            "imports.awaiting_confirmation", services.awaiting_confirmation_todos, topics=("import_job",)
+        )

@@ -8,8 +8,15 @@ class ReportsConfig(AppConfig):
     verbose_name = _("报表")
 
     def ready(self):
-        from .registry import register_todo_provider
-        from .todos import recent_reveals, unions_without_account
+        from unionportal import fragments
+        from unionportal.audit.models import AuditEvent
+        from unionportal.orgs.apps import ACCOUNT_TOPIC
 
-        register_todo_provider("reports.unions_without_account", unions_without_account)
-        register_todo_provider("audit.recent_reveals", recent_reveals)
+        from .registry import register_todo_provider
+        from .todos import REVEAL_ACTION, recent_reveals, unions_without_account
+
+        fragments.follow_all("reveal", AuditEvent, when=lambda event: event.action == REVEAL_ACTION)
+        register_todo_provider(
+            "reports.unions_without_account", unions_without_account, topics=(ACCOUNT_TOPIC,)
+        )
+        register_todo_provider("audit.recent_reveals", recent_reveals, topics=("reveal",))

@@ -11,10 +11,9 @@ from unionportal.orgs.selectors import memberships_of
 from unionportal.permissions import permission, signed_in
 
 from .coverage import ACTIVE_DAYS, coverage
-from .registry import todo_topics, todos_for
+from .registry import todos_for
 
-# The to-do counts on a home page are kept this long at most: they count records of every part (reports,
-# imports, unions without an admin, ...), and only some parts' writes move a topic (``todo_topics``).
+# A provider's to-do counts are kept this long at most: some move with the date (a follow-up due today).
 TODO_SECONDS = 60
 
 
@@ -22,20 +21,18 @@ TODO_SECONDS = 60
 def home(request):
     """Each signed-in user's home: their organisations and roles, inbox, and what waits for them.
 
-    The to-do counts are cached for the user (``unionportal.fragments``): recounted once a record of a
-    topic the providers named changed in their scope, once they made any change themselves, and at least
-    every minute."""
+    The counts of the providers that name fragment topics are cached for the user
+    (``unionportal.fragments``, ``register_todo_provider``); the others are counted on each request."""
     user = request.user
     memberships = memberships_of(user)
     remember_memberships(user, memberships)  # the roles the page's checks read: no second query
-    todos = fragments.cached_value(
-        request,
-        "home_todos",
-        (*todo_topics(), fragments.acted_topic(user)),
-        fragments.membership_paths(user),
-        lambda: todos_for(user),
-        timeout=TODO_SECONDS,
-    )
+    paths = fragments.membership_paths(user)
+
+    def keep(entries):
+        named = [(f"todos:{name}", topics, provide) for name, topics, provide in entries]
+        return fragments.cached_values(request, named, paths, timeout=TODO_SECONDS)
+
+    todos = todos_for(user, keep=keep)
     return render(
         request,
         "reports/home.html",

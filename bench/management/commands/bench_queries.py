@@ -3,7 +3,7 @@
 Requests each path as the signed-in user through Django's test client (a warm-up request first, so
 per-process caches do not count), with ``CaptureQueriesContext``, and prints one line per path:
 ``queries=<n> ms=<t> status=<code> path=<path>``. ``--session U`` instead creates a database session for
-U and prints ``sessionid=<key>``, which bin/bench sends to wrk as a cookie.
+U and prints its cookies (``sessionid=<key>; csrftoken=<secret>``), which bin/bench sends to wrk.
 """
 
 import time
@@ -39,9 +39,11 @@ class Command(BaseCommand):
     def handle(self, *args, paths, user, session, **options):
         if session:
             client = self._client(session)
-            self.stdout.write(
-                f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-            )
+            # The CSRF cookie too, as a browser that opened a page with a form holds it: pages cached per
+            # browser (the review queue) are keyed by its secret.
+            client.get("/home/", secure=True)
+            cookies = [settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME]
+            self.stdout.write("; ".join(f"{name}={client.cookies[name].value}" for name in cookies))
             return
         if not user:
             raise CommandError("Give --user (or --session).")
