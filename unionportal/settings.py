@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "unionportal.orgs",
     "unionportal.campaigns",
     "unionportal.selection",
+    "unionportal.selection.voting",
     "unionportal.public",
     "unionportal.notifications",
     "unionportal.audit",
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A stored public page answers an anonymous visitor here, before the rest (unionportal.public.cache).
+    "unionportal.public.cache.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

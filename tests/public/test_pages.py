@@ -149,7 +149,7 @@ def test_a_cached_page_is_read_with_its_version_in_one_cache_call_and_missed_onc
         page_cache.VERSION_KEY,
         "public:page:/honourees/",
     }
-    stored_version, content, _type = cache.get("public:page:/honourees/")
+    stored_version, content, _headers = cache.get("public:page:/honourees/")
     assert stored_version == page_cache.version() and "张1" in content.decode()
 
 

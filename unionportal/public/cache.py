@@ -1,4 +1,4 @@
-"""Whole-page cache for the public read pages.
+"""Whole-page cache for the public read pages (``PublicPageMiddleware``, views marked ``public_page``).
 
 Only requests that carry no session or message cookie are served from (and stored in) the cache, so a
 cached page can never hold anything personal. Publishing bumps a version number that each stored page
@@ -112,28 +112,59 @@ def _version_and_page(key: str):
 
 def _cacheable(request) -> bool:
     return (
-        request.method in ("GET", "HEAD")
+        request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
     )
 
 
-def public_page(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
+class PublicPageMiddleware:
+    """Answers an anonymous GET with its stored public page before the rest of the stack runs.
+
+    Placed right under the security and static-file middleware: a stored page is the whole answer the
+    stack below made (content and headers: the content security policy, the frame and cache rules, the
+    language), so nothing below has anything left to do for it, and a visitor's request costs one cache
+    round trip. A page is stored only when its view was marked ``public_page`` and the answer is a 200
+    that sets no cookie. The language is in the path (the default language's pages have no prefix), so
+    the path names the page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
         if not _cacheable(request):
-            return view(request, *args, **kwargs)
+            return self.get_response(request)
         key = f"public:page:{request.get_full_path()}"
         current, hit = _version_and_page(key)
         if hit is not None and hit[0] == current:
-            _stored_version, content, content_type = hit
-            response = HttpResponse(content, content_type=content_type)
-        else:
-            response = view(request, *args, **kwargs)
-            storable = response.status_code == 200 and not response.cookies
-            if storable and not getattr(response, "streaming", False):
-                # Stored with the version it was made under: once the version moves on, it is a miss.
-                cache.set(key, (current, response.content, response["Content-Type"]), TIMEOUT)
+            _stored_version, content, headers = hit
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
+            return response
+        response = self.get_response(request)
+        storable = (
+            getattr(response, "public_page", False)
+            and response.status_code == 200
+            and not response.cookies
+            and not getattr(response, "streaming", False)
+        )
+        if storable:
+            # Stored with the version it was made under: once the version moves on, it is a miss.
+            cache.set(key, (current, response.content, list(response.items())), TIMEOUT)
+        return response
+
+
+def public_page(view):
+    """A page every anonymous visitor gets the same: marked for ``PublicPageMiddleware`` to store, and
+    for browsers and proxies to keep a minute."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if _cacheable(request):
+            response.public_page = True
         patch_cache_control(response, public=True, max_age=60)
         return response
 
