@@ -254,7 +254,9 @@ def test_home_lists_quarantined_votes_for_the_province():
         cast(w.stage, w.candidates[0], ip=f"198.51.100.{n + 1}", device=f"h{n}", now=now)
     client = Client()
     client.force_login(w.province)
-    assert "待核查的社会评议投票" in client.get(reverse("home")).content.decode()
+    home = client.get(reverse("home")).content.decode()
+    assert "待核查的社会评议投票" in home
+    assert "社会评议投票中：2026 Programme medal" in home
 
 
 def test_votes_per_day_export(django_assert_max_num_queries):
