@@ -193,3 +193,16 @@ def test_a_demo_on_a_fixed_day_names_the_day(client, settings, db):
 def test_the_operator_is_named_in_the_page_s_language(client, db):
     assert "· 湖北省总工会</title>" in client.get("/").content.decode()
     assert "· Hubei Federation of Trade Unions</title>" in client.get("/en/").content.decode()
+
+
+def test_a_page_served_from_the_cache_keeps_the_headers_the_stack_made(client, django_assert_num_queries):
+    """The stored page answers before the session, CSRF, CSP and frame middleware: it carries their headers."""
+    entry(1)
+    made = client.get("/honourees/")
+    with django_assert_num_queries(0):
+        served = client.get("/honourees/")
+    assert served.content == made.content
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Content-Language", "Cache-Control"):
+        assert served[header] == made[header]
+    assert served["X-Content-Type-Options"] == "nosniff"  # the security middleware, above, still runs
+    assert not served.cookies
