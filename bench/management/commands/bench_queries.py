@@ -1,6 +1,6 @@
 """``python manage.py bench_queries --user U PATH …``: queries and time per page for the benchmarks.
 
-Requests each path as the signed-in user through Django's test client (a warm-up request first, so
+Requests each path as the signed-in user through Django's test client (two warm-up requests first, so
 per-process caches do not count), with ``CaptureQueriesContext``, and prints one line per path:
 ``queries=<n> ms=<t> status=<code> path=<path>``. ``--session U`` instead creates a database session for
 U and prints its cookies (``sessionid=<key>; csrftoken=<secret>``), which bin/bench sends to wrk.
@@ -49,6 +49,9 @@ class Command(BaseCommand):
             raise CommandError("Give --user (or --session).")
         client = self._client(user)
         for path in paths:
+            # Warm up twice: the first request gives the client its CSRF cookie, and a page kept per
+            # browser (the review queue) is stored once the browser holds it.
+            client.get(path, secure=True)
             client.get(path, secure=True)
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
