@@ -206,3 +206,15 @@ def test_a_page_served_from_the_cache_keeps_the_headers_the_stack_made(client, d
         assert served[header] == made[header]
     assert served["X-Content-Type-Options"] == "nosniff"  # the security middleware, above, still runs
     assert not served.cookies
+
+
+def test_the_menu_links_the_public_vote_for_everyone_and_its_management_for_province_staff(client, db):
+    from tests.factories import Role, make_tree, make_user
+
+    assert 'id="nav-vote" href="/vote/"' in client.get("/").content.decode()
+    tree = make_tree()
+    client.force_login(make_user("county_staff", org=tree["county_a"], role=Role.STAFF))
+    page = client.get("/home/").content.decode()
+    assert 'id="nav-vote"' in page and 'id="nav-votes"' not in page
+    client.force_login(make_user("province_staff", org=tree["province"], role=Role.STAFF))
+    assert 'id="nav-votes" href="/selection/votes/"' in client.get("/home/").content.decode()
