@@ -10,7 +10,7 @@ from django.utils import timezone
 from tests.factories import Role, make_user
 from unionportal.selection import services
 from unionportal.selection.enums import ObjectionState, State
-from unionportal.selection.models import Allocation, Candidacy, Notice, PastHonour
+from unionportal.selection.models import Allocation, Candidacy, Notice, PastHonour, Programme
 
 from .confirming import confirmed
 from .factories import id_number, nominate, world
@@ -396,3 +396,19 @@ def test_todos_count_the_queue_and_the_province_work(w):
     items = {t.label: t.count for t in selection_todos(w.province, today=later)}
     assert items["未办结的公示异议"] == 1
     assert items["公示期满待公布：2026 Programme medal"] == 1
+
+
+def test_a_candidacy_of_an_app_without_a_page_of_its_own_opens_on_the_shared_page(client):
+    """The reviewers' queues link every candidacy; a programme whose app registers no page (one built
+    before its app) shows the fields every candidacy has, the ID number masked."""
+    w = world()
+    candidacy = nominate(w, 1, submit=True)
+    Programme.objects.filter(pk=w.programme.pk).update(app="frontline")
+    client.force_login(w.county_a)
+    page = client.get(reverse("selection:candidacy", args=[candidacy.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "候选人1" in html and "扎根一线二十年。" in html
+    assert candidacy.id_number not in html and candidacy.id_number[-4:] in html
+    client.force_login(w.county_b)  # outside its scope: still a 404
+    assert client.get(reverse("selection:candidacy", args=[candidacy.pk])).status_code == 404

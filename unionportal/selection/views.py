@@ -29,7 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from unionportal import fragments, permissions
-from unionportal.accounts.validators import mask_contact
+from unionportal.accounts.validators import mask_contact, mask_id_number
 from unionportal.audit.services import reveal
 from unionportal.audit.transitions import TransitionError
 from unionportal.i18n import mark_user_data
@@ -75,8 +75,41 @@ def candidacy_detail(request, pk):
     candidacy = access_candidacy(request.user, pk)
     url = registry.detail_url(candidacy.programme.app, candidacy.pk)
     if url is None:
-        raise Http404
+        return _shared_candidacy_page(request, candidacy)
     return redirect(url)
+
+
+# The shared fields of a candidacy, in the order its page lists them.
+SHARED_FIELDS = ("name", "unit", "region", "organisation", "state", "id_number", "submitted_at")
+
+
+def _shared_candidacy_page(request, candidacy: Candidacy):
+    """A candidacy of a programme whose app has no page of its own: the fields every candidacy has,
+    read-only, the ID number masked (the reviewers' queues link here all the same)."""
+    values = {
+        "organisation": candidacy.organisation.name,
+        "state": candidacy.get_state_display(),
+        "id_number": mask_id_number(candidacy.id_number) if candidacy.id_number else "",
+        "submitted_at": timezone.localtime(candidacy.submitted_at).strftime("%Y-%m-%d %H:%M")
+        if candidacy.submitted_at
+        else "",
+    }
+    typed = {"name", "unit", "region", "organisation"}  # data as typed, shown as is in either language
+    rows = [
+        (
+            Candidacy._meta.get_field(name).verbose_name,
+            values.get(name, getattr(candidacy, name)),
+            name in typed,
+        )
+        for name in SHARED_FIELDS
+    ]
+    flags = [str(label) for value, label in Flag.choices if candidacy.flags.get(value)]
+    tags = [str(label) for value, label in Tag.choices if value in candidacy.tags]
+    return render(
+        request,
+        "selection/candidacy.html",
+        {"candidacy": candidacy, "rows": rows, "flags": flags, "tags": tags},
+    )
 
 
 # --- helpers --------------------------------------------------------------------------------------
