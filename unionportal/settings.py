@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "unionportal.campaigns",
     "unionportal.selection",
     "unionportal.selection.voting",
+    "unionportal.selection.experts",
     "unionportal.public",
     "unionportal.notifications",
     "unionportal.audit",
