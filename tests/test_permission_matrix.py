@@ -157,6 +157,16 @@ def demo(module_db, demo_day, tmp_path_factory):
         samples["voting:photo"] = ({"pk": vote.pk, "candidate_pk": vote.candidates.first().pk}, None)
         samples["voting_staff:stage"] = ({"pk": vote.programme_id}, None)
         samples["voting_staff:quarantine"] = ({"pk": vote.pk}, None)
+        from unionportal.selection.experts.models import Assignment, ExpertProfile, Panel
+
+        panel = Panel.objects.filter(chair=users["expert"]).select_related("stage").first()
+        own = Assignment.objects.filter(expert__user=users["expert"], state="cleared").first()
+        samples["experts:stage"] = ({"pk": panel.stage.programme_id}, None)
+        samples["experts:panel"] = ({"pk": panel.pk}, panel)
+        samples["experts:panel_sheet"] = ({"pk": panel.pk}, panel)
+        samples["experts:pool_edit"] = ({"pk": ExpertProfile.objects.first().pk}, None)
+        samples["experts:assignment"] = ({"pk": own.pk}, own)
+        samples["experts:assignment_photo"] = ({"pk": own.pk}, own)
         for name in ("household", "household_edit", "household_reveal", "household_transition"):
             samples[f"assistance:{name}"] = ({"pk": household.pk}, household)
         for name in ("measure_create", "plan_item_create", "yearly_review"):

@@ -186,6 +186,49 @@ MATRIX: dict[str, Kind] = {
         },
         tree=False,
     ),
+    # Expert review (专家评审): the province keeps the expert pool and sets a programme's review up
+    # (settings, rubric, panels, assignment, the ranking and the score sheet); a panel's chair watches its
+    # scores and reopens one (review); an expert opens and scores only the candidates assigned to them.
+    "expert_pool": Kind(
+        "评审专家库",
+        {
+            "list": PROVINCE_STAFF,
+            "open": PROVINCE_STAFF,
+            "change": PROVINCE_STAFF,
+            "import": PROVINCE_STAFF,
+            "export": PROVINCE_STAFF,
+            "admin": PROVINCE_STAFF,
+        },
+        tree=False,
+    ),
+    "expert_stage": Kind(
+        "专家评审",
+        {
+            "list": PROVINCE_STAFF,
+            "open": PROVINCE_STAFF,
+            "change": PROVINCE_STAFF,
+            "export": PROVINCE_STAFF,
+            "admin": PROVINCE_STAFF,
+        },
+        tree=False,
+    ),
+    "expert_panel": Kind(
+        "评审组",
+        {
+            "open": {S: PROVINCE, E: OWN},
+            "review": {S: PROVINCE, E: OWN},
+            "export": {S: PROVINCE, E: OWN},
+            "change": PROVINCE_STAFF,
+        },
+        owner="chair_id",
+        tree=False,
+    ),
+    "expert_assignment": Kind(
+        "评审任务",
+        {"list": {E: OWN}, "open": {E: OWN}, "change": {E: OWN}},
+        owner="expert.user_id",
+        tree=False,
+    ),
     # Grassroots May Day activity reports and the campaign calendar.
     "activity_report": Kind(
         "活动报送",
@@ -469,6 +512,10 @@ ADMIN_MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "selection.pasthonour": ("past_honour", ("add", "change", "delete")),
     "selection.candidacy": ("candidacy", ()),
     "selection.objection": ("objection", ()),
+    "selection_experts.expertprofile": ("expert_pool", ("add", "change")),
+    "selection_experts.expertstage": ("expert_stage", ("add", "change")),
+    "selection_experts.criterion": ("expert_stage", ("add", "change", "delete")),
+    "selection_experts.panel": ("expert_stage", ("add", "change")),
     "campaigns.campaign": ("campaign_setup", ("add", "change", "delete")),
     "campaigns.milestone": ("campaign_setup", ("add", "change", "delete")),
     "campaigns.calendarday": ("campaign_setup", ("add", "change", "delete")),

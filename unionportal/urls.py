@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("imports/", include("unionportal.imports.urls")),
     path("campaigns/", include("unionportal.campaigns.urls")),
     path("selection/votes/", include("unionportal.selection.voting.staff_urls")),
+    path("selection/experts/", include("unionportal.selection.experts.urls")),
     path("selection/", include("unionportal.selection.urls")),
     path("notices/", include("unionportal.selection.public_urls")),
     path("vote/", include("unionportal.selection.voting.urls")),

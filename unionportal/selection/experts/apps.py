@@ -22,3 +22,20 @@ class ExpertsConfig(AppConfig):
                 "selection_experts.score.reopen": _("退回专家评分"),
             }
         )
+
+        from unionportal import demo, periodic
+        from unionportal.imports.registry import register_importer, register_resource
+        from unionportal.reports.registry import register_todo_provider
+
+        from . import resources, services
+        from .todos import expert_todos
+
+        register_todo_provider("selection_experts.todos", expert_todos)
+        register_resource("selection_experts.sheet", resources.ScoreSheetResource, _("专家评分表"))
+        register_resource("selection_experts.pool", resources.PoolResource, _("评审专家库"))
+        register_importer("selection_experts.pool_import", resources.PoolImporter, _("评审专家库（导入）"))
+        periodic.register("selection_experts.remind")(services.remind)
+
+        from .demo import seed_experts_demo
+
+        demo.register("selection_experts", seed_experts_demo)

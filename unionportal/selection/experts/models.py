@@ -294,6 +294,11 @@ class Assignment(models.Model):
         return self.state in ACTIVE_STATES
 
     @property
+    def code(self) -> str:
+        """The candidate's code in the stage (what an expert sees when identities are hidden)."""
+        return self.stage.candidate_code(self.candidacy_id)
+
+    @property
     def is_locked(self) -> bool:
         return self.score_status == ScoreStatus.SUBMITTED
 
