@@ -363,3 +363,53 @@ def test_home_shows_the_experts_and_the_chairs_todos():
     assert labels["评分分差超过阈值、待组长复核的候选人：第一评审组"] == 1
     home = client_for(w.panel.chair).get(reverse("home")).content.decode()
     assert "待组长复核" in home
+
+
+def test_home_leads_province_staff_to_a_running_review():
+    from unionportal.reports.registry import todos_for
+
+    w = expert_world(candidates=2, experts=1, per_candidate=2)
+    labels = {t.label: (t.count, t.url) for t in todos_for(w.province)}
+    url = reverse("experts:stage", args=[w.programme.pk])
+    assert labels["专家评审进行中：2026 Programme medal"] == (1, url)
+    assert labels["专家评审待分配专家的候选人：2026 Programme medal"] == (2, url)
+    assert not any("专家评审" in t.label for t in todos_for(w.county_a))
+
+
+def test_hidden_identity_shows_a_code_instead_of_name_unit_and_photo():
+    w = expert_world(candidates=1, experts=1, per_candidate=1, hide_identity=True)
+    services.assign_auto(actor=w.province, panel=w.panel)
+    row = Assignment.objects.get()
+    row.candidacy.unit = "鄂西机械有限公司"
+    row.candidacy.save()
+    services.declare(actor=row.expert.user, assignment_id=row.pk, conflict=False)
+    client = client_for(row.expert.user)
+    for url in (reverse("experts:mine"), reverse("experts:assignment", args=[row.pk])):
+        page = client.get(url).content.decode()
+        assert w.stage.candidate_code(row.candidacy_id) in page
+        assert "候选人1" not in page and "鄂西机械有限公司" not in page
+    assert "攻克技术难题" in page  # the deeds stay readable
+    assert client.get(reverse("experts:assignment_photo", args=[row.pk])).status_code == 404
+    # The code is stable and tells nothing of the id.
+    assert w.stage.candidate_code(row.candidacy_id) == w.stage.candidate_code(row.candidacy_id)
+    assert str(row.candidacy_id) not in w.stage.candidate_code(row.candidacy_id).split("-")[1]
+
+
+def test_score_sheet_queries_do_not_grow_with_rows(django_assert_max_num_queries):
+    from tests.selection.factories import nominate
+    from unionportal.selection.models import Candidacy
+
+    w = assigned_world(candidates=1, experts=2, per_candidate=2)
+    score(Assignment.objects.first())
+    staff = client_for(w.province)
+    url = reverse("experts:panel_sheet", args=[w.panel.pk])
+    staff.get(url)
+    with django_assert_max_num_queries(16) as few:
+        staff.get(url)
+    extra = [nominate(w, n, submit=True) for n in range(20, 26)]
+    Candidacy.objects.filter(pk__in=[c.pk for c in extra]).update(state="review1")
+    services.assign_auto(actor=w.province, panel=w.panel)
+    for row in Assignment.objects.filter(score_status=""):
+        score(row)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert staff.get(url).status_code == 200

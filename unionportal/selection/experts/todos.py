@@ -55,6 +55,15 @@ def expert_todos(user) -> list[Todo]:
                 for cid in selectors.candidates(stage).values_list("pk", flat=True)
                 if active.get(cid, 0) < stage.experts_per_candidate
             )
+            # The running review itself, so that staff reach its page (scores, flags, ranking) from home.
+            items.append(
+                Todo(
+                    _("专家评审进行中：%(programme)s") % {"programme": stage.programme.label},
+                    1,
+                    reverse("experts:stage", args=[stage.programme_id]),
+                    "info",
+                )
+            )
             items.append(
                 Todo(
                     _("专家评审待分配专家的候选人：%(programme)s") % {"programme": stage.programme.label},
