@@ -69,8 +69,8 @@ def test_declaration_comes_before_the_file_then_scoring():
     assert "攻克技术难题" in page and 'id="score-form"' in page
     photo = client.get(reverse("experts:assignment_photo", args=[row.pk]))
     assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
+    # Read to the end: the test client then closes the file.
     assert b"".join(photo.streaming_content)[:2] == b"\xff\xd8"
-    photo.close()
     criteria = list(Criterion.objects.order_by("position"))
     # Out of range: 400, the message, nothing saved.
     response = client.post(
@@ -413,3 +413,32 @@ def test_score_sheet_queries_do_not_grow_with_rows(django_assert_max_num_queries
         score(row)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert staff.get(url).status_code == 200
+
+
+def test_pool_and_stage_pages_queries_do_not_grow(django_assert_max_num_queries):
+    from tests.selection.factories import nominate
+    from unionportal.selection.models import Candidacy
+
+    w = assigned_world(candidates=1, experts=1, per_candidate=1)
+    staff = client_for(w.province)
+    pages = [
+        reverse("experts:pool"),
+        reverse("experts:stage", args=[w.programme.pk]),
+        reverse("experts:list"),
+    ]
+    counts = {}
+    for url in pages:
+        staff.get(url)
+        with django_assert_max_num_queries(30) as captured:
+            assert staff.get(url).status_code == 200
+        counts[url] = len(captured.captured_queries)
+    for n in range(2, 8):
+        make_expert(w, f"more{n}", union=make_org(w.city_c))
+    extra = [nominate(w, n, submit=True) for n in range(30, 36)]
+    Candidacy.objects.filter(pk__in=[c.pk for c in extra]).update(state="review1")
+    services.assign_auto(actor=w.province, panel=w.panel)
+    for row in Assignment.objects.all():
+        score(row)
+    for url in pages:
+        with django_assert_max_num_queries(counts[url]):
+            assert staff.get(url).status_code == 200
