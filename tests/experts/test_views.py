@@ -442,3 +442,38 @@ def test_pool_and_stage_pages_queries_do_not_grow(django_assert_max_num_queries)
     for url in pages:
         with django_assert_max_num_queries(counts[url]):
             assert staff.get(url).status_code == 200
+
+
+def test_pool_import_through_the_shared_import_job(django_capture_on_commit_callbacks):
+    from tests.imports.conftest import csv_upload
+    from unionportal.imports.models import ImportJob
+    from unionportal.imports.tasks import run
+
+    w = expert_world(candidates=1, experts=1)
+    make_org(w.city_c, name="Job union", code="JOB001")
+    client = client_for(w.province)
+    headers = ["用户名", "姓名", "所在工会代码", "专业领域"]
+    response = client.post(
+        reverse("imports:upload", args=["selection_experts.pool_import"]),
+        {
+            "file": csv_upload(
+                headers, [["job1", "周洁", "JOB001", "绿色发展"], ["job2", "吴江", "JOB001", ""]]
+            )
+        },
+    )
+    assert response.status_code in (200, 302)
+    job = ImportJob.objects.get(resource_key="selection_experts.pool_import")
+    assert job.error_count == 0
+    with django_capture_on_commit_callbacks():
+        assert client.post(reverse("imports:job_confirm", args=[job.pk])).status_code == 302
+    run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == ("done", 2)
+    assert list(
+        ExpertProfile.objects.filter(user__username__startswith="job")
+        .order_by("user__username")
+        .values_list("user__name", "fields")
+    ) == [
+        ("周洁", ["green"]),
+        ("吴江", []),
+    ]
