@@ -280,6 +280,7 @@ def assignment_create(
     _require_staff(actor)
     stage = panel.stage
     with transaction.atomic():
+        Panel.objects.select_for_update().filter(pk=panel.pk).first()
         candidacy = _stage_candidacy(stage, candidacy_id)
         expert = (
             panel.members.select_related("union", "enterprise", "user")
@@ -413,7 +414,8 @@ def assign_auto(*, actor, panel: Panel, candidacy_ids=None) -> AutoResult:
     possible, never breaking the conflict rule). Candidates left short are reported, not refused."""
     _require_staff(actor)
     with transaction.atomic():
-        Panel.objects.select_for_update().filter(pk=panel.pk).first()  # one automatic run at a time
+        # Every assignment write of a panel locks it first: runs and reassignments go one at a time.
+        Panel.objects.select_for_update().filter(pk=panel.pk).first()
         created, short = _auto_fill(actor=actor, panel=panel, candidacy_ids=candidacy_ids)
         _notify_assigned(panel.stage, panel, created)
     return AutoResult(created=sum(created.values()), short=short)
@@ -463,6 +465,9 @@ def declare(*, actor, assignment_id: int, conflict: bool, note: str = "", now=No
     now = now or timezone.now()
     note = (note or "").strip()
     with transaction.atomic():
+        # The panel first, as every assignment write locks it: a reassignment never races another.
+        panel_id = access_assignment(actor, assignment_id).panel_id
+        Panel.objects.select_for_update().filter(pk=panel_id).first()
         row = access_assignment(actor, assignment_id, for_update=True)
         if row.state != AssignmentState.ASSIGNED:
             raise ReviewError(_("您已申报过回避情况。"))
