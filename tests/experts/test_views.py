@@ -97,6 +97,20 @@ def test_declaration_comes_before_the_file_then_scoring():
     assert Assignment.objects.get().total == Decimal("100.00")
 
 
+def test_a_criterion_description_is_shown_as_typed_not_as_html():
+    assigned_world(candidates=1, experts=1, per_candidate=1)
+    row = Assignment.objects.get()
+    Criterion.objects.filter(position=0).update(description='<img src=x onerror="alert(1)">细则')
+    client = client_for(row.expert.user)
+    url = reverse("experts:assignment", args=[row.pk])
+    client.post(url, {"action": "declare", "conflict": "no"})
+    page = client.get(url).content.decode()
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;细则" in page
+    assert '<img src=x onerror="alert(1)">' not in page
+    english = client.get("/en" + url).content.decode()
+    assert "<span data-user-content>&lt;img src=x" in english
+
+
 def test_submitting_an_incomplete_sheet_names_the_missing_criterion():
     assigned_world(candidates=1, experts=1, per_candidate=1)
     row = Assignment.objects.get()

@@ -168,6 +168,7 @@ IMPORTABLE = {
     "assistance.household",
     "awards.nomination",
     "selection.past_honour",
+    "selection_experts.pool_import",
 }
 
 

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from unionportal.i18n import UserDataSelect, user_content
 from unionportal.orgs.models import Enterprise, Organisation
 
 from .models import FIELD_CHOICES, Criterion, ExpertProfile, ExpertStage
@@ -83,7 +84,9 @@ RubricFormSet = forms.modelformset_factory(
 
 class PanelForm(forms.Form):
     name = forms.CharField(label=_("评审组名称"), max_length=80)
-    chair = forms.ModelChoiceField(label=_("组长"), queryset=User.objects.none(), required=False)
+    chair = forms.ModelChoiceField(
+        label=_("组长"), queryset=User.objects.none(), required=False, widget=UserDataSelect
+    )
     members = forms.ModelMultipleChoiceField(
         label=_("评审专家"),
         queryset=ExpertProfile.objects.none(),
@@ -99,15 +102,15 @@ class PanelForm(forms.Form):
             .order_by("user__name", "pk")
         )
         self.fields["members"].queryset = pool
-        self.fields["members"].label_from_instance = lambda p: f"{p} · {p.title} · {p.union.name}"
+        self.fields["members"].label_from_instance = lambda p: user_content(f"{p} · {p.title} · {p.union.name}")
         self.fields["chair"].queryset = User.objects.filter(expert__is_active=True).order_by("name", "pk")
         self.fields["chair"].label_from_instance = lambda u: u.name or u.get_username()
         self.helper = _helper("panel-form", None, tag=False)
 
 
 class AssignForm(forms.Form):
-    candidacy = forms.TypedChoiceField(label=_("候选人"), coerce=int)
-    expert = forms.TypedChoiceField(label=_("评审专家"), coerce=int)
+    candidacy = forms.TypedChoiceField(label=_("候选人"), coerce=int, widget=UserDataSelect)
+    expert = forms.TypedChoiceField(label=_("评审专家"), coerce=int, widget=UserDataSelect)
 
     def __init__(self, *args, candidacies=(), experts=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,6 +129,7 @@ class ExpertForm(forms.ModelForm):
     class Meta:
         model = ExpertProfile
         fields = ("union", "enterprise", "employer", "title", "fields", "is_active")
+        widgets = {"union": UserDataSelect, "enterprise": UserDataSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,7 +196,7 @@ class ScoreForm(forms.Form):
                 max_digits=6,
                 required=False,
                 initial=item.points if item else None,
-                help_text=c.description,
+                help_text=user_content(c.description) if c.description else "",
                 disabled=locked,
                 widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
             )

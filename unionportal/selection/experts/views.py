@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from unionportal import permissions
+from unionportal.i18n import mark_user_data
 from unionportal.imports.services import export_table
 from unionportal.permissions import permission
 from unionportal.selection.models import Programme
@@ -203,7 +204,11 @@ def panel_detail(request, pk):
     lines = selectors.ranking(stage, panel=panel)
     table = []
     for line in lines:
-        excluded = [(m, reason) for m in members if (reason := services.conflict_reason(m, line.candidacy))]
+        excluded = [
+            (m, mark_user_data(reason, (m.union.name, m.enterprise.name if m.enterprise_id else "")))
+            for m in members
+            if (reason := services.conflict_reason(m, line.candidacy))
+        ]
         table.append((line, by_candidate.get(line.candidacy.pk, []), excluded))
     context = {
         "panel": panel,
