@@ -63,7 +63,9 @@ def nav_pages(context):
     pages = {name: permissions.may(user, kind, action) for name, (kind, action) in NAV_PAGES.items()}
     # Reviewers work from the review queue (it opens each nomination); the intake list is the submitters'.
     pages["awards"] = pages["awards"] and not pages["review"]
-    pages["tools"] = pages["coverage"] or pages["audit"] or pages["votes"] or pages["experts"] or user.is_staff
+    pages["tools"] = (
+        pages["coverage"] or pages["audit"] or pages["votes"] or pages["experts"] or user.is_staff
+    )
     return pages
 
 

@@ -102,7 +102,9 @@ class PanelForm(forms.Form):
             .order_by("user__name", "pk")
         )
         self.fields["members"].queryset = pool
-        self.fields["members"].label_from_instance = lambda p: user_content(f"{p} · {p.title} · {p.union.name}")
+        self.fields["members"].label_from_instance = lambda p: user_content(
+            f"{p} · {p.title} · {p.union.name}"
+        )
         self.fields["chair"].queryset = User.objects.filter(expert__is_active=True).order_by("name", "pk")
         self.fields["chair"].label_from_instance = lambda u: u.name or u.get_username()
         self.helper = _helper("panel-form", None, tag=False)
