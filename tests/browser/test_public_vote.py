@@ -1,6 +1,6 @@
 """A voter on a phone (390×844): verifies the number by code with consent, votes, and a second vote for
 the same candidate that day is refused with the rule shown; province staff then see the flagged burst in
-the quarantine and release it on a desktop."""
+the quarantine and release it on a desktop, and read the combined ranking with both of its parts."""
 
 import re
 import shutil
@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests.browser.conftest import shot, sign_in
-from tests.voting.factories import cast, vote_world
+from tests.voting.factories import cast, scored_vote_world, vote_world
 from unionportal.selection.voting.enums import VoteStatus
 from unionportal.selection.voting.models import Vote
 
@@ -91,3 +91,28 @@ def test_province_staff_release_a_quarantined_burst(page, live_server, artifacts
     page.wait_for_selector(".alert-success")
     assert "已处理 30 张投票。" in page.inner_text("main")
     assert Vote.objects.filter(status=VoteStatus.COUNTED).count() == 35
+
+
+def test_the_combined_ranking_shows_the_expert_and_the_public_part(page, live_server, artifacts):
+    w, stage, (a, b, c) = scored_vote_world()
+    for n in range(4):
+        cast(stage, a, ip=f"192.0.{n}.1", device=f"a{n}")
+    cast(stage, b, ip="192.1.0.1", device="b")
+    base = live_server.url
+    sign_in(page, base, "prov")
+    page.goto(f"{base}/selection/votes/programmes/{w.programme.pk}/")
+    page.click("#ranking-link")
+    page.wait_for_selector("#combined-ranking")
+    rows = page.locator("#combined-ranking tbody tr")
+    assert rows.count() == 3
+    first = rows.nth(0)
+    assert first.get_attribute("id") == f"line-{a.pk}"
+    assert (first.locator(".expert").inner_text(), first.locator(".votes").inner_text()) == ("70.00", "4")
+    assert (first.locator(".public").inner_text(), first.locator(".combined").inner_text()) == (
+        "100.00",
+        "79.00",
+    )
+    assert rows.nth(1).locator(".working").inner_text() == "100.00 × 70% + 25.00 × 30% = 77.50"
+    assert "未评分" in rows.nth(2).inner_text()
+    assert "综合得分相同时，专家评审得分高者排名在前" in page.inner_text("#formula")
+    keep(shot(page, artifacts, "vote-combined-ranking"))

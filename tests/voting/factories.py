@@ -7,8 +7,11 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
+from tests.experts.factories import expert_world, score
 from tests.selection.factories import nominate, world
 from unionportal.selection.enums import State
+from unionportal.selection.experts import services as experts
+from unionportal.selection.experts.models import Assignment
 from unionportal.selection.models import Candidacy
 from unionportal.selection.voting import services
 from unionportal.selection.voting.models import Voter, VoterSession, VoteStage, session_digest
@@ -66,3 +69,31 @@ def cast(stage, candidate, *, session=None, key=None, ip="203.0.113.9", device="
         device=device,
         now=now,
     )
+
+
+def scored_vote_world():
+    """Three candidacies with expert scores (two experts each, submitted) and an open vote on them."""
+    w = expert_world(candidates=3, experts=2, per_candidate=2)
+    experts.assign_auto(actor=w.province, panel=w.panel)
+    points = {w.candidacies[0].pk: (40, 20, 10), w.candidacies[1].pk: (50, 30, 20)}  # 70 and 100
+    for row in Assignment.objects.filter(candidacy_id__in=points):
+        score(row, points[row.candidacy_id])
+    now = timezone.now()
+    stage = services.stage_save(
+        actor=w.province,
+        programme=w.programme,
+        values={
+            "opens_at": now - timedelta(hours=1),
+            "closes_at": now + timedelta(days=3),
+            "period": "day",
+            "votes_per_candidate": 1,
+            "candidates_per_day": 3,
+            "hide_results": False,
+            "expert_weight": 70,
+            "public_weight": 30,
+        },
+    )
+    stage = services.stage_open(actor=w.province, stage=stage, candidacy_ids=[c.pk for c in w.candidacies])
+    stage = VoteStage.objects.select_related("programme").get(pk=stage.pk)
+    by_candidacy = {c.candidacy_id: c for c in stage.candidates.all()}
+    return w, stage, [by_candidacy[c.pk] for c in w.candidacies]

@@ -4,10 +4,12 @@ score by the programme's weights; ties go to the higher expert score."""
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from unionportal.selection.voting import selectors
 
-from .factories import cast, vote_world
+from .factories import cast, scored_vote_world, vote_world
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +51,41 @@ def test_a_tie_goes_to_the_higher_expert_score():
     # Without the tie the combined score alone decides.
     ranking = selectors.combined_ranking(w.stage, expert, {a.pk: 5, b.pk: 2})
     assert [r.candidate.pk for r in ranking] == [a.pk, b.pk]
+
+
+def test_the_ranking_page_shows_each_part_of_the_combined_score(django_assert_max_num_queries):
+    w, stage, (a, b, c) = scored_vote_world()
+    for n in range(4):
+        cast(stage, a, ip=f"192.0.{n}.1", device=f"a{n}")
+    cast(stage, b, ip="192.1.0.1", device="b")
+    client = Client()
+    client.force_login(w.province)
+    url = reverse("voting_staff:ranking", args=[stage.pk])
+    client.get(url)
+    with django_assert_max_num_queries(14):
+        response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    # a: 70 × 0.7 + 100 × 0.3 = 79; b: 100 × 0.7 + 25 × 0.3 = 77.5; c: not scored, no votes.
+    assert page.index(f'id="line-{a.pk}"') < page.index(f'id="line-{b.pk}"') < page.index(f'id="line-{c.pk}"')
+    assert "70.00 × 70% + 100.00 × 30% = 79.00" in page
+    assert "100.00 × 70% + 25.00 × 30% = 77.50" in page
+    assert "未评分" in page and "本项最高计票数（4 票）" in page
+    assert 'id="still-running"' in page
+    # The vote's staff page links to it; staff of a county do not reach it.
+    assert url in client.get(reverse("voting_staff:stage", args=[w.programme.pk])).content.decode()
+    county = Client()
+    county.force_login(w.county_a)
+    assert county.get(url).status_code in (403, 404)
+
+
+def test_the_ranking_page_s_queries_do_not_grow_with_candidates(django_assert_max_num_queries):
+    w = vote_world(candidates=8, candidates_per_day=8)
+    for n, candidate in enumerate(w.candidates):
+        cast(w.stage, candidate, ip=f"192.3.{n}.1", device=f"d{n}")
+    client = Client()
+    client.force_login(w.province)
+    url = reverse("voting_staff:ranking", args=[w.stage.pk])
+    client.get(url)
+    with django_assert_max_num_queries(14):
+        assert client.get(url).status_code == 200

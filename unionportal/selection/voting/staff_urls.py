@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views_staff.stage_list, name="list"),
     path("programmes/<int:pk>/", views_staff.stage_settings, name="stage"),
     path("<int:pk>/quarantine/", views_staff.quarantine, name="quarantine"),
+    path("<int:pk>/ranking/", views_staff.ranking, name="ranking"),
 ]

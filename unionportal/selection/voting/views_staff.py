@@ -8,12 +8,14 @@ changes nothing.
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from unionportal import permissions
 from unionportal.permissions import permission
+from unionportal.selection.experts.selectors import expert_totals
 from unionportal.selection.models import Programme
 
 from . import selectors, services
@@ -80,12 +82,13 @@ def stage_settings(request, pk):
             messages.error(request, error.message)
             status = 400
     context = {"programme": programme, "stage": stage, "form": form, "now": timezone.now()}
-    if stage is not None and stage.is_open():
+    if stage is not None and stage.opened_at is not None:
         figures = selectors.status_figures(stage)
         empty = dict.fromkeys(VoteStatus.values, 0)
         context["rows"] = [(c, figures.get(c.pk, empty)) for c in selectors.candidates(stage)]
         context["totals"] = selectors.stage_totals(stage)
         context["rules"] = services.rules_text(stage)
+        context["ranking_url"] = reverse("voting_staff:ranking", args=[stage.pk])
     elif stage is not None:
         context["eligible"] = list(services.eligible_candidacies(programme))
     return render(request, "selection/voting/staff_stage.html", context, status=status)
@@ -157,4 +160,25 @@ def quarantine(request, pk):
             "totals": selectors.stage_totals(stage),
         },
         status=status,
+    )
+
+
+@permission("vote_stage", "review")
+@require_http_methods(["GET"])
+def ranking(request, pk):
+    """The combined ranking: each candidate's expert score, counted votes, public score and the combined
+    score with the weights, so that a decision can be explained; quarantined votes are not counted."""
+    stage = _stage_for_staff(request, pk)
+    lines = selectors.combined_ranking(stage, expert_totals(stage.programme))
+    return render(
+        request,
+        "selection/voting/ranking.html",
+        {
+            "stage": stage,
+            "programme": stage.programme,
+            "lines": lines,
+            "highest": max((line.votes for line in lines), default=0),
+            "totals": selectors.stage_totals(stage),
+            "running": stage.is_running(),
+        },
     )
