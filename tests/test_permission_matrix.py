@@ -157,6 +157,7 @@ def demo(module_db, demo_day, tmp_path_factory):
         samples["voting:photo"] = ({"pk": vote.pk, "candidate_pk": vote.candidates.first().pk}, None)
         samples["voting_staff:stage"] = ({"pk": vote.programme_id}, None)
         samples["voting_staff:quarantine"] = ({"pk": vote.pk}, None)
+        samples["voting_staff:ranking"] = ({"pk": vote.pk}, None)
         from unionportal.selection.experts.models import Assignment, ExpertProfile, Panel
 
         panel = Panel.objects.filter(chair=users["expert"]).select_related("stage").first()

@@ -94,7 +94,7 @@ def test_province_staff_release_a_quarantined_burst(page, live_server, artifacts
 
 
 def test_the_combined_ranking_shows_the_expert_and_the_public_part(page, live_server, artifacts):
-    w, stage, (a, b, c) = scored_vote_world()
+    w, stage, (a, b, _c) = scored_vote_world()
     for n in range(4):
         cast(stage, a, ip=f"192.0.{n}.1", device=f"a{n}")
     cast(stage, b, ip="192.1.0.1", device="b")
