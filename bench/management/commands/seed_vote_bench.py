@@ -14,8 +14,8 @@ Run again, it keeps the vote and its votes and writes a new file of fresh tokens
 only how many votes the bench vote has recorded (``bench vote_recorded=N``), for the bench to compare
 with the answers it counted as accepted.
 
-Prints ``bench key=value`` lines for bin/bench: vote_pk, vote_page, vote_cast, vote_requests,
-vote_voters, vote_candidates, vote_csrf (a CSRF secret to send as the csrftoken cookie and the
+Prints ``bench key=value`` lines for bin/bench: vote_pk, vote_page, vote_cast, vote_requests (the file),
+vote_requests_count (its lines), vote_voters, vote_candidates, vote_csrf (a CSRF secret to send as the csrftoken cookie and the
 X-CSRFToken header).
 """
 
@@ -91,6 +91,7 @@ class Command(BaseCommand):
             ("vote_page", reverse("voting:stage", args=[stage.pk])),
             ("vote_cast", reverse("voting:cast", args=[stage.pk])),
             ("vote_requests", path),
+            ("vote_requests_count", requests),
             ("vote_voters", len(sessions)),
             ("vote_candidates", len(rows)),
             ("vote_csrf", secrets.token_hex(16)),
