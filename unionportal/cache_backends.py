@@ -9,6 +9,9 @@ After a failure the cache is not asked again for ``RETRY_SECONDS``: a Redis that
 otherwise cost every call its socket timeout. The outage is logged once when it starts and once when
 Redis answers again, not per request. The state is per process and per server address (each thread
 has its own cache object, so it cannot live on the object).
+
+``incr_many`` counts several keys in one round trip (the vote's throttles and burst counters), with a
+per-key fallback for the local-memory cache of development and tests.
 """
 
 import logging
@@ -100,6 +103,17 @@ class DegradingRedisCacheClient(RedisCacheClient):
     def clear(self):
         return self._call(False, RedisCacheClient.clear)
 
+    def incr_many(self, keys, timeout):
+        return self._call([], DegradingRedisCacheClient._incr_many, keys, timeout)
+
+    def _incr_many(self, keys, timeout):
+        # INCR makes a missing key 1; EXPIRE NX sets the timeout only on the key INCR just made.
+        pipe = self.get_client(keys[0], write=True).pipeline(transaction=False)
+        for key in keys:
+            pipe.incr(key)
+            pipe.expire(key, timeout, nx=True)
+        return pipe.execute()[::2]
+
 
 class DegradingRedisCache(RedisCache):
     """``django.core.cache.backends.redis.RedisCache`` that degrades to an empty cache (module doc)."""
@@ -107,3 +121,29 @@ class DegradingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = DegradingRedisCacheClient
+
+    def incr_many(self, keys: list[str], timeout: int) -> dict[str, int]:
+        """Add one to each key (a missing key starts at 1 and lives ``timeout`` seconds) in one round
+        trip; {} while Redis is unreachable."""
+        made = [self.make_and_validate_key(key) for key in keys]
+        values = self._cache.incr_many(made, self.get_backend_timeout(timeout))
+        return dict(zip(keys, values, strict=False))
+
+
+def incr_many(cache, keys: list[str], timeout: int) -> dict[str, int]:
+    """Add one to each of ``keys`` in ``cache``: one round trip on Redis, ``add``/``incr`` per key on
+    other caches (local memory in development and tests). Keys the cache could not count are missing
+    from the answer (an unreachable Redis answers {})."""
+    many = getattr(cache, "incr_many", None)
+    if many is not None:
+        return many(keys, timeout)
+    counts = {}
+    for key in keys:
+        if cache.add(key, 1, timeout=timeout):
+            counts[key] = 1
+        else:
+            try:
+                counts[key] = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                continue
+    return counts

@@ -306,3 +306,32 @@ def test_a_json_client_gets_200_when_recorded_and_the_refusal_s_status():
         "message": "每位投票人每天可为同一候选人投 1 票。您已为 候选人1 投过 1 票。",
     }
     assert Vote.objects.count() == 1
+
+
+def _json_vote(client, stage, candidate, session, ip):
+    return client.post(
+        reverse("voting:cast", args=[stage.pk]),
+        {"candidate": candidate.pk, "token": services.vote_token(session)},
+        HTTP_ACCEPT="application/json",
+        HTTP_X_FORWARDED_FOR=ip,
+    )
+
+
+def test_a_vote_costs_the_same_few_queries_however_many_votes_the_stage_holds(
+    django_assert_num_queries, settings
+):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    w = vote_world(candidates=3, candidates_per_day=3)
+    client = Client()
+    # The candidate with its stage; the session with the voter's lock, the limits, the insert and the
+    # anomaly counts, inside the transaction (here a savepoint and its release).
+    expected = 7
+    first, key = voter_session(device="q0")
+    client.cookies[services.SESSION_COOKIE] = key
+    with django_assert_num_queries(expected):
+        assert _json_vote(client, w.stage, w.candidates[0], first, "203.0.113.1").status_code == 200
+    for n in range(60):  # other voters, and this voter's own second vote of the day
+        cast(w.stage, w.candidates[n % 3], ip=f"198.18.{n}.1", device=f"q{n + 1}")
+    with django_assert_num_queries(expected):
+        assert _json_vote(client, w.stage, w.candidates[1], first, "203.0.113.1").status_code == 200
+    assert Vote.objects.filter(stage=w.stage, voter=first.voter).count() == 2

@@ -22,8 +22,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -33,13 +32,14 @@ from unionportal.accounts.models import PhoneCode
 from unionportal.accounts.phone import PhoneCodeError, phone_code_send, phone_code_verify
 from unionportal.accounts.validators import MOBILE_RE, normalise_mobile
 from unionportal.audit import services as audit
+from unionportal.cache_backends import incr_many
 from unionportal.public import services as public_services
 from unionportal.selection.enums import State
 from unionportal.selection.models import Candidacy, Programme
 from unionportal.uploads.services import stored_file_set_public
 
 from .enums import AnomalyFlag, Period, VoteStatus
-from .models import Vote, VoteCandidate, Voter, VoterSession, VoteStage, session_digest
+from .models import Vote, VoteCandidate, Voter, VoterSession, VoteStage, phone_segment, session_digest
 
 TOKEN_SALT = "selection_voting.vote"  # noqa: S105 (a signing salt, not a secret)
 TOKEN_MAX_AGE = 2 * 3600
@@ -318,28 +318,24 @@ def network_of(address: str | None) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
-def _throttle(kind: str, value: str, now) -> bool:
-    """Count one attempt of ``kind`` from ``value`` in this minute; True when over the limit. The count
-    lives in the shared cache (atomic increments in Redis); if the cache fails the vote goes ahead."""
-    if not value:
-        return False
-    limit = _limits("VOTE_THROTTLES", THROTTLES)[kind]
-    key = f"vote:throttle:{kind}:{value}:{int(now.timestamp()) // 60}"
-    try:
-        if cache.add(key, 1, timeout=120):
-            return limit < 1
-        return cache.incr(key) > limit
-    except Exception:  # an unavailable cache must not stop the vote; the anomaly checks still run
-        return False
-
-
 def _throttles(*, client_ip: str, network: str, device: str, now) -> None:
-    over = [
-        kind
+    """Count this attempt per address, network and device cookie in this minute (429 past a limit). The
+    counts live in the shared cache, one round trip on Redis; while it fails the vote goes ahead (the
+    anomaly checks still run)."""
+    limits = _limits("VOTE_THROTTLES", THROTTLES)
+    minute = int(now.timestamp()) // 60
+    keys = {
+        f"vote:throttle:{kind}:{value}:{minute}": limits[kind]
         for kind, value in (("address", client_ip), ("network", network), ("device", device))
-        if _throttle(kind, value, now)
-    ]
-    if over:
+        if value
+    }
+    if not keys:
+        return
+    try:
+        counts = incr_many(cache, list(keys), timeout=120)
+    except Exception:  # an unavailable cache must not stop the vote
+        return
+    if any(counts.get(key, 0) > limit for key, limit in keys.items()):
         raise VoteRefused(_("您所在网络或设备投票过于频繁，请一分钟后再试。"), status=429)
 
 
@@ -347,6 +343,7 @@ def _throttles(*, client_ip: str, network: str, device: str, now) -> None:
 class Cast:
     vote: Vote
     counted: bool
+    candidate_name: str
 
 
 def rules_text(stage: VoteStage) -> list[str]:
@@ -403,91 +400,176 @@ def vote_cast(
     client_ip: str | None,
     device: str = "",
     now=None,
-    stage: VoteStage | None = None,
 ) -> Cast:
     """Cast one vote for ``candidate_id`` (a VoteCandidate of the stage) in the voter session ``session_key``.
 
     Checks in order: throttles per address, /24 or /64 network and device cookie (429); a verified
     session (403); the single-use token, bound to the session (forged or expired: 400; replayed: 409); the
-    window (409); the candidate (400); then, under a lock on the voter, the per-candidate and per-day
-    limits (409, quoting the rule). The vote is then stored and the anomaly checks run: a flagged vote,
-    and the votes of the same pattern before it, go to quarantine (out of the count until staff decide).
-    Returns the vote and whether it counts. Raises VoteRefused; nothing is stored then.
+    vote (404) and its window (409); the candidate (400); then, under a lock on the voter, the
+    per-candidate and per-day limits (409, quoting the rule). The vote is then stored and the anomaly
+    checks run: a flagged vote, and the votes of the same pattern before it, go to quarantine (out of the
+    count until staff decide). Returns the vote and whether it counts. Raises VoteRefused; nothing is
+    stored then.
+
+    This is the one write the public makes at volume, so it keeps its round trips few: one to Redis for
+    the throttles, one query for the candidate with its stage, then in one transaction the session with
+    the voter's lock, one aggregate for the limits and the replay, the insert and one aggregate for the
+    anomaly checks (plus one Redis round trip for the burst check).
     """
     now = now or timezone.now()
     client_ip = client_ip or ""
     network = network_of(client_ip)
     _throttles(client_ip=client_ip, network=network, device=device, now=now)
-    session = voter_session(session_key, now=now)
-    if session is None:
-        raise VoteRefused(_("请先验证手机号再投票。"), status=403)
-    nonce = _check_token(token, session)
+    stage, candidate = _candidate(stage_id, candidate_id)
+    try:
+        with transaction.atomic():
+            session = _locked_session(session_key, now)
+            nonce = _check_token(token, session)
+            if stage is None:
+                raise VoteRefused(_("没有这项社会评议。"), status=404)
+            if not stage.is_running(now):
+                raise VoteRefused(
+                    _("不在投票时间内（%(start)s 至 %(end)s）。")
+                    % {"start": fmt_time(stage.opens_at), "end": fmt_time(stage.ends_at)},
+                    status=409,
+                )
+            if candidate is None:
+                raise VoteRefused(_("请选择本次评议中的候选人。"))
+            day = timezone.localdate(now)
+            _check_limits(stage, session.voter_id, candidate, day, nonce)
+            vote = Vote.objects.create(
+                stage=stage,
+                candidate=candidate,
+                voter_id=session.voter_id,
+                session=session,
+                day=day,
+                created_at=now,
+                client_ip=client_ip or None,
+                network=network,
+                device=device[:64],
+                segment=phone_segment(session.voter_phone),
+                nonce=nonce,
+            )
+            if _anomalies(stage, vote, now):
+                vote.refresh_from_db(fields=["status", "flags"])
+    except IntegrityError:
+        # The token's nonce is unique: a token of another vote's page cast twice at the same instant
+        # (the voter's lock makes this voter's second post see the first one's vote otherwise).
+        raise VoteRefused(str(_REPLAYED), status=409) from None
+    return Cast(vote=vote, counted=vote.status == VoteStatus.COUNTED, candidate_name=candidate.name)
+
+
+_REPLAYED = gettext_lazy("这张选票已经投出，请勿重复提交。")
+
+# The statements of a vote are written out in SQL: the ORM spends several times longer building these
+# joins and filtered counts than PostgreSQL spends running them, and a vote is the one write the public
+# makes at volume. Table names come from the models; values go in as parameters, adapted by the
+# backend (so the same statements run on SQLite in development).
+_T = {
+    "stage": VoteStage._meta.db_table,
+    "candidate": VoteCandidate._meta.db_table,
+    "entry": VoteCandidate._meta.get_field("entry").related_model._meta.db_table,
+    "session": VoterSession._meta.db_table,
+    "voter": Voter._meta.db_table,
+    "vote": Vote._meta.db_table,
+}
+_SQL_CANDIDATE = """SELECT s.*, c.id AS candidate_pk, e.name AS candidate_name
+    FROM {stage} s
+    LEFT JOIN {candidate} c ON c.stage_id = s.id AND c.id = %s
+    LEFT JOIN {entry} e ON e.id = c.entry_id
+    WHERE s.id = %s AND s.opened_at IS NOT NULL""".format(**_T)  # noqa: S608 - model tables
+_SQL_SESSION = """SELECT s.*, v.phone AS voter_phone
+    FROM {session} s JOIN {voter} v ON v.id = s.voter_id
+    WHERE s.digest = %s AND s.expires_at > %s""".format(**_T)  # noqa: S608 - model tables
+_SQL_LIMITS = """SELECT
+        COUNT(CASE WHEN nonce = %(nonce)s THEN 1 END),
+        COUNT(DISTINCT CASE WHEN stage_id = %(stage)s AND day = %(day)s AND status <> %(discarded)s
+            THEN candidate_id END),
+        COUNT(CASE WHEN stage_id = %(stage)s AND day = %(day)s AND status <> %(discarded)s
+            AND candidate_id = %(candidate)s THEN 1 END),
+        COUNT(CASE WHEN stage_id = %(stage)s AND status <> %(discarded)s
+            AND candidate_id = %(candidate)s THEN 1 END)
+    FROM {vote} WHERE voter_id = %(voter)s""".replace("{vote}", _T["vote"])
+# One anomaly count: ``counted`` (COUNT(*) or COUNT(DISTINCT voter_id)) of the stage's votes with one
+# ``field`` value in a span of time.
+_SQL_RECENT = (
+    "(SELECT {counted} FROM " + _T["vote"] + " WHERE stage_id = %s AND {field} = %s"  # noqa: S608
+    " AND created_at > %s AND created_at <= %s)"
+)
+
+
+def _candidate(stage_id: int, candidate_id) -> tuple[VoteStage | None, VoteCandidate | None]:
+    """The opened stage, and its candidate ``candidate_id`` (with ``name``, its public row's) or None."""
     try:
         candidate_pk = int(candidate_id)
     except (TypeError, ValueError):
-        raise VoteRefused(_("请选择本次评议中的候选人。")) from None
-    if stage is None or stage.pk != stage_id:  # a caller that has read the stage passes it
-        stage = VoteStage.objects.filter(pk=stage_id).first()
-    if stage is None or not stage.is_open():
-        raise VoteRefused(_("没有这项社会评议。"), status=404)
-    if not stage.is_running(now):
-        raise VoteRefused(
-            _("不在投票时间内（%(start)s 至 %(end)s）。")
-            % {"start": fmt_time(stage.opens_at), "end": fmt_time(stage.ends_at)},
-            status=409,
-        )
-    candidate = VoteCandidate.objects.select_related("entry").filter(pk=candidate_pk, stage=stage).first()
-    if candidate is None:
-        raise VoteRefused(_("请选择本次评议中的候选人。"))
-    day = timezone.localdate(now)
-    voter = session.voter
-    with transaction.atomic():
-        # The voter's row lock: this voter's votes are checked and written one at a time.
-        Voter.objects.select_for_update().filter(pk=voter.pk).first()
-        if Vote.objects.filter(nonce=nonce).exists():
-            raise VoteRefused(_("这张选票已经投出，请勿重复提交。"), status=409)
-        _check_limits(stage, voter, candidate, day)
-        # No savepoint: a token is bound to its session, and this voter's votes wait for the lock above,
-        # so the same token cannot reach this INSERT twice (the unique nonce still holds if it did).
-        vote = Vote.objects.create(
-            stage=stage,
-            candidate=candidate,
-            voter=voter,
-            session=session,
-            day=day,
-            created_at=now,
-            client_ip=client_ip or None,
-            network=network,
-            device=device[:64],
-            segment=voter.segment,
-            nonce=nonce,
-        )
-        flags = _anomalies(stage, vote, now)
-        if flags:
-            vote.refresh_from_db(fields=["status", "flags"])
-    return Cast(vote=vote, counted=vote.status == VoteStatus.COUNTED)
-
-
-def _check_limits(stage: VoteStage, voter: Voter, candidate: VoteCandidate, day) -> None:
-    mine = Vote.objects.filter(stage=stage, voter=voter).exclude(status=VoteStatus.DISCARDED)
-    period = mine.filter(day=day) if stage.period == Period.DAY else mine
-    figures = mine.filter(day=day).aggregate(
-        candidates=Count("candidate", distinct=True), here=Count("id", filter=Q(candidate=candidate))
+        candidate_pk = None
+    stage = next(
+        iter(VoteStage.objects.raw(_SQL_CANDIDATE, [candidate_pk, stage_id])),
+        None,
     )
-    here = figures["here"] if stage.period == Period.DAY else period.filter(candidate=candidate).count()
-    name = candidate.entry.name
-    if here >= stage.votes_per_candidate:
+    if stage is None or stage.candidate_pk is None:
+        return stage, None
+    candidate = VoteCandidate(pk=stage.candidate_pk, stage=stage)
+    candidate.name = stage.candidate_name
+    return stage, candidate
+
+
+def _locked_session(key: str | None, now) -> VoterSession:
+    """The live session ``key`` names, with its voter's phone, the voter locked (this voter's votes are
+    checked and written one at a time); 403 for a missing, unknown or expired one."""
+    lock = " FOR UPDATE OF v" if connection.features.has_select_for_update_of else ""
+    session = (
+        next(
+            iter(
+                VoterSession.objects.raw(
+                    _SQL_SESSION + lock, [session_digest(key), connection.ops.adapt_datetimefield_value(now)]
+                )
+            ),
+            None,
+        )
+        if key
+        else None
+    )
+    if session is None:
+        raise VoteRefused(_("请先验证手机号再投票。"), status=403)
+    return session
+
+
+def _fetch(sql: str, params: list) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def _check_limits(stage: VoteStage, voter_id: int, candidate: VoteCandidate, day, nonce: str) -> None:
+    """The replayed token and the stage's limits, from one pass over the voter's votes."""
+    replayed, candidates, here_today, here = _fetch(
+        _SQL_LIMITS,
+        {
+            "nonce": nonce,
+            "stage": stage.pk,
+            "day": connection.ops.adapt_datefield_value(day),
+            "discarded": VoteStatus.DISCARDED.value,
+            "candidate": candidate.pk,
+            "voter": voter_id,
+        },
+    )
+    if replayed:
+        raise VoteRefused(str(_REPLAYED), status=409)
+    counted = here_today if stage.period == Period.DAY else here  # votes for it in the rule's period
+    if counted >= stage.votes_per_candidate:
         rule = rules_text(stage)[1]
         raise VoteRefused(
-            _("%(rule)s您已为 %(name)s 投过 %(count)s 票。") % {"rule": rule, "name": name, "count": here},
+            _("%(rule)s您已为 %(name)s 投过 %(count)s 票。")
+            % {"rule": rule, "name": candidate.name, "count": counted},
             status=409,
             rule=True,
         )
-    voted_here_today = figures["here"] > 0
-    if not voted_here_today and figures["candidates"] >= stage.candidates_per_day:
+    if not here_today and candidates >= stage.candidates_per_day:
         rule = rules_text(stage)[2]
         raise VoteRefused(
-            _("%(rule)s您今天已为 %(count)s 位候选人投票。") % {"rule": rule, "count": figures["candidates"]},
+            _("%(rule)s您今天已为 %(count)s 位候选人投票。") % {"rule": rule, "count": candidates},
             status=409,
             rule=True,
         )
@@ -507,21 +589,41 @@ def _flag(rows, flag: str) -> int:
 
 
 def _anomalies(stage: VoteStage, vote: Vote, now) -> list[str]:
-    """Run the anomaly checks for the vote just cast; quarantine what they flag. Returns the flags."""
+    """Run the anomaly checks for the vote just cast; quarantine what they flag. Returns the flags.
+
+    One statement counts the distinct voters of the vote's network and number segment and the recent
+    votes of its device and address (each count on its own index); only a device or address with enough
+    recent votes to be machine-regular has its intervals read."""
     limits = _limits("VOTE_ANOMALIES", ANOMALIES)
     since = now - timedelta(minutes=limits["window_minutes"])
+    # ``regular_votes`` votes within this span, or some interval is longer than regular_max_interval.
+    regular_since = now - timedelta(seconds=(limits["regular_votes"] - 1) * limits["regular_max_interval"])
+    adapt = connection.ops.adapt_datetimefield_value
+    counts = {  # field: what is counted among the stage's votes with the vote's value since when
+        "network": ("COUNT(DISTINCT voter_id)", since),
+        "segment": ("COUNT(DISTINCT voter_id)", since),
+        "device": ("COUNT(*)", regular_since),
+        "client_ip": ("COUNT(*)", regular_since),
+    }
+    counts = {field: count for field, count in counts.items() if getattr(vote, field)}
+    figures = {}
+    if counts:
+        columns, params = [], []
+        for field, (counted, start) in counts.items():
+            columns.append(_SQL_RECENT.format(counted=counted, field=field))
+            value = getattr(vote, field)
+            if field == "client_ip":
+                value = connection.ops.adapt_ipaddressfield_value(value)
+            params += [stage.pk, value, adapt(start), adapt(now)]
+        figures = dict(zip(counts, _fetch("SELECT " + ", ".join(columns), params), strict=True))
     recent = Vote.objects.filter(stage=stage, created_at__gt=since, created_at__lte=now)
     flags = []
-    if vote.network:
-        same = recent.filter(network=vote.network)
-        if same.values("voter").distinct().count() > limits["network_voters"]:
-            _flag(same, AnomalyFlag.NETWORK)
-            flags.append(AnomalyFlag.NETWORK)
-    if vote.segment:
-        same = recent.filter(segment=vote.segment)
-        if same.values("voter").distinct().count() > limits["segment_voters"]:
-            _flag(same, AnomalyFlag.SEGMENT)
-            flags.append(AnomalyFlag.SEGMENT)
+    if figures.get("network", 0) > limits["network_voters"]:
+        _flag(recent.filter(network=vote.network), AnomalyFlag.NETWORK)
+        flags.append(AnomalyFlag.NETWORK)
+    if figures.get("segment", 0) > limits["segment_voters"]:
+        _flag(recent.filter(segment=vote.segment), AnomalyFlag.SEGMENT)
+        flags.append(AnomalyFlag.SEGMENT)
     if _burst(stage, vote, now, limits):
         burst_since = now - timedelta(seconds=2 * limits["burst_seconds"])
         _flag(
@@ -531,7 +633,7 @@ def _anomalies(stage: VoteStage, vote: Vote, now) -> list[str]:
         flags.append(AnomalyFlag.BURST)
     for field in ("device", "client_ip"):
         value = getattr(vote, field)
-        if value and _regular(stage, field, value, limits):
+        if figures.get(field, 0) >= limits["regular_votes"] and _regular(stage, field, value, limits):
             _flag(recent.filter(**{field: value}), AnomalyFlag.REGULAR)
             flags.append(AnomalyFlag.REGULAR)
             break
@@ -547,16 +649,13 @@ def _burst(stage: VoteStage, vote: Vote, now, limits) -> bool:
     bucket = int(now.timestamp()) // period
     keys = [f"vote:burst:{stage.pk}:{vote.candidate_id}:", f"vote:burst:{stage.pk}:all:"]
     try:
-        here_all = []
-        for key in keys:
-            current = key + str(bucket)
-            if not cache.add(current, 1, timeout=3 * period):
-                cache.incr(current)
-        found = cache.get_many([key + str(b) for key in keys for b in (bucket, bucket - 1)])
-        here_all = [sum(found.get(key + str(b), 0) for b in (bucket, bucket - 1)) for key in keys]
+        current = incr_many(cache, [key + str(bucket) for key in keys], timeout=3 * period)
+        before = cache.get_many([key + str(bucket - 1) for key in keys])
     except Exception:
         return False
-    here, everything = here_all
+    if len(current) < len(keys):  # the cache could not count
+        return False
+    here, everything = (current[key + str(bucket)] + before.get(key + str(bucket - 1), 0) for key in keys)
     return here > limits["burst_votes"] and here * 100 > everything * limits["burst_share"]
 
 

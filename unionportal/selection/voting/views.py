@@ -129,19 +129,17 @@ def vote_page(request, pk):
 def vote_cast(request, pk):
     """Cast a vote; a refusal re-renders the page with the reason (and the rule it quotes) and a 4xx. With
     ``Accept: application/json`` the answer is JSON instead (200 when recorded)."""
-    stage = _stage_or_404(pk)
     key = _voter_key(request)
     # A script (the page's own, a client) asks for JSON: 200 with {"recorded": true} or the refusal's 4xx.
     wants_json = "application/json" in request.headers.get("Accept", "")
     try:
         cast = services.vote_cast(
-            stage_id=stage.pk,
+            stage_id=pk,
             candidate_id=request.POST.get("candidate"),
             session_key=key,
             token=request.POST.get("token", ""),
             client_ip=client_ip(request) or None,
             device=request.COOKIES.get(services.DEVICE_COOKIE, ""),
-            stage=stage,
         )
     except services.VoteRefused as refusal:
         if wants_json:
@@ -149,6 +147,7 @@ def vote_cast(request, pk):
             if refusal.status == 429:
                 response["Retry-After"] = "60"
             return response
+        stage = _stage_or_404(pk)
         if refusal.status == 403:
             messages.warning(request, refusal.message)
             return redirect(reverse("voting:verify", args=[stage.pk]))
@@ -161,12 +160,12 @@ def vote_cast(request, pk):
         response = JsonResponse({"recorded": True, "counted": cast.counted})
         response["X-Vote"] = "recorded"
         return response
-    name = cast.vote.candidate.entry.name
+    name = cast.candidate_name
     if cast.counted:
         messages.success(request, _("投票成功：您为 %(name)s 投了一票。") % {"name": name})
     else:
         messages.warning(request, _("已收到您为 %(name)s 投的一票；该票经核查后计入。") % {"name": name})
-    response = redirect(reverse("voting:stage", args=[stage.pk]) + f"#candidate-{cast.vote.candidate_id}")
+    response = redirect(reverse("voting:stage", args=[pk]) + f"#candidate-{cast.vote.candidate_id}")
     response["X-Vote"] = "recorded"
     return response
 
