@@ -103,16 +103,20 @@ class DegradingRedisCacheClient(RedisCacheClient):
     def clear(self):
         return self._call(False, RedisCacheClient.clear)
 
-    def incr_many(self, keys, timeout):
-        return self._call([], DegradingRedisCacheClient._incr_many, keys, timeout)
+    def incr_many(self, keys, timeout, read):
+        return self._call([], DegradingRedisCacheClient._incr_many, keys, timeout, read)
 
-    def _incr_many(self, keys, timeout):
+    def _incr_many(self, keys, timeout, read):
         # INCR makes a missing key 1; EXPIRE NX sets the timeout only on the key INCR just made.
         pipe = self.get_client(keys[0], write=True).pipeline(transaction=False)
         for key in keys:
             pipe.incr(key)
             pipe.expire(key, timeout, nx=True)
-        return pipe.execute()[::2]
+        for key in read:
+            pipe.get(key)
+        answers = pipe.execute()
+        values = [None if raw is None else self._serializer.loads(raw) for raw in answers[2 * len(keys) :]]
+        return answers[: 2 * len(keys) : 2] + values
 
 
 class DegradingRedisCache(RedisCache):
@@ -122,21 +126,24 @@ class DegradingRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = DegradingRedisCacheClient
 
-    def incr_many(self, keys: list[str], timeout: int) -> dict[str, int]:
-        """Add one to each key (a missing key starts at 1 and lives ``timeout`` seconds) in one round
-        trip; {} while Redis is unreachable."""
-        made = [self.make_and_validate_key(key) for key in keys]
-        values = self._cache.incr_many(made, self.get_backend_timeout(timeout))
-        return dict(zip(keys, values, strict=False))
+    def incr_many(self, keys: list[str], timeout: int, read=()) -> dict:
+        """Add one to each key (a missing key starts at 1 and lives ``timeout`` seconds) and read the
+        ``read`` keys, in one round trip; {} while Redis is unreachable."""
+        made = [self.make_and_validate_key(key) for key in [*keys, *read]]
+        values = self._cache.incr_many(
+            made[: len(keys)], self.get_backend_timeout(timeout), made[len(keys) :]
+        )
+        return dict(zip([*keys, *read], values, strict=False))
 
 
-def incr_many(cache, keys: list[str], timeout: int) -> dict[str, int]:
-    """Add one to each of ``keys`` in ``cache``: one round trip on Redis, ``add``/``incr`` per key on
-    other caches (local memory in development and tests). Keys the cache could not count are missing
-    from the answer (an unreachable Redis answers {})."""
+def incr_many(cache, keys: list[str], timeout: int, read=()) -> dict:
+    """Add one to each of ``keys`` in ``cache`` and read the ``read`` keys (None when missing): one
+    round trip on Redis, ``add``/``incr`` per key on other caches (local memory in development and
+    tests). Keys the cache could not count are missing from the answer (an unreachable Redis answers
+    {})."""
     many = getattr(cache, "incr_many", None)
     if many is not None:
-        return many(keys, timeout)
+        return many(keys, timeout, read)
     counts = {}
     for key in keys:
         if cache.add(key, 1, timeout=timeout):
@@ -146,4 +153,5 @@ def incr_many(cache, keys: list[str], timeout: int) -> dict[str, int]:
                 counts[key] = cache.incr(key)
             except ValueError:  # expired between add and incr
                 continue
-    return counts
+    found = cache.get_many(list(read)) if read else {}
+    return counts | {key: found.get(key) for key in read}

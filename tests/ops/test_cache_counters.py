@@ -20,9 +20,9 @@ def redis_cache(url: str, prefix: str) -> cache_backends.DegradingRedisCache:
 @pytest.fixture
 def on_redis(worker_id):
     cache = redis_cache(REDIS, f"counters-{worker_id}")
-    cache.delete_many(["a", "b"])
+    cache.delete_many(["a", "b", "c"])
     yield cache
-    cache.delete_many(["a", "b"])
+    cache.delete_many(["a", "b", "c"])
 
 
 def test_on_redis_each_key_counts_up_in_one_round_trip_and_keeps_its_first_timeout(on_redis, monkeypatch):
@@ -41,12 +41,20 @@ def test_on_redis_each_key_counts_up_in_one_round_trip_and_keeps_its_first_timeo
     client = on_redis._cache.get_client("a")
     assert 55 < client.ttl(on_redis.make_key("a")) <= 60, "the second call shortened the first timeout"
     assert on_redis.get("a") == 2  # what the cache API reads back
+    # Reads ride in the same round trip: a counter and a missing key.
+    assert cache_backends.incr_many(on_redis, ["b"], timeout=60, read=["a", "c"]) == {
+        "b": 2,
+        "a": 2,
+        "c": None,
+    }
+    assert sent == [4, 2, 4]
 
 
 def test_other_caches_count_per_key():
     cache = LocMemCache("counters", {})
     assert cache_backends.incr_many(cache, ["a", "b"], timeout=60) == {"a": 1, "b": 1}
     assert cache_backends.incr_many(cache, ["b"], timeout=60) == {"b": 2}
+    assert cache_backends.incr_many(cache, ["a"], timeout=60, read=["b", "c"]) == {"a": 2, "b": 2, "c": None}
 
 
 def test_an_unreachable_redis_counts_nothing():

@@ -323,9 +323,9 @@ def test_a_vote_costs_the_same_few_queries_however_many_votes_the_stage_holds(
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
     w = vote_world(candidates=3, candidates_per_day=3)
     client = Client()
-    # The candidate with its stage; the session with the voter's lock, the limits, the insert and the
-    # anomaly counts, inside the transaction (here a savepoint and its release).
-    expected = 7
+    # Inside the transaction (in a test, a savepoint and its release): the session with the voter's
+    # lock, the stage and the candidate; the limits with the anomaly counts; the insert.
+    expected = 5
     first, key = voter_session(device="q0")
     client.cookies[services.SESSION_COOKIE] = key
     with django_assert_num_queries(expected):

@@ -379,14 +379,14 @@ def rules_text(stage: VoteStage) -> list[str]:
     return [window, per, daily, results, checks]
 
 
-def _check_token(token: str, session: VoterSession) -> str:
+def _check_token(token: str, session_id: int) -> str:
     try:
         value = signing.loads(token or "", salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
     except signing.SignatureExpired:
         raise VoteRefused(_("投票页面已过期，请刷新页面后重新投票。")) from None
     except signing.BadSignature:
         raise VoteRefused(_("投票请求无效，请刷新页面后重新投票。")) from None
-    if not isinstance(value, dict) or value.get("s") != session.pk or not isinstance(value.get("n"), str):
+    if not isinstance(value, dict) or value.get("s") != session_id or not isinstance(value.get("n"), str):
         raise VoteRefused(_("投票请求无效，请刷新页面后重新投票。"))
     return value["n"]
 
@@ -411,165 +411,219 @@ def vote_cast(
     count until staff decide). Returns the vote and whether it counts. Raises VoteRefused; nothing is
     stored then.
 
-    This is the one write the public makes at volume, so it keeps its round trips few: one to Redis for
-    the throttles, one query for the candidate with its stage, then in one transaction the session with
-    the voter's lock, one aggregate for the limits and the replay, the insert and one aggregate for the
-    anomaly checks (plus one Redis round trip for the burst check).
+    This is the one write the public makes at volume, so its round trips are few and its statements are
+    written out (``_Ballot``): one to Redis for the throttles; then, in one transaction, the session with
+    the voter's lock, the stage and the candidate; the limits, the replay check and the anomaly counts;
+    the insert; one to Redis for the burst check; the commit.
     """
     now = now or timezone.now()
     client_ip = client_ip or ""
     network = network_of(client_ip)
     _throttles(client_ip=client_ip, network=network, device=device, now=now)
-    stage, candidate = _candidate(stage_id, candidate_id)
+    try:
+        candidate_pk = int(candidate_id)
+    except (TypeError, ValueError):
+        candidate_pk = None
+    day = timezone.localdate(now)
     try:
         with transaction.atomic():
-            session = _locked_session(session_key, now)
-            nonce = _check_token(token, session)
-            if stage is None:
+            ballot = _Ballot.locked(session_key, stage_id, candidate_pk, now)
+            if ballot is None:
+                raise VoteRefused(_("请先验证手机号再投票。"), status=403)
+            nonce = _check_token(token, ballot.session_id)
+            if ballot.stage_id is None:
                 raise VoteRefused(_("没有这项社会评议。"), status=404)
-            if not stage.is_running(now):
+            if not ballot.running:
+                stage = VoteStage.objects.get(pk=stage_id)
                 raise VoteRefused(
                     _("不在投票时间内（%(start)s 至 %(end)s）。")
                     % {"start": fmt_time(stage.opens_at), "end": fmt_time(stage.ends_at)},
                     status=409,
                 )
-            if candidate is None:
+            if ballot.candidate_id is None:
                 raise VoteRefused(_("请选择本次评议中的候选人。"))
-            day = timezone.localdate(now)
-            _check_limits(stage, session.voter_id, candidate, day, nonce)
-            vote = Vote.objects.create(
-                stage=stage,
-                candidate=candidate,
-                voter_id=session.voter_id,
-                session=session,
+            vote = Vote(
+                stage_id=ballot.stage_id,
+                candidate_id=ballot.candidate_id,
+                voter_id=ballot.voter_id,
+                session_id=ballot.session_id,
                 day=day,
                 created_at=now,
                 client_ip=client_ip or None,
                 network=network,
                 device=device[:64],
-                segment=phone_segment(session.voter_phone),
+                segment=phone_segment(ballot.phone),
                 nonce=nonce,
             )
-            if _anomalies(stage, vote, now):
+            limits = _limits("VOTE_ANOMALIES", ANOMALIES)
+            figures = ballot.figures(vote, limits)
+            _check_limits(ballot, figures)
+            ballot.insert(vote)
+            if _anomalies(vote, figures, limits, now):
                 vote.refresh_from_db(fields=["status", "flags"])
     except IntegrityError:
         # The token's nonce is unique: a token of another vote's page cast twice at the same instant
         # (the voter's lock makes this voter's second post see the first one's vote otherwise).
         raise VoteRefused(str(_REPLAYED), status=409) from None
-    return Cast(vote=vote, counted=vote.status == VoteStatus.COUNTED, candidate_name=candidate.name)
+    return Cast(vote=vote, counted=vote.status == VoteStatus.COUNTED, candidate_name=ballot.candidate_name)
 
 
 _REPLAYED = gettext_lazy("这张选票已经投出，请勿重复提交。")
 
-# The statements of a vote are written out in SQL: the ORM spends several times longer building these
-# joins and filtered counts than PostgreSQL spends running them, and a vote is the one write the public
-# makes at volume. Table names come from the models; values go in as parameters, adapted by the
-# backend (so the same statements run on SQLite in development).
-_T = {
-    "stage": VoteStage._meta.db_table,
-    "candidate": VoteCandidate._meta.db_table,
-    "entry": VoteCandidate._meta.get_field("entry").related_model._meta.db_table,
-    "session": VoterSession._meta.db_table,
-    "voter": Voter._meta.db_table,
-    "vote": Vote._meta.db_table,
-}
-_SQL_CANDIDATE = """SELECT s.*, c.id AS candidate_pk, e.name AS candidate_name
-    FROM {stage} s
-    LEFT JOIN {candidate} c ON c.stage_id = s.id AND c.id = %s
-    LEFT JOIN {entry} e ON e.id = c.entry_id
-    WHERE s.id = %s AND s.opened_at IS NOT NULL""".format(**_T)  # noqa: S608 - model tables
-_SQL_SESSION = """SELECT s.*, v.phone AS voter_phone
-    FROM {session} s JOIN {voter} v ON v.id = s.voter_id
-    WHERE s.digest = %s AND s.expires_at > %s""".format(**_T)  # noqa: S608 - model tables
-_SQL_LIMITS = """SELECT
-        COUNT(CASE WHEN nonce = %(nonce)s THEN 1 END),
-        COUNT(DISTINCT CASE WHEN stage_id = %(stage)s AND day = %(day)s AND status <> %(discarded)s
-            THEN candidate_id END),
-        COUNT(CASE WHEN stage_id = %(stage)s AND day = %(day)s AND status <> %(discarded)s
-            AND candidate_id = %(candidate)s THEN 1 END),
-        COUNT(CASE WHEN stage_id = %(stage)s AND status <> %(discarded)s
-            AND candidate_id = %(candidate)s THEN 1 END)
-    FROM {vote} WHERE voter_id = %(voter)s""".replace("{vote}", _T["vote"])
-# One anomaly count: ``counted`` (COUNT(*) or COUNT(DISTINCT voter_id)) of the stage's votes with one
-# ``field`` value in a span of time.
-_SQL_RECENT = (
-    "(SELECT {counted} FROM " + _T["vote"] + " WHERE stage_id = %s AND {field} = %s"  # noqa: S608
-    " AND created_at > %s AND created_at <= %s)"
-)
 
+@dataclass
+class _Ballot:
+    """What a vote is checked against, read in one statement: the voter session (its voter locked),
+    and the stage and candidate the post names (None when there is no such opened stage or candidate).
 
-def _candidate(stage_id: int, candidate_id) -> tuple[VoteStage | None, VoteCandidate | None]:
-    """The opened stage, and its candidate ``candidate_id`` (with ``name``, its public row's) or None."""
-    try:
-        candidate_pk = int(candidate_id)
-    except (TypeError, ValueError):
-        candidate_pk = None
-    stage = next(
-        iter(VoteStage.objects.raw(_SQL_CANDIDATE, [candidate_pk, stage_id])),
-        None,
+    The vote's statements are written out in SQL: the ORM spent several times longer building these
+    joins and filtered counts than the database spent running them. Table names come from the models;
+    values go in as parameters, adapted by the backend, so the same statements run on SQLite."""
+
+    session_id: int
+    voter_id: int
+    phone: str
+    stage_id: int | None
+    running: bool
+    period: str
+    votes_per_candidate: int
+    candidates_per_day: int
+    candidate_id: int | None
+    candidate_name: str
+
+    TABLES = {
+        "stage": VoteStage._meta.db_table,
+        "candidate": VoteCandidate._meta.db_table,
+        "entry": VoteCandidate._meta.get_field("entry").related_model._meta.db_table,
+        "session": VoterSession._meta.db_table,
+        "voter": Voter._meta.db_table,
+        "vote": Vote._meta.db_table,
+    }
+    LOCKED = """SELECT s.id, s.voter_id, v.phone, st.id,
+            st.opens_at <= %(now)s AND %(now)s < st.closes_at
+                AND (st.closed_at IS NULL OR %(now)s < st.closed_at),
+            st.period, st.votes_per_candidate, st.candidates_per_day, c.id, e.name
+        FROM {session} s
+        JOIN {voter} v ON v.id = s.voter_id
+        LEFT JOIN {stage} st ON st.id = %(stage)s AND st.opened_at IS NOT NULL
+        LEFT JOIN {candidate} c ON c.stage_id = st.id AND c.id = %(candidate)s
+        LEFT JOIN {entry} e ON e.id = c.entry_id
+        WHERE s.digest = %(digest)s AND s.expires_at > %(now)s""".format(**TABLES)  # noqa: S608 - model tables
+    # The voter's votes: the token already used, then the stage's limits (votes discarded by staff do
+    # not count). Then the anomaly counts over the stage's recent votes (RECENT), each on its own index.
+    FIGURES = """SELECT
+            COUNT(CASE WHEN nonce = %(nonce)s THEN 1 END),
+            COUNT(DISTINCT CASE WHEN stage_id = %(stage)s AND day = %(day)s AND status <> %(discarded)s
+                THEN candidate_id END),
+            COUNT(CASE WHEN stage_id = %(stage)s AND day = %(day)s AND status <> %(discarded)s
+                AND candidate_id = %(candidate)s THEN 1 END),
+            COUNT(CASE WHEN stage_id = %(stage)s AND status <> %(discarded)s
+                AND candidate_id = %(candidate)s THEN 1 END)
+            {{recent}}
+        FROM {vote} WHERE voter_id = %(voter)s""".format(**TABLES)
+    # Other voters (COUNT(DISTINCT ...)) or votes (COUNT(*)) of the stage with the vote's value of one
+    # field since a moment; the vote about to be stored adds one to either.
+    RECENT = (
+        ", (SELECT {counted} FROM " + TABLES["vote"] + " WHERE stage_id = %(stage)s"  # noqa: S608
+        " AND {field} = %({field})s AND created_at > %({field}_since)s AND created_at <= %(now)s)"
     )
-    if stage is None or stage.candidate_pk is None:
-        return stage, None
-    candidate = VoteCandidate(pk=stage.candidate_pk, stage=stage)
-    candidate.name = stage.candidate_name
-    return stage, candidate
+    INSERT_FIELDS = [f for f in Vote._meta.concrete_fields if not f.primary_key]
+    INSERT = "INSERT INTO {} ({}) VALUES ({}) RETURNING id".format(  # noqa: S608 - model table, columns
+        TABLES["vote"],
+        ", ".join(connection.ops.quote_name(f.column) for f in INSERT_FIELDS),
+        ", ".join(["%s"] * len(INSERT_FIELDS)),
+    )
 
-
-def _locked_session(key: str | None, now) -> VoterSession:
-    """The live session ``key`` names, with its voter's phone, the voter locked (this voter's votes are
-    checked and written one at a time); 403 for a missing, unknown or expired one."""
-    lock = " FOR UPDATE OF v" if connection.features.has_select_for_update_of else ""
-    session = (
-        next(
-            iter(
-                VoterSession.objects.raw(
-                    _SQL_SESSION + lock, [session_digest(key), connection.ops.adapt_datetimefield_value(now)]
-                )
-            ),
-            None,
+    @classmethod
+    def locked(cls, session_key, stage_id, candidate_pk, now) -> "_Ballot | None":
+        if not session_key:
+            return None
+        lock = " FOR UPDATE OF v" if connection.features.has_select_for_update_of else ""
+        row = _fetch(
+            cls.LOCKED + lock,
+            {
+                "digest": session_digest(session_key),
+                "now": connection.ops.adapt_datetimefield_value(now),
+                "stage": stage_id,
+                "candidate": candidate_pk,
+            },
         )
-        if key
-        else None
-    )
-    if session is None:
-        raise VoteRefused(_("请先验证手机号再投票。"), status=403)
-    return session
+        if row is None:
+            return None
+        session_id, voter_id, phone, stage, running, period, per_candidate, per_day, candidate, name = row
+        return cls(
+            session_id, voter_id, phone, stage, bool(running), period, per_candidate, per_day, candidate, name
+        )
+
+    def figures(self, vote: Vote, limits: dict) -> dict[str, int]:
+        """The limits' and the anomaly checks' counts, as they are once ``vote`` is stored."""
+        adapt = connection.ops.adapt_datetimefield_value
+        since = vote.created_at - timedelta(minutes=limits["window_minutes"])
+        # ``regular_votes`` votes within this span, or some interval is longer than regular_max_interval.
+        regular_since = vote.created_at - timedelta(
+            seconds=(limits["regular_votes"] - 1) * limits["regular_max_interval"]
+        )
+        recent = {  # field: what is counted, since when
+            "network": ("COUNT(DISTINCT CASE WHEN voter_id <> %(voter)s THEN voter_id END)", since),
+            "segment": ("COUNT(DISTINCT CASE WHEN voter_id <> %(voter)s THEN voter_id END)", since),
+            "device": ("COUNT(*)", regular_since),
+            "client_ip": ("COUNT(*)", regular_since),
+        }
+        recent = {field: check for field, check in recent.items() if getattr(vote, field)}
+        params = {
+            "nonce": vote.nonce,
+            "stage": self.stage_id,
+            "day": connection.ops.adapt_datefield_value(vote.day),
+            "discarded": VoteStatus.DISCARDED.value,
+            "candidate": self.candidate_id,
+            "voter": self.voter_id,
+            "now": adapt(vote.created_at),
+        }
+        for field, (_counted, start) in recent.items():
+            value = getattr(vote, field)
+            params[field] = (
+                connection.ops.adapt_ipaddressfield_value(value) if field == "client_ip" else value
+            )
+            params[f"{field}_since"] = adapt(start)
+        columns = "".join(
+            self.RECENT.format(counted=counted, field=field) for field, (counted, _s) in recent.items()
+        )
+        row = _fetch(self.FIGURES.format(recent=columns), params)
+        figures = dict(zip(("replayed", "candidates", "here_today", "here"), row[:4], strict=True))
+        # The vote about to be stored: one more voter (itself) or one more vote.
+        figures.update({field: n + 1 for field, n in zip(recent, row[4:], strict=True)})
+        return figures
+
+    def insert(self, vote: Vote) -> None:
+        params = [f.get_db_prep_save(getattr(vote, f.attname), connection) for f in self.INSERT_FIELDS]
+        (vote.pk,) = _fetch(self.INSERT, params)
+        vote._state.adding = False
+        vote._state.db = connection.alias
 
 
-def _fetch(sql: str, params: list) -> tuple:
+def _fetch(sql: str, params) -> tuple | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
 
 
-def _check_limits(stage: VoteStage, voter_id: int, candidate: VoteCandidate, day, nonce: str) -> None:
-    """The replayed token and the stage's limits, from one pass over the voter's votes."""
-    replayed, candidates, here_today, here = _fetch(
-        _SQL_LIMITS,
-        {
-            "nonce": nonce,
-            "stage": stage.pk,
-            "day": connection.ops.adapt_datefield_value(day),
-            "discarded": VoteStatus.DISCARDED.value,
-            "candidate": candidate.pk,
-            "voter": voter_id,
-        },
-    )
-    if replayed:
+def _check_limits(ballot: _Ballot, figures: dict[str, int]) -> None:
+    """The replayed token and the stage's limits; refusals quote the rule (the stage read for it)."""
+    if figures["replayed"]:
         raise VoteRefused(str(_REPLAYED), status=409)
-    counted = here_today if stage.period == Period.DAY else here  # votes for it in the rule's period
-    if counted >= stage.votes_per_candidate:
-        rule = rules_text(stage)[1]
+    here = figures["here_today"] if ballot.period == Period.DAY else figures["here"]
+    if here >= ballot.votes_per_candidate:
+        rule = rules_text(VoteStage.objects.get(pk=ballot.stage_id))[1]
         raise VoteRefused(
             _("%(rule)s您已为 %(name)s 投过 %(count)s 票。")
-            % {"rule": rule, "name": candidate.name, "count": counted},
+            % {"rule": rule, "name": ballot.candidate_name, "count": here},
             status=409,
             rule=True,
         )
-    if not here_today and candidates >= stage.candidates_per_day:
-        rule = rules_text(stage)[2]
+    if not figures["here_today"] and figures["candidates"] >= ballot.candidates_per_day:
+        rule = rules_text(VoteStage.objects.get(pk=ballot.stage_id))[2]
         raise VoteRefused(
-            _("%(rule)s您今天已为 %(count)s 位候选人投票。") % {"rule": rule, "count": candidates},
+            _("%(rule)s您今天已为 %(count)s 位候选人投票。") % {"rule": rule, "count": figures["candidates"]},
             status=409,
             rule=True,
         )
@@ -588,82 +642,62 @@ def _flag(rows, flag: str) -> int:
     return moved
 
 
-def _anomalies(stage: VoteStage, vote: Vote, now) -> list[str]:
-    """Run the anomaly checks for the vote just cast; quarantine what they flag. Returns the flags.
-
-    One statement counts the distinct voters of the vote's network and number segment and the recent
-    votes of its device and address (each count on its own index); only a device or address with enough
-    recent votes to be machine-regular has its intervals read."""
-    limits = _limits("VOTE_ANOMALIES", ANOMALIES)
+def _anomalies(vote: Vote, figures: dict[str, int], limits: dict, now) -> list[str]:
+    """Quarantine what the anomaly checks flag for the vote just stored (its counts in ``figures``);
+    only a device or address with enough recent votes to be machine-regular has its intervals read.
+    Returns the flags."""
     since = now - timedelta(minutes=limits["window_minutes"])
-    # ``regular_votes`` votes within this span, or some interval is longer than regular_max_interval.
-    regular_since = now - timedelta(seconds=(limits["regular_votes"] - 1) * limits["regular_max_interval"])
-    adapt = connection.ops.adapt_datetimefield_value
-    counts = {  # field: what is counted among the stage's votes with the vote's value since when
-        "network": ("COUNT(DISTINCT voter_id)", since),
-        "segment": ("COUNT(DISTINCT voter_id)", since),
-        "device": ("COUNT(*)", regular_since),
-        "client_ip": ("COUNT(*)", regular_since),
-    }
-    counts = {field: count for field, count in counts.items() if getattr(vote, field)}
-    figures = {}
-    if counts:
-        columns, params = [], []
-        for field, (counted, start) in counts.items():
-            columns.append(_SQL_RECENT.format(counted=counted, field=field))
-            value = getattr(vote, field)
-            if field == "client_ip":
-                value = connection.ops.adapt_ipaddressfield_value(value)
-            params += [stage.pk, value, adapt(start), adapt(now)]
-        figures = dict(zip(counts, _fetch("SELECT " + ", ".join(columns), params), strict=True))
-    recent = Vote.objects.filter(stage=stage, created_at__gt=since, created_at__lte=now)
+
+    def recent():
+        return Vote.objects.filter(stage=vote.stage_id, created_at__gt=since, created_at__lte=now)
+
     flags = []
     if figures.get("network", 0) > limits["network_voters"]:
-        _flag(recent.filter(network=vote.network), AnomalyFlag.NETWORK)
+        _flag(recent().filter(network=vote.network), AnomalyFlag.NETWORK)
         flags.append(AnomalyFlag.NETWORK)
     if figures.get("segment", 0) > limits["segment_voters"]:
-        _flag(recent.filter(segment=vote.segment), AnomalyFlag.SEGMENT)
+        _flag(recent().filter(segment=vote.segment), AnomalyFlag.SEGMENT)
         flags.append(AnomalyFlag.SEGMENT)
-    if _burst(stage, vote, now, limits):
+    if _burst(vote, now, limits):
         burst_since = now - timedelta(seconds=2 * limits["burst_seconds"])
         _flag(
-            Vote.objects.filter(stage=stage, candidate=vote.candidate_id, created_at__gt=burst_since),
+            Vote.objects.filter(stage=vote.stage_id, candidate=vote.candidate_id, created_at__gt=burst_since),
             AnomalyFlag.BURST,
         )
         flags.append(AnomalyFlag.BURST)
     for field in ("device", "client_ip"):
         value = getattr(vote, field)
-        if figures.get(field, 0) >= limits["regular_votes"] and _regular(stage, field, value, limits):
-            _flag(recent.filter(**{field: value}), AnomalyFlag.REGULAR)
+        if figures.get(field, 0) >= limits["regular_votes"] and _regular(vote.stage_id, field, value, limits):
+            _flag(recent().filter(**{field: value}), AnomalyFlag.REGULAR)
             flags.append(AnomalyFlag.REGULAR)
             break
     return flags
 
 
-def _burst(stage: VoteStage, vote: Vote, now, limits) -> bool:
+def _burst(vote: Vote, now, limits) -> bool:
     """Whether the vote's candidate is getting a burst: more than ``burst_votes`` in this period and the
     one before, and more than ``burst_share`` percent of the stage's votes then. Counted in the shared
     cache (one increment per key and vote), not by reading the stage's recent votes: at a few hundred
     votes a second those are tens of thousands of rows. A failing cache skips this check."""
     period = limits["burst_seconds"]
     bucket = int(now.timestamp()) // period
-    keys = [f"vote:burst:{stage.pk}:{vote.candidate_id}:", f"vote:burst:{stage.pk}:all:"]
+    keys = [f"vote:burst:{vote.stage_id}:{vote.candidate_id}:", f"vote:burst:{vote.stage_id}:all:"]
+    before = [key + str(bucket - 1) for key in keys]
     try:
-        current = incr_many(cache, [key + str(bucket) for key in keys], timeout=3 * period)
-        before = cache.get_many([key + str(bucket - 1) for key in keys])
+        counts = incr_many(cache, [key + str(bucket) for key in keys], timeout=3 * period, read=before)
     except Exception:
         return False
-    if len(current) < len(keys):  # the cache could not count
+    if len(counts) < 2 * len(keys):  # the cache could not count
         return False
-    here, everything = (current[key + str(bucket)] + before.get(key + str(bucket - 1), 0) for key in keys)
+    here, everything = (counts[key + str(bucket)] + (counts[key + str(bucket - 1)] or 0) for key in keys)
     return here > limits["burst_votes"] and here * 100 > everything * limits["burst_share"]
 
 
-def _regular(stage: VoteStage, field: str, value, limits) -> bool:
+def _regular(stage_id: int, field: str, value, limits) -> bool:
     """Whether the last votes of one device or address came at intervals too even for a person."""
     n = limits["regular_votes"]
     times = list(
-        Vote.objects.filter(stage=stage, **{field: value})
+        Vote.objects.filter(stage=stage_id, **{field: value})
         .order_by("-created_at")
         .values_list("created_at", flat=True)[:n]
     )
