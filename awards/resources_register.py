@@ -8,10 +8,10 @@ nomination. No ID number or phone: the register does not carry them.
 from django.utils.translation import gettext as _
 from import_export.fields import Field
 
+from unionportal.imports.resources import ExportOnlyResource
 from unionportal.imports.widgets import IntWidget, TextWidget
 from unionportal.selection.enums import FINAL_STATES, Flag
 from unionportal.selection.models import Candidacy
-from unionportal.selection.resources import ExportOnlyResource
 
 from .models import Nomination
 

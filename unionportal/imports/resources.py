@@ -548,3 +548,35 @@ class ScopedResource(resources.ModelResource):
 
     def masked_columns(self) -> list[str]:
         return [self.fields[name].column_name for name in self.masked_fields]
+
+
+class ExportOnlyResource(ScopedResource):
+    """A sheet that is only exported (a list, a register, a score sheet): nobody imports it, so no row
+    is scoped by organisation. Its rows are the ``visible_to`` queryset, or ``export_queryset``'s."""
+
+    @classmethod
+    def can_import(cls, user) -> bool:
+        return False
+
+    def row_orgs(self, instance, row):
+        return []
+
+
+class KindExportResource(ExportOnlyResource):
+    """An export-only sheet of a record kind that has no ``visible_to`` scoping (the expert pool, a
+    vote's figures): ``export_kind`` names the kind; a user whose permission matrix row allows its
+    export gets every row (narrow them in ``export_queryset``), anyone else none."""
+
+    export_kind = ""
+
+    @classmethod
+    def access_kind(cls) -> str:
+        return cls.export_kind
+
+    @property
+    def may_export(self) -> bool:
+        return permissions.may(self.user, self.export_kind, "export")
+
+    def get_queryset(self):
+        objects = self._meta.model.objects
+        return objects.all() if self.may_export else objects.none()

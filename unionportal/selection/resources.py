@@ -23,7 +23,7 @@ from stdnum.cn import ric
 
 from unionportal import permissions
 from unionportal.accounts.validators import mask_id_number, normalise_id_number, validate_id_number
-from unionportal.imports.resources import ScopedResource
+from unionportal.imports.resources import ExportOnlyResource, ScopedResource
 from unionportal.imports.widgets import ChoiceWidget, IntWidget, TextWidget
 
 from .enums import FINAL_STATES, Flag, HonourLevel, State, Tag
@@ -46,17 +46,6 @@ def _labels(choices, values) -> str:
 
 def _local(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-class ExportOnlyResource(ScopedResource):
-    """A resource that only exports: nobody imports candidacies through a spreadsheet here."""
-
-    @classmethod
-    def can_import(cls, user) -> bool:
-        return False
-
-    def row_orgs(self, instance, row):
-        return []
 
 
 class CandidacyListResource(ExportOnlyResource):

@@ -15,7 +15,7 @@ from openpyxl.styles import Font
 from unionportal import permissions
 from unionportal.imports.enums import RowStatus
 from unionportal.imports.importers import Importer, ImportRejected, Outcome, Sheet
-from unionportal.imports.resources import ScopedResource, missing_columns_message
+from unionportal.imports.resources import KindExportResource, missing_columns_message
 from unionportal.imports.widgets import TextWidget
 from unionportal.orgs.models import Enterprise, Organisation
 
@@ -26,7 +26,7 @@ from .selectors import ranking
 User = get_user_model()
 
 
-class ScoreSheetResource(ScopedResource):
+class ScoreSheetResource(KindExportResource):
     programme = Field(attribute="programme", column_name="评选项目", widget=TextWidget())
     panel = Field(attribute="panel", column_name="评审组", widget=TextWidget())
     rank = Field(attribute="rank", column_name="排名", widget=TextWidget())
@@ -41,6 +41,7 @@ class ScoreSheetResource(ScopedResource):
     flag = Field(attribute="flag", column_name="分差提示", widget=TextWidget())
     submitted_at = Field(attribute="submitted_at", column_name="提交时间", widget=TextWidget())
 
+    export_kind = "expert_stage"
     panel_id = None  # set by the panel's download: that panel only
 
     class Meta:
@@ -62,17 +63,6 @@ class ScoreSheetResource(ScopedResource):
         )
         export_order = fields
 
-    @classmethod
-    def access_kind(cls) -> str:
-        return "expert_stage"
-
-    @classmethod
-    def can_import(cls, user) -> bool:
-        return False
-
-    def row_orgs(self, instance, row):
-        return []
-
     def _assignments(self):
         rows = Assignment.objects.filter(state__in=ACTIVE_STATES)
         if self.panel_id is not None:
@@ -81,7 +71,7 @@ class ScoreSheetResource(ScopedResource):
             if first is None or not permissions.allows(self.user, "expert_panel", "export", first.panel):
                 return Assignment.objects.none()
             return panel_rows
-        if not permissions.may(self.user, "expert_stage", "export"):
+        if not self.may_export:
             return Assignment.objects.none()
         return rows
 
@@ -127,8 +117,10 @@ class ScoreSheetResource(ScopedResource):
         return out
 
 
-class PoolResource(ScopedResource):
+class PoolResource(KindExportResource):
     """The pool as a table (export only: the pool import is ``PoolImporter``)."""
+
+    export_kind = "expert_pool"
 
     username = Field(attribute="username", column_name="用户名", widget=TextWidget())
     name = Field(attribute="name", column_name="姓名", widget=TextWidget())
@@ -154,22 +146,6 @@ class PoolResource(ScopedResource):
             "active",
         )
         export_order = fields
-
-    @classmethod
-    def access_kind(cls) -> str:
-        return "expert_pool"
-
-    @classmethod
-    def can_import(cls, user) -> bool:
-        return False
-
-    def row_orgs(self, instance, row):
-        return []
-
-    def get_queryset(self):
-        if not permissions.may(self.user, "expert_pool", "export"):
-            return ExpertProfile.objects.none()
-        return ExpertProfile.objects.all()
 
     def export_queryset(self):
         return [

@@ -4,15 +4,15 @@ rows are one grouped query, however many votes there are; no personal data is in
 
 from import_export.fields import Field
 
-from unionportal import permissions
-from unionportal.imports.resources import ScopedResource
+from unionportal.imports.resources import KindExportResource
 from unionportal.imports.widgets import IntWidget, TextWidget
 
 from . import selectors
 from .models import Vote
 
 
-class DailyVotesResource(ScopedResource):
+class DailyVotesResource(KindExportResource):
+    export_kind = "vote_stage"
     day = Field(attribute="day", column_name="日期", widget=TextWidget())
     year = Field(attribute="year", column_name="年度", widget=IntWidget())
     programme = Field(attribute="programme", column_name="评选项目", widget=TextWidget())
@@ -40,26 +40,8 @@ class DailyVotesResource(ScopedResource):
         )
         export_order = fields
 
-    @classmethod
-    def access_kind(cls) -> str:
-        return "vote_stage"
-
-    @classmethod
-    def can_import(cls, user) -> bool:
-        return False
-
-    def row_orgs(self, instance, row):
-        return []
-
-    def get_queryset(self):
-        if not permissions.may(self.user, "vote_stage", "export"):
-            return Vote.objects.none()
-        return Vote.objects.all()
-
     def export_queryset(self):
-        if not permissions.may(self.user, "vote_stage", "export"):
-            return Vote.objects.none().values()
-        return selectors.daily_rows()
+        return selectors.daily_rows() if self.may_export else Vote.objects.none().values()
 
     def dehydrate_day(self, row):
         return row["day"].isoformat() if row.get("day") else ""
