@@ -94,3 +94,14 @@ def test_admin_changelist_costs_the_same_queries_at_5_and_50_households(
     with django_assert_num_queries(count):
         response = admin_client.get(url)
     assert len(response.context["cl"].result_list) == 50
+
+
+def test_a_county_home_page_reads_nothing_of_the_expert_review_or_the_vote(client, fragment_cache):
+    # Their to-do items are for experts and province staff: other users' pages pay no query for them.
+    staff = seed_county(5)
+    client.force_login(staff)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as counted:
+        assert client.get(reverse("home")).status_code == 200
+    asked = [q["sql"] for q in counted if "selection_experts" in q["sql"] or "selection_voting" in q["sql"]]
+    assert asked == []

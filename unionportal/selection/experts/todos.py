@@ -19,6 +19,15 @@ def expert_todos(user) -> list[Todo]:
         return []
     items = []
     now = timezone.now()
+    if permissions.may(user, "expert_assignment", "list"):  # experts (chairs are experts too)
+        items += _assigned_and_chaired(user, now)
+    if permissions.is_province_staff(user):
+        items += _stages_running(now)
+    return items
+
+
+def _assigned_and_chaired(user, now) -> list[Todo]:
+    items = []
     mine = Assignment.objects.filter(
         expert__user=user, state__in=ACTIVE_STATES, stage__scoring_deadline__gt=now
     ).aggregate(
@@ -40,36 +49,38 @@ def expert_todos(user) -> list[Todo]:
                 user_data=(panel.name,),
             )
         )
-    if permissions.is_province_staff(user):
-        for stage in ExpertStage.objects.filter(scoring_deadline__gt=now).select_related(
-            "programme__campaign"
-        ):
-            active = dict(
-                Assignment.objects.filter(stage=stage, state__in=ACTIVE_STATES)
-                .values("candidacy")
-                .annotate(n=Count("id"))
-                .values_list("candidacy", "n")
+    return items
+
+
+def _stages_running(now) -> list[Todo]:
+    items = []
+    for stage in ExpertStage.objects.filter(scoring_deadline__gt=now).select_related("programme__campaign"):
+        active = dict(
+            Assignment.objects.filter(stage=stage, state__in=ACTIVE_STATES)
+            .values("candidacy")
+            .annotate(n=Count("id"))
+            .values_list("candidacy", "n")
+        )
+        short = sum(
+            1
+            for cid in selectors.candidates(stage).values_list("pk", flat=True)
+            if active.get(cid, 0) < stage.experts_per_candidate
+        )
+        # The running review itself, so that staff reach its page (scores, flags, ranking) from home.
+        items.append(
+            Todo(
+                _("专家评审进行中：%(programme)s") % {"programme": stage.programme.label},
+                1,
+                reverse("experts:stage", args=[stage.programme_id]),
+                "info",
             )
-            short = sum(
-                1
-                for cid in selectors.candidates(stage).values_list("pk", flat=True)
-                if active.get(cid, 0) < stage.experts_per_candidate
+        )
+        items.append(
+            Todo(
+                _("专家评审待分配专家的候选人：%(programme)s") % {"programme": stage.programme.label},
+                short,
+                reverse("experts:stage", args=[stage.programme_id]),
+                "info",
             )
-            # The running review itself, so that staff reach its page (scores, flags, ranking) from home.
-            items.append(
-                Todo(
-                    _("专家评审进行中：%(programme)s") % {"programme": stage.programme.label},
-                    1,
-                    reverse("experts:stage", args=[stage.programme_id]),
-                    "info",
-                )
-            )
-            items.append(
-                Todo(
-                    _("专家评审待分配专家的候选人：%(programme)s") % {"programme": stage.programme.label},
-                    short,
-                    reverse("experts:stage", args=[stage.programme_id]),
-                    "info",
-                )
-            )
+        )
     return items
