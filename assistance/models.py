@@ -238,10 +238,14 @@ class Household(models.Model):
 
     previous_org_path = ""
 
-    enterprise = models.ForeignKey(Enterprise, verbose_name=_("所在企业"), on_delete=models.PROTECT)
+    # Neither key has an index of its own: the (enterprise, state) and (organisation, state) indexes
+    # below serve their lookups, and each index more is written for every household an import files.
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("所在企业"), on_delete=models.PROTECT, db_index=False
+    )
     # The union responsible for the file (the enterprise's union, else its township); scopes the record.
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("责任工会"), on_delete=models.PROTECT, related_name="+"
+        Organisation, verbose_name=_("责任工会"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     # A copy of organisation.path, so that "the households in a subtree" is one index range scan
     # (``org_path LIKE 'prefix%'``) instead of a join on every list page. Set on save (and by bulk writers).

@@ -242,3 +242,17 @@ def test_an_enterprise_file_is_read_through_the_same_reader(county_staff, tree):
             upload=csv_upload(headers, [enterprise_row(1, tree["township_a"])]),
         )
     assert caught.value.message == "第 1 行：列名“统一社会信用代码”重复。"
+
+
+def test_a_sheet_holds_one_string_per_repeated_value_while_a_column_repeats_itself(monkeypatch):
+    monkeypatch.setattr(services._SharedCells, "DISTINCT", 3)
+    lines = ["姓名,关系"] + [f"成员{n},{('配偶', '子女')[n % 2]}" for n in range(8)]
+    content = ("\r\n".join(lines) + "\r\n").encode()
+    headers, rows = services.read_rows(content, max_rows=100, file_name="members.csv")
+    assert headers == ["姓名", "关系"]
+    assert [row[1] for row in rows] == ["配偶", "子女"] * 4
+    spouses = [row[1] for row in rows if row[1] == "配偶"]
+    assert all(cell is spouses[0] for cell in spouses), "a repeated value was held once per row"
+    # The names column passed three distinct values and is no longer looked up: its cells are kept as
+    # read, equal to the file's.
+    assert [row[0] for row in rows] == [f"成员{n}" for n in range(8)]

@@ -1,7 +1,9 @@
 import re
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum.cn import ric
 
 # ASCII digits only and no trailing newline: "\d" and "$" would accept full-width digits and "\n".
 MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}\Z")
@@ -44,10 +46,6 @@ def validate_id_number(value: str) -> None:
     The six-digit area code is not checked against a register: python-stdnum's ``ric.validate`` refuses
     codes that did not exist at the birth date, and real people carry codes that registers get wrong.
     """
-    from datetime import date
-
-    from stdnum.cn import ric
-
     value = normalise_id_number(value)
     if not ID_RE.match(value):
         raise ValidationError(_("身份证号应为 18 位，最后一位可以是数字或 X。"), code="invalid_id_number")
@@ -62,8 +60,6 @@ def validate_id_number(value: str) -> None:
 
 
 def birth_date_from_id(value: str):
-    from datetime import date
-
     value = normalise_id_number(value)
     return date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
 
