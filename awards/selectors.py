@@ -1,15 +1,10 @@
 """Reads for the awards pages: the user's nominations, the programmes open to them, what they may do."""
 
-from dataclasses import dataclass
-
 from django.http import Http404
 from django.utils import timezone
 
-from unionportal.selection.enums import REVIEW_STATES, State
 from unionportal.selection.models import Candidacy, Programme
-from unionportal.selection.selectors import access_candidacy, first_review_state
-from unionportal.selection.services import is_editable
-from unionportal.selection.workflows import is_submitter
+from unionportal.selection.selectors import access_candidacy
 
 APP = "awards"
 
@@ -46,26 +41,4 @@ def nomination_of(candidacy: Candidacy):
         Nomination.objects.filter(candidacy=candidacy)
         .select_related("employer", "enterprise", "unit_organisation")
         .first()
-    )
-
-
-@dataclass(frozen=True)
-class Actions:
-    edit: bool = False
-    submit: bool = False
-    withdraw: bool = False
-    delete: bool = False
-
-
-def actions_for(user, candidacy: Candidacy) -> Actions:
-    """What ``user`` may do with the nomination now (reviewers act on /selection/review/)."""
-    if not is_submitter(user, candidacy):
-        return Actions()
-    state = candidacy.state
-    editable = is_editable(candidacy)
-    return Actions(
-        edit=editable,
-        submit=editable,
-        withdraw=state in REVIEW_STATES.values() and state == first_review_state(candidacy),
-        delete=state == State.DRAFT and candidacy.submitted_at is None,
     )

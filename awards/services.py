@@ -5,7 +5,7 @@ nothing wrong; submitting and everything after it are the shared pipeline's (``s
 """
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,12 +20,10 @@ from unionportal.selection.services import (
     DEEDS_LIMIT,
     SUMMARY_LIMIT,
     SelectionError,
-    candidacy_prepare,
+    candidacy_fill,
     characters,
-    is_editable,
-    person_problem,
 )
-from unionportal.uploads.services import upload_store
+from unionportal.selection.workflows import is_editable
 
 from .models import Nomination
 
@@ -171,29 +169,16 @@ def nomination_save(
             if not is_editable(candidacy):
                 raise SelectionError(_("已提交的推荐不能修改；如需修改，请在审核开始前撤回。"))
         before = {name: getattr(candidacy, name) for name in CANDIDACY_FIELDS} if instance else {}
-        for name, value in fields.items():
-            if name in CANDIDACY_FIELDS:
-                setattr(candidacy, name, value)
-        candidacy_prepare(candidacy)
-        problem = person_problem(candidacy)
-        if problem:
-            raise ValidationError({"id_number": problem})
-        if consent and candidacy.consent_at is None:
-            candidacy.consent_at = now
-        elif not consent:
-            candidacy.consent_at = None
-        if photo:
-            candidacy.photo = upload_store(file=photo, kind="image", actor=actor, organisation=organisation)
-        try:
-            with transaction.atomic():
-                candidacy.save()
-        except IntegrityError:
-            # Two submitters racing with the same person: the constraint decides, the message explains.
-            raise ValidationError({"id_number": _("同一人在同一年度只能被推荐一次。")}) from None
-        for file in attachments or ():
-            candidacy.attachments.add(
-                upload_store(file=file, kind="pdf", actor=actor, organisation=organisation)
-            )
+        candidacy_fill(
+            candidacy,
+            actor=actor,
+            organisation=organisation,
+            fields={name: value for name, value in fields.items() if name in CANDIDACY_FIELDS},
+            consent=consent,
+            photo=photo,
+            attachments=attachments,
+            now=now,
+        )
         Nomination.objects.update_or_create(candidacy=candidacy, defaults=details)
         audit.record(
             actor=actor,

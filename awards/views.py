@@ -23,8 +23,10 @@ from unionportal.audit.transitions import TransitionError
 from unionportal.i18n import register_stored_texts
 from unionportal.permissions import allows, permission
 from unionportal.selection import services as selection
+from unionportal.selection import submitting
 from unionportal.selection.enums import Flag, State
 from unionportal.selection.selectors import history, reviewers_of
+from unionportal.selection.workflows import is_editable, submitter_actions
 
 from . import selectors
 from .forms import NominationFilterForm, NominationForm, PrintRevealForm, add_service_errors
@@ -116,9 +118,9 @@ def nomination_create(request, programme_id):
 @require_http_methods(["GET", "POST"])
 def nomination_edit(request, pk):
     candidacy = selectors.access_nomination(request.user, pk, action="change")
-    actions = selectors.actions_for(request.user, candidacy)
+    actions = submitter_actions(request.user, candidacy)
     if not actions.edit:
-        if selection.is_editable(candidacy):
+        if is_editable(candidacy):
             messages.error(request, _("您无权修改该推荐。"))
         else:
             messages.error(request, _("已提交的推荐不能修改；如需修改，请在审核开始前撤回。"))
@@ -192,7 +194,7 @@ def nomination_detail(request, pk):
             ],
             "flag_labels": _flag_labels(candidacy),
             "history": _history_rows(candidacy),
-            "actions": selectors.actions_for(request.user, candidacy),
+            "actions": submitter_actions(request.user, candidacy),
             "problems": selection.submit_problems(candidacy)
             if candidacy.state in (State.DRAFT, State.RETURNED)
             else [],
@@ -213,54 +215,20 @@ def nomination_submit(request, pk):
     return redirect("awards:detail", candidacy.pk)
 
 
-def _confirm(request, candidacy, *, title, question, button):
-    return render(
-        request,
-        "awards/confirm.html",
-        {"title": title, "question": question, "button": button, "candidacy": candidacy},
-    )
-
-
 @permission("candidacy", "change")
 @require_http_methods(["GET", "POST"])
 def nomination_withdraw(request, pk):
     candidacy = selectors.access_nomination(request.user, pk, action="change")
-    if request.method == "POST":
-        try:
-            selection.candidacy_withdraw(actor=request.user, pk=candidacy.pk, comment=str(WITHDRAWN_COMMENT))
-        except TransitionError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("推荐已撤回为草稿，可以修改后重新提交。"))
-        return redirect("awards:detail", candidacy.pk)
-    return _confirm(
-        request,
-        candidacy,
-        title=_("撤回推荐"),
-        question=_("确定撤回对“%(name)s”的推荐吗？撤回后变为草稿，需重新提交。") % {"name": candidacy.name},
-        button=_("撤回"),
-    )
+    detail = reverse("awards:detail", args=[candidacy.pk])
+    return submitting.withdraw(request, candidacy, detail_url=detail, comment=str(WITHDRAWN_COMMENT))
 
 
 @permission("candidacy", "delete")
 @require_http_methods(["GET", "POST"])
 def nomination_delete(request, pk):
     candidacy = selectors.access_nomination(request.user, pk, action="delete")
-    if request.method == "POST":
-        try:
-            selection.candidacy_delete(actor=request.user, pk=candidacy.pk)
-        except TransitionError as error:
-            messages.error(request, error.message)
-            return redirect("awards:detail", candidacy.pk)
-        messages.success(request, _("草稿已删除。"))
-        return redirect("awards:list")
-    return _confirm(
-        request,
-        candidacy,
-        title=_("删除草稿"),
-        question=_("确定删除“%(name)s”的推荐草稿吗？删除后不能恢复。") % {"name": candidacy.name},
-        button=_("删除"),
-    )
+    detail = reverse("awards:detail", args=[candidacy.pk])
+    return submitting.delete(request, candidacy, detail_url=detail, list_url=reverse("awards:list"))
 
 
 @permission("candidacy", "print", post="reveal")

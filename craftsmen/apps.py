@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class CraftsmenConfig(AppConfig):
     name = "craftsmen"
     verbose_name = _("荆楚工匠")
+
+    def ready(self):
+        from unionportal import demo
+        from unionportal.reports.registry import register_todo_provider
+        from unionportal.selection import registry
+        from unionportal.selection.models import CANDIDACY_TOPIC
+
+        from .demo import seed_craftsmen_demo
+        from .todos import craftsmen_todos
+
+        registry.register_app("craftsmen", detail_url_name="craftsmen:detail")
+        demo.register("craftsmen", seed_craftsmen_demo)
+        register_todo_provider("craftsmen.todos", craftsmen_todos, topics=(CANDIDACY_TOPIC,))

@@ -178,6 +178,12 @@ def demo(module_db, demo_day, tmp_path_factory):
             samples[f"campaigns:{name}"] = ({"pk": report.pk}, report)
         for name in ("uploads:file", "uploads:thumbnail"):
             samples[f"{name}:public"] = ({"pk": public_file.pk}, public_file)
+        craftsman = Candidacy.objects.filter(
+            programme__app="craftsmen", created_by=grassroots, state=State.RETURNED
+        ).first()
+        samples["craftsmen:create"] = ({"programme_id": craftsman.programme_id}, None)
+        for name in ("detail", "edit", "submit", "withdraw", "delete"):
+            samples[f"craftsmen:{name}"] = ({"pk": craftsman.pk}, craftsman)
     yield SimpleNamespace(samples=samples, users=users)
     media.disable()
 

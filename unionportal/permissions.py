@@ -529,6 +529,12 @@ ADMIN_MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "assistance.threshold": ("threshold", ("add", "change")),
     "assistance.driveenterprise": ("drive_enterprise", ("add", "change")),
     "assistance.visit": ("visit", ()),
+    # 荆楚工匠: the trades and the programme's settings are programme setup; a recommendation and its
+    # patents are a candidacy's details (read-only, scoped like the candidacy).
+    "craftsmen.trade": ("programme", ("add", "change", "delete")),
+    "craftsmen.craftsmanprogramme": ("programme", ("add", "change")),
+    "craftsmen.craftsman": ("candidacy", ()),
+    "craftsmen.patent": ("candidacy", ()),
 }
 
 

@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     # The domain apps (this file and settings are the one place that wires them in).
     path("assistance/", include("assistance.urls")),
     path("awards/", include("awards.urls")),
+    path("craftsmen/", include("craftsmen.urls")),
     path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -128,6 +128,35 @@ def person_problem(candidacy: Candidacy) -> str | None:
     }
 
 
+def candidacy_fill(
+    candidacy: Candidacy, *, actor, organisation, fields: dict, consent: bool, photo, attachments, now
+) -> None:
+    """What every programme's own form does with the shared candidacy, in the caller's transaction:
+    set ``fields``, derive what the pipeline derives, refuse a person already nominated this campaign,
+    record or clear the consent, store the photo and the evidence (checked uploads) and save. Raises
+    ValidationError ({"id_number": ...}) for a person taken, also when two submitters race."""
+    for name, value in fields.items():
+        setattr(candidacy, name, value)
+    candidacy_prepare(candidacy)
+    problem = person_problem(candidacy)
+    if problem:
+        raise ValidationError({"id_number": problem})
+    if consent and candidacy.consent_at is None:
+        candidacy.consent_at = now
+    elif not consent:
+        candidacy.consent_at = None
+    if photo:
+        candidacy.photo = upload_store(file=photo, kind="image", actor=actor, organisation=organisation)
+    try:
+        with transaction.atomic():
+            candidacy.save()
+    except IntegrityError:
+        # Two submitters racing with the same person: the constraint decides, the message explains.
+        raise ValidationError({"id_number": _("同一人在同一年度只能被推荐一次。")}) from None
+    for file in attachments or ():
+        candidacy.attachments.add(upload_store(file=file, kind="pdf", actor=actor, organisation=organisation))
+
+
 def submit_problems(candidacy: Candidacy, *, now=None) -> list[str]:
     """What stops a candidacy from being submitted, each in the user's language."""
     programme = candidacy.programme
@@ -192,10 +221,6 @@ def candidacy_withdraw(*, actor, pk, comment: str = "") -> Candidacy:
             comment=comment,
             expected_from=candidacy.state,
         )
-
-
-def is_editable(candidacy: Candidacy) -> bool:
-    return candidacy.state in (State.DRAFT, State.RETURNED)
 
 
 def candidacy_delete(*, actor, pk) -> None:

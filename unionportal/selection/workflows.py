@@ -13,6 +13,8 @@ Submitting stamps ``submitted_at`` and closing an objection records its findings
 in the same write as the state (the edges' ``sets``).
 """
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,6 +48,34 @@ REVIEWS = tuple(REVIEW_STATES.values())
 def is_submitter(actor, candidacy: Candidacy) -> bool:
     """A submitter, admin or staff member of the nominating union itself (the matrix's "change" row)."""
     return permissions.allows(actor, "candidacy", "change", candidacy)
+
+
+def is_editable(candidacy: Candidacy) -> bool:
+    return candidacy.state in (S.DRAFT, S.RETURNED)
+
+
+@dataclass(frozen=True)
+class SubmitterActions:
+    """What the nominating union may do with a candidacy now (reviewers act on /selection/review/)."""
+
+    edit: bool = False
+    submit: bool = False
+    withdraw: bool = False
+    delete: bool = False
+
+
+def submitter_actions(user, candidacy: Candidacy) -> SubmitterActions:
+    """The buttons a programme's own page shows its submitter (an award nomination, a craftsman)."""
+    if not is_submitter(user, candidacy):
+        return SubmitterActions()
+    editable = is_editable(candidacy)
+    return SubmitterActions(
+        edit=editable,
+        submit=editable,
+        withdraw=candidacy.state in REVIEW_STATES.values()
+        and candidacy.state == first_review_state(candidacy),
+        delete=candidacy.state == S.DRAFT and candidacy.submitted_at is None,
+    )
 
 
 def is_reviewer(actor, candidacy: Candidacy) -> bool:

@@ -45,6 +45,7 @@ NAV_PAGES = {
     "campaigns": ("milestone", "list"),
     "reports": ("activity_report", "change"),
     "awards": ("candidacy", "list"),
+    "craftsmen": ("candidacy", "list"),
     "review": ("candidacy", "review"),
     "assistance": ("drive_enterprise", "list"),
     "accounts": ("account", "list"),
@@ -63,6 +64,7 @@ def nav_pages(context):
     pages = {name: permissions.may(user, kind, action) for name, (kind, action) in NAV_PAGES.items()}
     # Reviewers work from the review queue (it opens each nomination); the intake list is the submitters'.
     pages["awards"] = pages["awards"] and not pages["review"]
+    pages["craftsmen"] = pages["awards"]
     pages["tools"] = (
         pages["coverage"] or pages["audit"] or pages["votes"] or pages["experts"] or user.is_staff
     )
