@@ -12,18 +12,11 @@ rather than one per household. The rows go through the filing rule in batch rath
 django-import-export's row pipeline, which takes one row at a time at a fraction of the speed.
 """
 
-import contextlib
-import contextvars
 import io
-import itertools
 import logging
-import queue
-import threading
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from django import db
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -277,65 +270,9 @@ def validate(actor, households: Rows, members: Rows, *, on_progress=None) -> Rep
     """
     token = _MEMO.set({})
     try:
-        checking = _Checking(actor, households, members)
-        checking.run(on_progress=on_progress)
-        return checking.report
+        return _validate(actor, households, members, on_progress=on_progress)
     finally:
         _MEMO.reset(token)
-
-
-def validate_and_write(actor, households: Rows, members: Rows, *, on_progress=None) -> Report:
-    """``validate``, filing the households while the rest of the file is checked, in the caller's
-    transaction (the import job's); returns the report. A file with an error anywhere raises
-    ImportRejected once every row has been checked (the caller's transaction then undoes what was
-    written), so the outcome is the one ``validate`` gives, and a database refusal raises as ``write``.
-
-    The rule's checks are Python and the writes are PostgreSQL's work: the households are checked in a
-    thread of their own (it reads nothing from the database: the rule fetched its lookups when it was
-    made, here) and handed over in batches, which this thread writes while the next ones are checked.
-    ``on_progress(n)``: households written so far.
-    """
-    token = _MEMO.set({})
-    try:
-        checking = _Checking(actor, households, members)
-    finally:
-        _MEMO.reset(token)
-    batches: queue.Queue = queue.Queue(maxsize=2)
-    stop = threading.Event()
-    failed: list[BaseException] = []
-    context = contextvars.copy_context()  # the memo and the active language
-    language = translation.get_language()
-
-    def check():
-        try:
-            with translation.override(language):
-                checking.run(on_batch=batches.put, stop=stop)
-        except BaseException as error:  # handed to the writing thread, which raises it
-            failed.append(error)
-        finally:
-            batches.put(None)
-            db.connections.close_all()  # this thread's own, were any opened: none should be
-
-    checker = threading.Thread(target=context.run, args=(check,), name="household-import-check", daemon=True)
-    checker.start()
-    try:
-        services.households_file(
-            actor=actor,
-            filings=itertools.chain.from_iterable(iter(batches.get, None)),
-            audit_each=False,
-            on_progress=on_progress,
-        )
-    finally:
-        stop.set()
-        while checker.is_alive():  # let a checker blocked on a full queue finish
-            with contextlib.suppress(queue.Empty):
-                batches.get(timeout=0.1)
-        checker.join()
-    if failed:
-        raise failed[0]
-    if not checking.report.ok:
-        raise ImportRejected(checking.report.outcome())
-    return checking.report
 
 
 def _enterprises_by_code(codes: set[str]) -> dict[str, Enterprise]:
@@ -346,112 +283,87 @@ def _enterprises_by_code(codes: set[str]) -> dict[str, Enterprise]:
     return found
 
 
-class _Checking:
-    """One file's check: made with the sheets (the members grouped by worker, the households' cells read,
-    the enterprises and the filing rule fetched: every query the check makes), then ``run`` takes the
-    households through the rule in the file's order."""
+def _validate(actor, households: Rows, members: Rows, *, on_progress=None) -> Report:
+    report = Report()
+    h_layout = _layout(households, HOUSEHOLD_COLUMNS, _HOUSEHOLD_WIDGETS)
+    m_layout = _layout(members, MEMBER_COLUMNS, _MEMBER_WIDGETS)
+    h_headers = {key: header for key, header, _r in HOUSEHOLD_COLUMNS}
+    h_headers["members"] = ""  # their number: said of the household row, under no column
+    m_headers = {key: header for key, header, _r in MEMBER_COLUMNS}
+    add = report.errors.append
 
-    def __init__(self, actor, households: Rows, members: Rows):
-        self.report = report = Report()
-        h_layout = _layout(households, HOUSEHOLD_COLUMNS, _HOUSEHOLD_WIDGETS)
-        m_layout = _layout(members, MEMBER_COLUMNS, _MEMBER_WIDGETS)
-        self.h_headers = {key: header for key, header, _r in HOUSEHOLD_COLUMNS}
-        self.h_headers["members"] = ""  # their number: said of the household row, under no column
-        self.m_headers = m_headers = {key: header for key, header, _r in MEMBER_COLUMNS}
+    # Pass 1: the members, grouped by the worker's ID number; cells that cannot be read are reported here.
+    members_of: dict[str, list[tuple[int, dict, bool]]] = {}
+    for row, cells in members.consume():
+        report.member_rows += 1
+        worker, member, errors = _read_member(cells, m_layout)
+        for key, messages in errors.items():
+            report.errors.extend(RowError(MEMBERS, row, m_headers[key], m) for m in messages)
+        if worker:
+            members_of.setdefault(worker, []).append((row, member, not errors))
 
-        # Pass 1: the members, grouped by the worker's ID number; unreadable cells are reported here.
-        self.members_of = members_of = {}
-        for row, cells in members.consume():
-            report.member_rows += 1
-            worker, member, errors = _read_member(cells, m_layout)
-            for key, messages in errors.items():
-                report.errors.extend(RowError(MEMBERS, row, m_headers[key], m) for m in messages)
-            if worker:
-                members_of.setdefault(worker, []).append((row, member, not errors))
+    # Pass 2: the households' cells, and the enterprises they name.
+    read = []
+    codes: set[str] = set()
+    for row, cells in households.consume():
+        values, errors = _read(cells, h_layout)
+        text = values.pop("enterprise", "")
+        try:
+            code = EnterpriseCodeWidget.compact(text)
+        except Exception:  # stdnum refuses characters it cannot clean; reported as unknown below
+            code = text.upper()
+        if code:
+            codes.add(code)
+        read.append((row, values, code, errors))
+    report.household_rows = len(read)
+    enterprises = _enterprises_by_code(codes)
+    ids_in_file = {normalise_id_number(v.get("id_number")) for _r, v, _c, _e in read} - {""}
+    rule = services.FilingRule(actor=actor, enterprises=enterprises.values(), id_numbers=ids_in_file)
 
-        # Pass 2: the households' cells, and the enterprises they name.
-        self.read = read = []
-        codes: set[str] = set()
-        for row, cells in households.consume():
-            values, errors = _read(cells, h_layout)
-            text = values.pop("enterprise", "")
-            try:
-                code = EnterpriseCodeWidget.compact(text)
-            except Exception:  # stdnum refuses characters it cannot clean; reported as unknown below
-                code = text.upper()
-            if code:
-                codes.add(code)
-            read.append((row, values, code, errors))
-        report.household_rows = len(read)
-        self.enterprises = _enterprises_by_code(codes)
-        self.ids_in_file = {normalise_id_number(v.get("id_number")) for _r, v, _c, _e in read} - {""}
-        self.rule = services.FilingRule(
-            actor=actor, enterprises=self.enterprises.values(), id_numbers=self.ids_in_file
+    # Pass 3: each household and its members by the filing rule, in the file's order.
+    for position, (row, values, code, errors) in enumerate(read, start=1):
+        enterprise = enterprises.get(code) if code else None
+        if code and enterprise is None:
+            errors["enterprise"] = [_("信用代码为“%(code)s”的企业不存在。") % {"code": code}]
+        worker = normalise_id_number(values.get("id_number"))
+        group = [(r, member) for r, member, readable in members_of.get(worker, ()) if readable]
+        if len(group) < len(members_of.get(worker, ())):
+            errors.setdefault("members", [])  # the unreadable ones are reported on the members sheet
+        filing = rule.check(
+            services.Filing(
+                enterprise,
+                values,
+                [member for _r, member in group],
+                claimed_category=values.pop("category", "") or "",
+                row=row,
+                errors=errors,
+            )
         )
+        for key, messages in filing.errors.items():
+            for message in messages:
+                add(RowError(HOUSEHOLDS, row, h_headers[key], message))
+        for index, key, message in filing.member_errors:
+            add(RowError(MEMBERS, group[index][0], m_headers[key], message))
+        if filing.ok:
+            report.households.append(filing)
+            report.member_count += len(filing.members)
+        if on_progress is not None and position % PROGRESS_EVERY == 0:
+            on_progress(position)
 
-    def run(self, *, on_progress=None, on_batch=None, stop=None) -> None:
-        """Pass 3: each household and its members by the filing rule, in the file's order; then the
-        members whose worker the households sheet lacks. ``on_batch(filings)``: every
-        ``services.WRITE_BATCH`` households ready to file, while no error has been found. ``stop``: an
-        Event that ends the check early (the writes failed)."""
-        report, rule, enterprises, members_of = self.report, self.rule, self.enterprises, self.members_of
-        add = report.errors.append
-        h_headers, m_headers = self.h_headers, self.m_headers
-        handed = 0  # households handed to on_batch so far
-        read, self.read = self.read, []
-        read.reverse()  # taken from the end, so each is let go once it is checked
-        position = 0
-        while read:
-            if stop is not None and stop.is_set():
-                return
-            row, values, code, errors = read.pop()
-            position += 1
-            enterprise = enterprises.get(code) if code else None
-            if code and enterprise is None:
-                errors["enterprise"] = [_("信用代码为“%(code)s”的企业不存在。") % {"code": code}]
-            worker = normalise_id_number(values.get("id_number"))
-            group = [(r, member) for r, member, readable in members_of.get(worker, ()) if readable]
-            if len(group) < len(members_of.get(worker, ())):
-                errors.setdefault("members", [])  # the unreadable ones are reported on the members sheet
-            filing = rule.check(
-                services.Filing(
-                    enterprise,
-                    values,
-                    [member for _r, member in group],
-                    claimed_category=values.pop("category", "") or "",
-                    row=row,
-                    errors=errors,
+    # Members naming a worker the households sheet does not have.
+    for worker in members_of.keys() - ids_in_file:
+        for row, _member, _readable in members_of[worker]:
+            add(
+                RowError(
+                    MEMBERS,
+                    row,
+                    "职工身份证号",
+                    _("家庭表中没有身份证号为 %(id)s 的职工。") % {"id": mask_id_number(worker)},
                 )
             )
-            for key, messages in filing.errors.items():
-                for message in messages:
-                    add(RowError(HOUSEHOLDS, row, h_headers[key], message))
-            for index, key, message in filing.member_errors:
-                add(RowError(MEMBERS, group[index][0], m_headers[key], message))
-            if filing.ok:
-                report.households.append(filing)
-                report.member_count += len(filing.members)
-            if on_batch is not None and not report.errors:
-                ready = len(report.households) - handed
-                if ready >= services.WRITE_BATCH or (not read and ready):
-                    on_batch(report.households[handed:])
-                    handed = len(report.households)
-            if on_progress is not None and position % PROGRESS_EVERY == 0:
-                on_progress(position)
-
-        # Members naming a worker the households sheet does not have.
-        for worker in members_of.keys() - self.ids_in_file:
-            for row, _member, _readable in members_of[worker]:
-                add(
-                    RowError(
-                        MEMBERS,
-                        row,
-                        "职工身份证号",
-                        _("家庭表中没有身份证号为 %(id)s 的职工。") % {"id": mask_id_number(worker)},
-                    )
-                )
-        if report.errors:
-            report.households = []
+    if report.errors:
+        report.households = []
+    return report
 
 
 # --- writing ------------------------------------------------------------------------------------------
@@ -570,13 +482,16 @@ class HouseholdImporter(Importer):
         return outcome
 
     def write(self, tables, *, on_progress=None) -> Outcome:
-        report = validate_and_write(
-            self.user, tables[HOUSEHOLDS.key], tables[MEMBERS.key], on_progress=on_progress
-        )
-        if not report.households:
+        total = self.total(tables)
+        half = (lambda n: on_progress(n // 2)) if on_progress else None
+        report = self._report(tables, half)
+        if not report.ok or not report.households:
             outcome = report.outcome()
-            outcome.file_errors.append(_("家庭表中没有数据行。"))
+            if not outcome.counts:
+                outcome.file_errors.append(_("家庭表中没有数据行。"))
             raise ImportRejected(outcome)
+        rest = (lambda n: on_progress(total // 2 + n // 2)) if on_progress else None
+        write(self.user, report, on_progress=rest)
         return report.outcome()
 
     def after_commit(self, outcome: Outcome) -> None:

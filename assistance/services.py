@@ -568,42 +568,29 @@ def households_check(*, actor, filings: list[Filing], today=None) -> list[Filing
     return filings
 
 
-def households_file(*, actor, filings: Iterable[Filing], audit_each: bool = True, on_progress=None) -> int:
+def households_file(*, actor, filings: Sequence[Filing], audit_each: bool = True, on_progress=None) -> int:
     """File households that passed ``FilingRule.check`` (ValueError for any that did not) in one
-    transaction, with their members; returns how many and sets each Filing's ``pk``. ``filings`` may be
-    a generator: they are written ``WRITE_BATCH`` at a time as they come.
+    transaction, with their members; returns how many and sets each Filing's ``pk``.
 
     With ``audit_each`` every household gets the "created" audit event a form filing records (written in
     one insert); a caller passing False records the filing itself (the household import: one summary
     event for the file). An active file someone else created after the check makes the database refuse
     the insert: IntegrityError, and nothing is written. ``on_progress(n)``: households written so far.
     """
-    written = 0
+    if not all(f.ok and f.common is not None for f in filings):
+        raise ValueError("households_file() takes households checked without errors")
     with transaction.atomic():
-        for chunk in _batches(filings, WRITE_BATCH):
-            if not all(f.ok and f.common is not None for f in chunk):
-                raise ValueError("households_file() takes households checked without errors")
+        for start in range(0, len(filings), WRITE_BATCH):
+            chunk = filings[start : start + WRITE_BATCH]
             rows = [f.as_row() for f in chunk]  # a batch at a time: the whole rows are never all held at once
             ids = households_write(rows, [f.members for f in chunk])
             for filing, pk in zip(chunk, ids, strict=True):
                 filing.pk = pk
             if audit_each:
                 _audit_filed(actor, chunk, rows)
-            written += len(chunk)
             if on_progress is not None:
-                on_progress(written)
-    return written
-
-
-def _batches(items: Iterable, size: int):
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+                on_progress(start + len(chunk))
+    return len(filings)
 
 
 def households_write(

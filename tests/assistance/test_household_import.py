@@ -3,19 +3,15 @@ sheet- and row-numbered messages, all or nothing, progress from the task."""
 
 import csv
 import io
-import threading
 import zipfile
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from assistance import household_import as hi
-from assistance import services
 from assistance.enums import Category, HouseholdState
 from assistance.models import Household, HouseholdMember
 from tests.assistance.factories import household_fields, id_number, ledger
@@ -25,7 +21,6 @@ from unionportal.imports import services as imports
 from unionportal.imports.enums import JobStatus
 from unionportal.imports.importers import StoredFile
 from unionportal.imports.models import ImportFile, ImportJob
-from unionportal.imports.resources import ImportRejected
 from unionportal.uploads import limits
 from unionportal.uploads.services import UploadRejected, check_upload
 
@@ -505,69 +500,3 @@ def test_bidirectional_controls_in_a_household_file_are_refused(world):
         world.staff_a, workbook([household(world.enterprise, 1, 职工姓名="张\u200f三")], [member(1)])
     )
     assert tables["households"].rows[0][1] == "张三"
-
-
-# --- checking while writing (validate_and_write) ----------------------------------------------------------
-
-
-def checked_and_written(world, households: bytes, members: bytes):
-    tables = tables_of(world.staff_a, households, members)
-    with transaction.atomic():
-        return hi.validate_and_write(world.staff_a, tables["households"], tables["members"])
-
-
-def test_households_are_written_in_batches_while_the_rest_is_checked(world, monkeypatch):
-    monkeypatch.setattr(services, "WRITE_BATCH", 3)
-    written = []
-    real = services.households_write
-    monkeypatch.setattr(
-        services, "households_write", lambda rows, members: written.append(len(rows)) or real(rows, members)
-    )
-    report = checked_and_written(world, *many(world, 10))
-    assert written == [3, 3, 3, 1]
-    assert len(report.households) == 10 and all(f.pk for f in report.households)
-    assert (Household.objects.count(), HouseholdMember.objects.count()) == (10, 10)
-
-
-def test_an_error_after_batches_were_written_leaves_nothing_written(world, monkeypatch):
-    monkeypatch.setattr(services, "WRITE_BATCH", 3)
-    with pytest.raises(ImportRejected) as refused:
-        checked_and_written(world, *many(world, 10, bad=8))
-    assert refused.value.outcome.errors == ["家庭表第 10 行：本人月收入：金额不能为负数。"]
-    assert (Household.objects.count(), HouseholdMember.objects.count()) == (0, 0)
-
-
-def test_a_refused_write_stops_the_check_and_raises_and_a_failed_check_raises_too(world, monkeypatch):
-    monkeypatch.setattr(services, "WRITE_BATCH", 3)
-    real = services.households_write
-    calls = []
-
-    def refused_second(rows, members):
-        calls.append(len(rows))
-        if len(calls) == 2:
-            raise IntegrityError("one_active_file_per_worker")
-        return real(rows, members)
-
-    monkeypatch.setattr(services, "households_write", refused_second)
-    with pytest.raises(IntegrityError):
-        checked_and_written(world, *many(world, 30))
-    assert calls == [3, 3]
-    assert Household.objects.count() == 0
-    monkeypatch.setattr(services, "households_write", real)
-
-    def broken(self, filing):
-        raise RuntimeError("the rule failed")
-
-    monkeypatch.setattr(services.FilingRule, "check", broken)
-    with pytest.raises(RuntimeError, match="the rule failed"):
-        checked_and_written(world, *many(world, 5))
-    assert not any(t.name == "household-import-check" for t in threading.enumerate())
-
-
-def test_the_check_beside_the_writes_speaks_the_job_s_language(world):
-    households, members = many(world, 4, bad=2)
-    with translation.override("en"), pytest.raises(ImportRejected) as refused:
-        checked_and_written(world, households, members)
-    assert refused.value.outcome.errors == [
-        "Row 4 of the sheet “家庭”: 本人月收入: The amount cannot be negative."
-    ]

@@ -26,7 +26,6 @@ from assistance.models import DriveEnterprise, Household, HouseholdMember
 from assistance.selectors import threshold_for
 from bench.households import bench_id_number, bench_staff
 from unionportal.imports.importers import StoredFile
-from unionportal.imports.resources import ImportRejected
 from unionportal.imports.services import read_tables
 
 AREA = "429100"
@@ -159,16 +158,15 @@ class Command(BaseCommand):
         tables = read_tables(importer, files)
         del files
         parsed = time.perf_counter()
-        try:
-            with transaction.atomic():
-                report = hi.validate_and_write(actor, tables[hi.HOUSEHOLDS.key], tables[hi.MEMBERS.key])
-                written = len(report.households)
-                written_at = time.perf_counter()
-        except ImportRejected as rejected:
+        report = hi.validate(actor, tables[hi.HOUSEHOLDS.key], tables[hi.MEMBERS.key])
+        validated = time.perf_counter()
+        if not report.ok:
             raise CommandError(
-                "the generated file did not validate: " + "; ".join(rejected.outcome.errors[:5])
-            ) from None
+                "the generated file did not validate: " + "; ".join(report.outcome().errors[:5])
+            )
         del tables
+        with transaction.atomic():
+            written = hi.write(actor, report)
         finished = time.perf_counter()
         peak = tracemalloc.get_traced_memory()[1] if trace else None
         if trace:
@@ -182,8 +180,8 @@ class Command(BaseCommand):
             f"({connection.vendor})"
         )
         self.stdout.write(
-            f"  parse {parsed - started:.1f} s, check and write {written_at - parsed:.1f} s, "
-            f"commit {finished - written_at:.1f} s, total {elapsed:.1f} s"
+            f"  parse {parsed - started:.1f} s, validate {validated - parsed:.1f} s, "
+            f"write {finished - validated:.1f} s, total {elapsed:.1f} s"
         )
         self.stdout.write(f"  households/s: {written / elapsed:,.0f}")
         if peak is not None:
