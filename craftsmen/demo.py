@@ -31,6 +31,7 @@ from unionportal.uploads.services import check_upload
 
 from .models import Trade
 from .services import craftsman_programme_create, recommendation_save, recommendation_submit
+from .trades import trades_ensure
 
 YEAR = 2026
 OPENS, CLOSES = date(2026, 3, 16), date(2026, 5, 15)
@@ -166,6 +167,7 @@ def _reviewer(org: Organisation, level: int) -> Organisation:
 
 
 def _recommend(programme, users, orgs) -> list[tuple[Candidacy, str, str]]:
+    trades_ensure(Trade)  # a test database flushed between tests has lost the migration's rows
     trades = {t.code: t for t in Trade.objects.all()}
     done = []
     with clock(DAYS["intake"]):

@@ -12,6 +12,7 @@ from stdnum.cn import ric
 
 from craftsmen.models import Trade
 from craftsmen.services import craftsman_programme_create, recommendation_save, recommendation_submit
+from craftsmen.trades import trades_ensure
 from tests.factories import Role, make_enterprise, make_tree, make_user
 from tests.uploads.files import pdf_bytes
 from unionportal.campaigns.models import Campaign
@@ -50,6 +51,7 @@ def campaign():
 
 
 def world(*, limit=2, quota=10, county_quota=4, city_quota=5):
+    trades_ensure(Trade)  # a flushed (transactional) test database has lost the migration's rows
     tree = make_tree()
     province = make_user("prov", org=tree["province"], role=Role.STAFF)
     today = timezone.localdate()
@@ -86,6 +88,7 @@ def world(*, limit=2, quota=10, county_quota=4, city_quota=5):
 
 
 def trade(code="lathe_operator") -> Trade:
+    trades_ensure(Trade)  # a flushed (transactional) test database has lost the migration's rows
     return Trade.objects.get(code=code)
 
 

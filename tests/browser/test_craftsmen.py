@@ -1,18 +1,14 @@
 """A grassroots submitter recommends a craftsman in the browser (trade, grade, a patent, a photo), submits,
 and the county forwards it on the shared review queue; the form fits a phone."""
 
-# The browser fixtures live in tests/browser/conftest.py; imported here, the test's arguments name them.
-# ruff: noqa: F811
-
 import re
 
 import pytest
 
-from tests.browser.conftest import artifacts, browser, jpeg_file, page, phone_page, shot, sign_in  # noqa: F401
+from tests.browser.conftest import jpeg_file, shot, sign_in
+from tests.craftsmen.factories import id_number, trade, world
 from unionportal.selection.enums import State
 from unionportal.selection.models import Candidacy
-
-from .factories import id_number, trade, world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
