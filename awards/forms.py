@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from unionportal.accounts.validators import mask_id_number, mask_mobile, normalise_id_number
 from unionportal.i18n import UserDataSelect
 from unionportal.orgs.models import Enterprise, Organisation
-from unionportal.selection.enums import Flag, NomineeKind, RuleKind, State, Tag
+from unionportal.selection.enums import Flag, NomineeKind, RuleKind, Tag
 from unionportal.selection.services import DEEDS_LIMIT, SUMMARY_LIMIT
 from unionportal.uploads.forms import CheckedFileField, CheckedMultipleFileField
 
@@ -261,15 +261,6 @@ class NominationForm(forms.Form):
             "photo": data.get("photo") or None,
             "attachments": data.get("attachments") or [],
         }
-
-
-class NominationFilterForm(forms.Form):
-    programme = forms.ChoiceField(label=_("评选项目"), required=False)
-    state = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *State.choices])
-
-    def __init__(self, *args, programmes=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].choices = [("", _("全部项目"))] + [(str(p.pk), p.label) for p in programmes]
 
 
 class PrintRevealForm(forms.Form):

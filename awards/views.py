@@ -25,11 +25,12 @@ from unionportal.permissions import allows, permission
 from unionportal.selection import services as selection
 from unionportal.selection import submitting
 from unionportal.selection.enums import Flag, State
+from unionportal.selection.forms import CandidacyFilterForm
 from unionportal.selection.selectors import history, reviewers_of
 from unionportal.selection.workflows import is_editable, submitter_actions
 
 from . import selectors
-from .forms import NominationFilterForm, NominationForm, PrintRevealForm, add_service_errors
+from .forms import NominationForm, PrintRevealForm, add_service_errors
 from .models import Nomination
 from .services import DETAIL_FIELDS, nomination_save, submitting_organisations
 
@@ -48,13 +49,9 @@ def nomination_list(request):
     user = request.user
     can_nominate = submitting_organisations(user).exists()
     programmes = list(selectors.award_programmes().order_by("-campaign__year", "code"))
-    form = NominationFilterForm(request.GET or None, programmes=programmes)
+    form = CandidacyFilterForm(request.GET or None, programmes=programmes)
     rows = selectors.nominations_for(user)
-    if form.is_valid():
-        if form.cleaned_data["programme"]:
-            rows = rows.filter(programme_id=form.cleaned_data["programme"])
-        if form.cleaned_data["state"]:
-            rows = rows.filter(state=form.cleaned_data["state"])
+    rows = form.filter(rows)
     page = Paginator(rows.order_by("-updated_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

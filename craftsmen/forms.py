@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from unionportal.accounts.validators import mask_id_number, normalise_id_number
 from unionportal.i18n import UserDataSelect
 from unionportal.orgs.models import Enterprise, Organisation
-from unionportal.selection.enums import State
 from unionportal.selection.services import DEEDS_LIMIT, SUMMARY_LIMIT
 from unionportal.uploads.forms import CheckedFileField, CheckedMultipleFileField
 
@@ -240,12 +239,3 @@ def patent_formset(data=None, *, craftsman=None):
             for p in craftsman.patents.all()
         ]
     return PatentFormSet(data, initial=initial, prefix="patents")
-
-
-class RecommendationFilterForm(forms.Form):
-    programme = forms.ChoiceField(label=_("评选项目"), required=False)
-    state = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *State.choices])
-
-    def __init__(self, *args, programmes=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].choices = [("", _("全部项目"))] + [(str(p.pk), p.label) for p in programmes]

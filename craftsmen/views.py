@@ -23,11 +23,12 @@ from unionportal.i18n import register_stored_texts
 from unionportal.permissions import permission
 from unionportal.selection import services as selection
 from unionportal.selection import submitting
+from unionportal.selection.forms import CandidacyFilterForm
 from unionportal.selection.selectors import history
 from unionportal.selection.workflows import is_editable, submitter_actions
 
 from . import selectors
-from .forms import RecommendationFilterForm, RecommendationForm, add_service_errors, patent_formset
+from .forms import RecommendationForm, add_service_errors, patent_formset
 from .services import (
     limit_problem,
     recommendation_save,
@@ -47,13 +48,9 @@ def recommendation_list(request):
     user = request.user
     can_recommend = submitting_organisations(user).exists()
     programmes = list(selectors.craftsman_programmes().order_by("-campaign__year", "code"))
-    form = RecommendationFilterForm(request.GET or None, programmes=programmes)
+    form = CandidacyFilterForm(request.GET or None, programmes=programmes)
     rows = selectors.recommendations_for(user)
-    if form.is_valid():
-        if form.cleaned_data["programme"]:
-            rows = rows.filter(programme_id=form.cleaned_data["programme"])
-        if form.cleaned_data["state"]:
-            rows = rows.filter(state=form.cleaned_data["state"])
+    rows = form.filter(rows)
     page = Paginator(rows.order_by("-updated_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -1,4 +1,4 @@
-"""Forms of the staff pages of the pipeline: bulk actions, notice, objection cases,
+"""Forms of the pipeline's pages: the submitter's list filter, bulk actions, notice, objection cases,
 allocations, and the signed final POST of a confirm page. They only parse input; the services decide."""
 
 from crispy_forms.layout import Hidden
@@ -10,7 +10,30 @@ from django.utils.translation import gettext_lazy as _
 
 from unionportal.accounts.forms import CrispyMixin
 
+from .enums import State
+
 DATE_WIDGET = {"type": "date"}
+
+
+class CandidacyFilterForm(forms.Form):
+    """The submitter's list of a programme app (nominations, craftsmen): by programme and by state."""
+
+    programme = forms.ChoiceField(label=_("评选项目"), required=False)
+    state = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *State.choices])
+
+    def __init__(self, *args, programmes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [("", _("全部项目"))] + [(str(p.pk), p.label) for p in programmes]
+
+    def filter(self, rows):
+        """``rows`` narrowed to the chosen programme and state (all of them on bad or no input)."""
+        if not self.is_valid():
+            return rows
+        if self.cleaned_data["programme"]:
+            rows = rows.filter(programme_id=self.cleaned_data["programme"])
+        if self.cleaned_data["state"]:
+            rows = rows.filter(state=self.cleaned_data["state"])
+        return rows
 
 
 class ReasonForm(forms.Form):
