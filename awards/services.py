@@ -6,7 +6,6 @@ nothing wrong; submitting and everything after it are the shared pipeline's (``s
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from unionportal.selection.services import (
     SelectionError,
     candidacy_fill,
     characters,
+    draft_target,
 )
 from unionportal.selection.workflows import is_editable
 
@@ -143,20 +143,14 @@ def nomination_save(
     SelectionError (one message) or ValidationError (per field) and writes nothing when anything fails.
     """
     now = now or timezone.now()
-    if instance is None:
-        if organisation is None or not submitting_organisations(actor).filter(pk=organisation.pk).exists():
-            raise Http404
-        if programme.app != "awards":
-            raise Http404
-        if not programme.intake_open(now):
-            raise SelectionError(
-                _("“%(programme)s”不在申报时间内，不能新建推荐。") % {"programme": programme.name}
-            )
-    else:
-        organisation = instance.organisation
-        programme = instance.programme
-        if not is_editable(instance):
-            raise SelectionError(_("已提交的推荐不能修改；如需修改，请在审核开始前撤回。"))
+    programme, organisation = draft_target(
+        app="awards",
+        programme=programme,
+        organisation=organisation,
+        instance=instance,
+        submitting=submitting_organisations(actor),
+        now=now,
+    )
     problems = nomination_problems(programme=programme, fields=fields, details=details)
     if problems:
         raise ValidationError(problems)

@@ -11,7 +11,6 @@ from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +31,7 @@ from unionportal.selection.services import (
     SelectionError,
     candidacy_fill,
     characters,
+    draft_target,
 )
 from unionportal.selection.workflows import is_editable
 
@@ -304,20 +304,14 @@ def recommendation_save(
     """
     now = now or timezone.now()
     patents = list(patents)
-    if instance is None:
-        if programme is None or programme.app != APP:
-            raise Http404
-        if organisation is None or not submitting_organisations(actor).filter(pk=organisation.pk).exists():
-            raise Http404
-        if not programme.intake_open(now):
-            raise SelectionError(
-                _("“%(programme)s”不在申报时间内，不能新建推荐。") % {"programme": programme.name_label}
-            )
-    else:
-        organisation = instance.organisation
-        programme = instance.programme
-        if not is_editable(instance):
-            raise SelectionError(_("已提交的推荐不能修改；如需修改，请在审核开始前撤回。"))
+    programme, organisation = draft_target(
+        app=APP,
+        programme=programme,
+        organisation=organisation,
+        instance=instance,
+        submitting=submitting_organisations(actor),
+        now=now,
+    )
     problems = recommendation_problems(fields=fields, details=details, patents=patents)
     if problems:
         raise ValidationError(problems)

@@ -17,6 +17,7 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,7 +46,7 @@ from .selectors import (
     quota_of,
     quota_use,
 )
-from .workflows import CANDIDACY_WORKFLOW, OBJECTION_WORKFLOW, lock_quota
+from .workflows import CANDIDACY_WORKFLOW, OBJECTION_WORKFLOW, is_editable, lock_quota
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +127,25 @@ def person_problem(candidacy: Candidacy) -> str | None:
         "org": taken.organisation.name,
         "programme": taken.programme.name,
     }
+
+
+def draft_target(*, app: str, programme, organisation, instance, submitting, now) -> tuple:
+    """Where a programme app's form saves, as (programme, organisation): a new draft of ``programme``
+    (the app's own, else 404) for ``organisation`` (one of the ``submitting`` organisations, else 404)
+    while its intake is open, or ``instance`` while it is still editable (SelectionError otherwise)."""
+    if instance is not None:
+        if not is_editable(instance):
+            raise SelectionError(_("已提交的推荐不能修改；如需修改，请在审核开始前撤回。"))
+        return instance.programme, instance.organisation
+    if programme is None or programme.app != app:
+        raise Http404
+    if organisation is None or not submitting.filter(pk=organisation.pk).exists():
+        raise Http404
+    if not programme.intake_open(now):
+        raise SelectionError(
+            _("“%(programme)s”不在申报时间内，不能新建推荐。") % {"programme": programme.name_label}
+        )
+    return programme, organisation
 
 
 def candidacy_fill(
