@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from craftsmen.models import Craftsman, CraftsmanProgramme, Patent, Trade
 from craftsmen.services import recommendation_save
-from tests.factories import make_enterprise
+from tests.factories import make_enterprise, make_user
 from unionportal.accounts.validators import mask_id_number
+from unionportal.orgs.enums import Role
 from unionportal.selection import services as selection
 from unionportal.selection.enums import NomineeKind, State
 from unionportal.selection.models import Candidacy, Programme
@@ -417,3 +418,12 @@ def test_the_menu_leads_submitters_to_the_recommendations_and_not_reviewers(clie
     assert 'id="nav-craftsmen"' in sub.get(reverse("home")).content.decode()
     client.force_login(w.county_a)
     assert 'id="nav-craftsmen"' not in client.get(reverse("home")).content.decode()
+
+
+def test_an_expert_sees_no_recommendation_before_the_expert_review(client, w):
+    c = recommend(w, 1, submit=True)
+    expert = make_user("craft_expert", org=w.tree["city_a"], role=Role.EXPERT)
+    client.force_login(expert)
+    assert client.get(reverse("craftsmen:list")).status_code == 403
+    assert client.get(reverse("craftsmen:detail", args=[c.pk])).status_code == 404
+    assert client.get(create_url(w)).status_code == 404
