@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+import psycopg
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
@@ -602,9 +603,31 @@ class _Ballot:
 
 
 def _fetch(sql: str, params) -> tuple | None:
-    with connection.cursor() as cursor:
+    with _ballot_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
+
+
+class _PreparingCursor(psycopg.Cursor):
+    """A psycopg cursor that binds its parameters on the server and prepares each statement: PostgreSQL
+    parses and plans a statement once per connection rather than once per vote."""
+
+    def execute(self, query, params=None, **kwargs):
+        return super().execute(query, params, prepare=True)
+
+
+def _ballot_cursor():
+    """The cursor for the ballot's statements. Django binds on the client (each vote's values written into
+    the SQL text), so PostgreSQL parses and plans every statement of every vote anew; the ballot's few
+    statements are instead prepared, through Django's cursor wrapper so that they are counted and logged
+    as any other query. (Prepared statements need a session per client: no pooler in transaction mode.)"""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    cursor = _PreparingCursor(connection.connection)
+    return (
+        connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+    )
 
 
 def _check_limits(ballot: _Ballot, figures: dict[str, int]) -> None:
