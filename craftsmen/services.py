@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from unionportal import permissions
 from unionportal.accounts.validators import normalise_id_number, validate_id_number
 from unionportal.audit import services as audit
+from unionportal.i18n import register_stored_texts
 from unionportal.orgs.enums import Level
 from unionportal.orgs.models import Enterprise, Organisation
 from unionportal.selection import services as selection
@@ -33,6 +34,7 @@ from unionportal.selection.services import (
     characters,
     draft_target,
 )
+from unionportal.selection.voting.models import VoteCandidate
 from unionportal.selection.workflows import is_editable
 
 from .models import APP, Craftsman, CraftsmanProgramme, Patent, PatentKind, SkillGrade, Trade
@@ -89,22 +91,25 @@ def craftsman_programme_create(
     per_enterprise_limit: int = 3,
     batch_size: int = 10,
     review_levels=None,
+    code: str = CODE,
+    name=NAME,
 ) -> Programme:
     """The campaign's 荆楚工匠 programme with its settings and the craftsman rubric (idempotent by code).
 
     Province staff only (``ReviewError`` from the expert stage otherwise). ``total_quota`` is how many the
-    province may approve for the expert evaluation; ``batch_size`` how many become 荆楚工匠.
+    province may approve for the expert evaluation; ``batch_size`` how many become 荆楚工匠. ``code`` and
+    ``name`` tell one batch's programme from another's in the same campaign (e.g. 第一批, 第二批).
     """
     tz = timezone.get_current_timezone()
     with transaction.atomic():
         programme, created = Programme.objects.get_or_create(
             campaign=campaign,
-            code=CODE,
+            code=code,
             defaults={
                 "app": APP,
-                "name": str(NAME),
+                "name": str(name),
                 "award": str(AWARD),
-                "name_en": english(NAME),
+                "name_en": english(name),
                 "award_en": english(AWARD),
                 "nominee_kind": NomineeKind.INDIVIDUAL,
                 "total_quota": total_quota,
@@ -380,3 +385,102 @@ def recommendation_submit(*, actor, pk, now=None) -> Candidacy:
             if problem:
                 raise SelectionError(problem)
         return selection.candidacy_submit(actor=actor, pk=pk, now=now)
+
+
+# --- the batch --------------------------------------------------------------------------------------------
+
+BATCH_COMMENT = gettext_lazy("按综合排名列入荆楚工匠批次")
+register_stored_texts(BATCH_COMMENT)
+
+
+class BatchTooLarge(SelectionError):
+    """More candidates chosen than the batch has room for (its size less those already approved)."""
+
+
+def batch_problems(programme: Programme, pks, *, now=None) -> list[str]:
+    """What stops ``pks`` from becoming the programme's batch, each in the user's language: no vote yet
+    or still running, nobody chosen, a chosen candidate outside the vote or no longer in the province's
+    review, or more than the batch's room (``batch_size`` less what is already approved, on notice or
+    published). Read it under the programme's lock to act (``batch_approve`` does)."""
+    from .selectors import vote_stage_of
+
+    now = now or timezone.now()
+    pks = list(dict.fromkeys(pks))
+    stage = vote_stage_of(programme)
+    if stage is None:
+        return [_("“%(programme)s”尚未进行社会评议，不能确定批次。") % {"programme": programme.name_label}]
+    problems = []
+    if stage.is_running(now) or now < stage.opens_at:
+        problems.append(
+            _("社会评议至 %(end)s 结束，结束后才能确定批次。")
+            % {"end": timezone.localtime(stage.ends_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    if not pks:
+        problems.append(_("请至少选择一名候选人。"))
+    in_vote = dict(VoteCandidate.objects.filter(stage=stage).values_list("candidacy_id", "candidacy__state"))
+    if any(pk not in in_vote for pk in pks):
+        problems.append(_("所选候选人中有的未参加本项目的社会评议，请刷新页面后重新选择。"))
+    elif any(in_vote[pk] != State.REVIEW1 for pk in pks):
+        problems.append(_("所选候选人中有的已批准或已不在省级审核中，请刷新页面后重新选择。"))
+    room = room_problem(programme, len(pks))
+    if room:
+        problems.append(room)
+    return problems
+
+
+def room_problem(programme: Programme, count: int) -> str | None:
+    """Why ``count`` more may not join the programme's batch (its size counts what is already approved,
+    on notice or published); None when they may."""
+    from .selectors import batch_size_of, batch_taken
+
+    size, taken = batch_size_of(programme), batch_taken(programme)
+    if taken + count > size:
+        return _(
+            "“%(programme)s”每批 %(size)s 人，已批准（含公示中、已公布）%(taken)s 人，本次又选择了 "
+            "%(count)s 人，超出 %(over)s 人。请减少人选后重新确认。"
+        ) % {
+            "programme": programme.name_label,
+            "size": size,
+            "taken": taken,
+            "count": count,
+            "over": taken + count - size,
+        }
+    return None
+
+
+def batch_approve(*, actor, programme: Programme, pks, now=None) -> list[Candidacy]:
+    """Approve the chosen candidates as the programme's batch, through the pipeline's own services: their
+    ranks set to their place in the combined ranking (``ranks_set``, so the notice lists them in that
+    order), then the province's forward (``forward``: approved, quota, audit, notifications).
+
+    Who may call: province staff (SelectionError otherwise). All or nothing: any problem of
+    ``batch_problems`` (a batch larger than its room above all: ``BatchTooLarge``) raises before anything
+    is written, under the programme's lock, so two staff choosing at once cannot both fill the batch.
+    """
+    from unionportal.selection.experts.selectors import expert_totals
+    from unionportal.selection.voting.selectors import combined_ranking
+
+    from .selectors import vote_stage_of
+
+    if not permissions.is_province_staff(actor):
+        raise SelectionError(_("您无权执行此操作。"))
+    pks = list(dict.fromkeys(int(pk) for pk in pks))
+    with transaction.atomic():
+        # The programme row is the province's quota lock (``lock_quota``): forward takes it again.
+        Programme.objects.select_for_update().filter(pk=programme.pk).first()
+        problems = batch_problems(programme, pks, now=now)
+        if problems:
+            too_large = room_problem(programme, len(pks)) is not None
+            raise (BatchTooLarge if too_large else SelectionError)(" ".join(problems))
+        stage = vote_stage_of(programme)
+        ranks = {
+            line.candidate.candidacy_id: line.rank
+            for line in combined_ranking(stage, expert_totals(programme))
+            if line.candidate.candidacy_id in pks
+        }
+        ordered = sorted(pks, key=lambda pk: ranks[pk])
+        selection.ranks_set(actor=actor, programme=programme, ranks=ranks)
+        root = Organisation.objects.get(depth=1)
+        return selection.forward(
+            actor=actor, programme=programme, organisation=root, pks=ordered, comment=str(BATCH_COMMENT)
+        )

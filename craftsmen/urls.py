@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("<int:pk>/submit/", views.recommendation_submit_view, name="submit"),
     path("<int:pk>/withdraw/", views.recommendation_withdraw, name="withdraw"),
     path("<int:pk>/delete/", views.recommendation_delete, name="delete"),
+    path("programmes/<int:pk>/batch/", views.batch, name="batch"),
+    path("programmes/<int:pk>/batch.xlsx", views.batch_export, name="batch_export"),
+    path("films/", include("craftsmen.film_urls")),
 ]

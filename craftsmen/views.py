@@ -10,26 +10,31 @@ review queue (/selection/review/), which links back here.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from unionportal.accounts.validators import mask_id_number
 from unionportal.audit.presenting import describe
 from unionportal.audit.transitions import TransitionError
 from unionportal.i18n import register_stored_texts
-from unionportal.permissions import permission
+from unionportal.imports.services import export_table
+from unionportal.permissions import is_province_staff, permission
 from unionportal.selection import services as selection
 from unionportal.selection import submitting
-from unionportal.selection.forms import CandidacyFilterForm
+from unionportal.selection.forms import CandidacyFilterForm, ConfirmForm, confirm_token
 from unionportal.selection.selectors import history
 from unionportal.selection.workflows import is_editable, submitter_actions
 
 from . import selectors
 from .forms import RecommendationForm, add_service_errors, patent_formset
+from .resources import CraftsmanBatchResource
 from .services import (
+    batch_approve,
+    batch_problems,
     limit_problem,
     recommendation_save,
     recommendation_submit,
@@ -57,6 +62,8 @@ def recommendation_list(request):
         "craftsmen/recommendation_list.html",
         {
             "open_programmes": list(selectors.open_craftsman_programmes()),
+            # Province staff run the later stages: each programme's expert review, vote, batch, notice.
+            "staff_programmes": programmes if is_province_staff(user) else [],
             "can_recommend": can_recommend,
             "form": form,
             "page": page,
@@ -211,3 +218,126 @@ def recommendation_delete(request, pk):
     candidacy = selectors.access_recommendation(request.user, pk, action="delete")
     detail = reverse("craftsmen:detail", args=[candidacy.pk])
     return submitting.delete(request, candidacy, detail_url=detail, list_url=reverse("craftsmen:list"))
+
+
+# --- the batch (province staff) ---------------------------------------------------------------------------
+
+
+def _batch_programme(request, pk):
+    """A 荆楚工匠 programme, for province staff only (404 for everyone else, as the final list)."""
+    if not is_province_staff(request.user):
+        raise Http404
+    return get_object_or_404(selectors.craftsman_programmes(), pk=pk)
+
+
+def _picked(data) -> list[int]:
+    return sorted({int(v) for v in data.getlist("pk") if v.isdigit()})
+
+
+@permission("programme", "open", post="change")
+@require_http_methods(["GET", "POST"])
+def batch(request, pk):
+    """The combined ranking with each part, the top ``batch_size`` preselected and the tie rule; choosing
+    leads to a confirm page, whose signed POST approves the batch (``batch_approve``). A refusal (a batch
+    larger than its room above all) is a message and a 400, and changes nothing."""
+    programme = _batch_programme(request, pk)
+    status = 200
+    if request.method == "POST":
+        pks = _picked(request.POST)
+        selection = {"step": "craftsmen.batch", "programme": programme.pk, "pks": pks}
+        if "confirm" in request.POST:
+            confirm = ConfirmForm(request.POST, user=request.user, selection=selection)
+            if not confirm.is_valid():
+                messages.error(request, confirm.error())
+            else:
+                try:
+                    done = batch_approve(actor=request.user, programme=programme, pks=pks)
+                except TransitionError as error:
+                    messages.error(request, error.message)
+                else:
+                    messages.success(
+                        request,
+                        _("已批准 %(count)s 名荆楚工匠，可在“省级批准名单”页发布公示。")
+                        % {"count": len(done)},
+                    )
+                    return redirect("craftsmen:batch", pk=programme.pk)
+            status = 400
+        else:
+            problems = batch_problems(programme, pks)
+            if not problems:
+                return _batch_confirm(request, programme, pks, selection)
+            for problem in problems:
+                messages.error(request, problem)
+            status = 400
+    view = selectors.batch(programme)
+    chosen = set(_picked(request.POST)) if request.method == "POST" else None
+    return render(
+        request,
+        "craftsmen/batch.html",
+        {
+            "programme": programme,
+            "batch": view,
+            "checked": chosen if chosen is not None else {b.candidacy.pk for b in view.preselected},
+            "has_ties": any(b.tied for b in view.lines),
+        },
+        status=status,
+    )
+
+
+def _batch_confirm(request, programme, pks, selection):
+    view = selectors.batch(programme)
+    lines = [b for b in view.lines if b.candidacy.pk in pks]
+    rows = [b.candidacy for b in lines]
+    facts = [
+        (_("每批人数"), str(view.size)),
+        (_("已批准（含公示中、已公布）"), str(view.taken)),
+        (_("本次批准"), str(len(rows))),
+        (
+            _("综合排名"),
+            "\n".join(
+                f"{b.line.rank}. {b.candidacy.name} {b.line.combined}"
+                for b in sorted(lines, key=lambda b: b.line.rank)
+            ),
+        ),
+    ]
+    return render(
+        request,
+        "selection/confirm.html",
+        {
+            "title": _("确认荆楚工匠批次"),
+            "question": ngettext(
+                "将以下 %(count)s 名候选人批准为“%(programme)s”：",
+                "将以下 %(count)s 名候选人批准为“%(programme)s”：",
+                len(rows),
+            )
+            % {"count": len(rows), "programme": programme.label},
+            "rows": rows,
+            "facts": facts,
+            "consequence": _("批准后候选人进入省级批准名单，不能再退回；公示和公布在“省级批准名单”页进行。"),
+            "hidden": [*(("pk", pk) for pk in pks), ("confirm", confirm_token(request.user, selection))],
+            "button": _("确认批准"),
+            "cancel": reverse("craftsmen:batch", args=[programme.pk]),
+        },
+    )
+
+
+@permission("programme", "export")
+@require_safe
+def batch_export(request, pk):
+    """The programme's batch list as xlsx (ID numbers masked), through the shared export."""
+    programme = _batch_programme(request, pk)
+    resource = CraftsmanBatchResource(user=request.user)
+    resource.programme_id = programme.pk
+    dataset = resource.export(resource.export_queryset())
+    filename, content_type, content = export_table(
+        actor=request.user,
+        key="craftsmen.batch",
+        label=_("%(programme)s 批次名单") % {"programme": programme.label},
+        headers=dataset.headers,
+        rows=dataset,
+        fmt="xlsx",
+        masked_columns=resource.masked_columns(),
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response

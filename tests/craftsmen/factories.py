@@ -2,7 +2,7 @@
 an enterprise under each grassroots union, and recommendations written through the service."""
 
 import io
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -127,7 +127,7 @@ def form_post(w, n=1, **overrides):
     return {k: v for k, v in data.items() if v is not None}
 
 
-def recommend(w, n, *, org=None, enterprise=None, submit=False, name=None):
+def recommend(w, n, *, org=None, enterprise=None, submit=False, name=None, patents=()):
     org = org or w.tree["grassroots_a"]
     mine = org == w.tree["grassroots_a"]
     actor = w.submitter_a if mine else w.submitter_b
@@ -151,6 +151,7 @@ def recommend(w, n, *, org=None, enterprise=None, submit=False, name=None):
             "signature_skills": "仰焊一次合格率百分之百。",
             "honours": "",
         },
+        patents=patents,
         consent=True,
         photo=jpeg(checked=True),
     )
@@ -158,3 +159,97 @@ def recommend(w, n, *, org=None, enterprise=None, submit=False, name=None):
         recommendation_submit(actor=actor, pk=candidacy.pk)
         candidacy.refresh_from_db()
     return candidacy
+
+
+# --- the later stages: review up to the province, expert scores, a vote, the batch ----------------------
+
+
+def to_province(w, candidacies):
+    """Forward submitted recommendations of ``grassroots_a`` through county and city to the province."""
+    from unionportal.selection import services as selection
+
+    pks = [c.pk for c in candidacies]
+    selection.forward(actor=w.county_a, programme=w.programme, organisation=w.tree["county_a"], pks=pks)
+    selection.forward(actor=w.city_a, programme=w.programme, organisation=w.tree["city_a"], pks=pks)
+    for c in candidacies:
+        c.refresh_from_db()
+    return candidacies
+
+
+def expert_scores(w, candidacies, totals):
+    """One expert scores each candidacy through the services: ``totals`` (0-100 in steps of 5) are spread
+    over the craftsman rubric in proportion (30, 25, 20, 10, 15)."""
+    from tests.experts.factories import make_expert
+    from tests.factories import make_org
+    from unionportal.selection.experts import services as experts
+    from unionportal.selection.experts.models import Assignment
+
+    stage = w.programme.expert_stage
+    experts.stage_save(actor=w.province, programme=w.programme, values={"experts_per_candidate": 1})
+    union = make_org(make_org(w.tree["province"], name="City e"), name="Expert union e")
+    profile = make_expert(w, "craft_expert", union=union)
+    panel = experts.panel_save(
+        actor=w.province, stage=stage, name="荆楚工匠评审组", chair=profile.user, members=[profile]
+    )
+    experts.assign_auto(actor=w.province, panel=panel)
+    criteria = list(stage.criteria.order_by("position"))
+    for candidacy, total in zip(candidacies, totals, strict=True):
+        row = Assignment.objects.get(panel=panel, candidacy=candidacy)
+        experts.declare(actor=profile.user, assignment_id=row.pk, conflict=False)
+        points = {c.pk: c.max_points * total // 100 for c in criteria}
+        experts.score_save(actor=profile.user, assignment_id=row.pk, points=points, submit=True)
+    return panel
+
+
+def batch_world(*, candidates=4, batch_size=2, votes=None, totals=None, close=True, **world_kwargs):
+    """A craftsman programme of ``batch_size`` whose ``candidates`` recommendations reached the province,
+    were scored by an expert (``totals``, default 90, 85, 80…), then put to a public vote where candidate
+    i got ``votes[i]`` votes (default: none); the vote closed unless ``close`` is False."""
+    from tests.voting.factories import cast
+    from unionportal.selection.voting import services as voting
+
+    w = world(
+        limit=candidates,
+        quota=max(candidates, 10),
+        county_quota=candidates,
+        city_quota=candidates,
+        **world_kwargs,
+    )
+    w.programme.craftsman_settings.batch_size = batch_size
+    w.programme.craftsman_settings.save(update_fields=["batch_size"])
+    patent = {
+        "kind": "utility",
+        "number": "ZL202120000001.1",
+        "title": "一种仰焊辅助支架",
+        "granted_on": date(2022, 5, 6),
+    }
+    rows = to_province(
+        w,
+        [recommend(w, n, submit=True, patents=[patent] if n == 1 else ()) for n in range(1, candidates + 1)],
+    )
+    totals = list(totals) if totals is not None else [90 - 5 * n for n in range(candidates)]
+    expert_scores(w, rows, totals)
+    now = timezone.now()
+    stage = voting.stage_save(
+        actor=w.province,
+        programme=w.programme,
+        values={
+            "opens_at": now - timedelta(hours=1),
+            "closes_at": now + timedelta(days=3),
+            "period": "day",
+            "votes_per_candidate": 1,
+            "candidates_per_day": 3,
+            "hide_results": False,
+            "expert_weight": 70,
+            "public_weight": 30,
+        },
+    )
+    stage = voting.stage_open(actor=w.province, stage=stage, candidacy_ids=[c.pk for c in rows])
+    by_candidacy = {c.candidacy_id: c for c in stage.candidates.all()}
+    for n, (candidacy, count) in enumerate(zip(rows, votes or [], strict=False)):
+        for k in range(count):
+            cast(stage, by_candidacy[candidacy.pk], ip=f"198.51.{n}.{k + 1}", device=f"d{n}-{k}")
+    if close:
+        voting.stage_close(actor=w.province, stage=stage)
+    stage.refresh_from_db()
+    return SimpleNamespace(**vars(w), stage=stage, candidacies=rows, candidates=by_candidacy)

@@ -37,8 +37,11 @@ def craftsmen_demo(module_db, demo_day, tmp_path_factory):
 
 
 def states() -> Counter:
+    """The second batch's recommendations (in intake) by union and state."""
     return Counter(
-        Candidacy.objects.filter(programme__app="craftsmen").values_list("organisation__code", "state")
+        Candidacy.objects.filter(programme__app="craftsmen", programme__code="craftsman").values_list(
+            "organisation__code", "state"
+        )
     )
 
 
@@ -54,8 +57,10 @@ def test_the_demo_has_recommendations_in_several_states_for_each_demo_union(craf
             ("420506101001", "draft"): 1,
         }
     )
-    assert Craftsman.objects.count() == 8 and Patent.objects.count() == 6
-    programme = Programme.objects.get(app="craftsmen")
+    second = {"candidacy__programme__code": "craftsman"}
+    assert Craftsman.objects.filter(**second).count() == 8
+    assert Patent.objects.filter(**{f"craftsman__{k}": v for k, v in second.items()}).count() == 6
+    programme = Programme.objects.get(app="craftsmen", code="craftsman")
     assert programme.craftsman_settings.per_enterprise_limit == 4
     assert programme.expert_stage.criteria.count() == 5
 
@@ -74,7 +79,7 @@ def test_each_reviewer_finds_work_in_the_queue(craftsmen_demo, username, state):
     client = Client()
     user = get_user_model().objects.get(username=username)
     client.force_login(user)
-    programme = Programme.objects.get(app="craftsmen")
+    programme = Programme.objects.get(app="craftsmen", code="craftsman")
     page = client.get(reverse("selection:review"), {"programme": programme.pk}).content.decode()
     waiting = Candidacy.objects.filter(programme=programme, state=state)
     assert waiting.exists()
@@ -85,7 +90,7 @@ def test_each_reviewer_finds_work_in_the_queue(craftsmen_demo, username, state):
 def test_grassroots_has_a_returned_one_to_fix_and_is_at_its_limit(craftsmen_demo):
     client = Client()
     client.force_login(get_user_model().objects.get(username="grassroots"))
-    programme = Programme.objects.get(app="craftsmen")
+    programme = Programme.objects.get(app="craftsmen", code="craftsman")
     returned = Candidacy.objects.get(programme=programme, state="returned")
     page = client.get(reverse("craftsmen:detail", args=[returned.pk])).content.decode()
     assert "请补充两项实用新型专利的授权证书扫描件" in page

@@ -5,13 +5,23 @@ from .models import News, PublicEntry
 SEARCH_MAX = 60
 
 
-def honourees(*, year: int | None = None, award: str = "", region: str = "", tag: str = "", q: str = ""):
+def honourees(
+    *,
+    year: int | None = None,
+    award: str = "",
+    region: str = "",
+    tag: str = "",
+    q: str = "",
+    programme: str = "",
+):
     """Published honourees only (a revoked or noticed row never shows here), filtered and searched."""
     rows = PublicEntry.objects.published()
     if year:
         rows = rows.filter(year=year)
     if award:
         rows = rows.filter(award=award)
+    if programme:
+        rows = rows.filter(programme=programme)
     if region:
         rows = rows.filter(region=region)
     if tag:
@@ -24,12 +34,25 @@ def honourees(*, year: int | None = None, award: str = "", region: str = "", tag
 
 
 def honouree_filter_choices() -> dict[str, list]:
-    published = PublicEntry.objects.published()
+    # One query: the distinct combinations are few (a year has a handful of programmes and 17 regions).
+    combos = (
+        PublicEntry.objects.published()
+        .order_by()
+        .values_list("year", "award", "award_en", "region", "programme")
+        .distinct()
+    )
+    years, awards, regions, programmes = set(), set(), set(), set()
+    for year, award, award_en, region, programme in combos:
+        years.add(year)
+        awards.add((award, award_en))
+        regions.add(region)
+        programmes.add(programme)
     return {
-        "years": list(published.order_by("-year").values_list("year", flat=True).distinct()),
+        "years": sorted(years, reverse=True),
         # (award, its English name): the filter's value is the award; English pages show the English name.
-        "awards": list(published.order_by("award").values_list("award", "award_en").distinct()),
-        "regions": list(published.order_by("region").values_list("region", flat=True).distinct()),
+        "awards": sorted(awards),
+        "regions": sorted(regions),
+        "programmes": sorted(programmes),
     }
 
 

@@ -14,6 +14,7 @@ from unionportal.selection.enums import Tag
 from . import selectors, share
 from .cache import TIMEOUT, public_page, version
 from .models import News
+from .registry import entry_page
 
 PHOTO_MAX_AGE = 3600  # a withdrawn photo leaves shared caches within the hour
 
@@ -40,17 +41,25 @@ def honouree_list(request):
         year = None
     award = request.GET.get("award", "")[:80]
     region = request.GET.get("region", "")[:60]
+    programme = request.GET.get("programme", "")[:80]
     tag = request.GET.get("tag", "")
     tag = tag if tag in Tag.values else ""
     q = request.GET.get("q", "").strip()[: selectors.SEARCH_MAX]
-    rows = selectors.honourees(year=year, award=award, region=region, tag=tag, q=q)
+    rows = selectors.honourees(year=year, award=award, region=region, tag=tag, q=q, programme=programme)
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "public/honouree_list.html",
         {
             "page": page,
-            "filters": {"year": year, "award": award, "region": region, "tag": tag, "q": q},
+            "filters": {
+                "year": year,
+                "award": award,
+                "region": region,
+                "tag": tag,
+                "q": q,
+                "programme": programme,
+            },
             "choices": selectors.honouree_filter_choices(),
             "tags": Tag.choices,
         },
@@ -71,6 +80,7 @@ def honouree_detail(request, pk: int):
             "tag_labels": [label for code, label in Tag.choices if f",{code}," in entry.tags],
             "og_url": site + entry.get_absolute_url(),
             "og_image": site + reverse("public:honouree_share", args=[entry.pk]),
+            "own_page": entry_page(entry),
         },
     )
 

@@ -33,6 +33,7 @@ from unionportal.public.cache import invalidate
 from unionportal.public.models import PublicEntry
 from unionportal.uploads.services import stored_file_set_public, upload_store
 
+from . import registry
 from .enums import REVIEW_STATES, ObjectionState, State
 from .models import Candidacy, Notice, Objection, PastHonour, PastHonours, Programme
 from .selectors import (
@@ -278,6 +279,8 @@ def forward(
         # instead of deadlocking on each other's candidacies.
         lock_quota(programme, organisation)
         problem = quota_use(programme, organisation, adding=len(pks)).problem
+        if problem is None and organisation.level == Level.PROVINCE:
+            problem = registry.approval_problem(programme, len(pks))
         if problem:
             raise SelectionError(problem)
         rows = Candidacy.objects.filter(pk__in=pks, programme=programme, state=state).filter(
@@ -420,9 +423,10 @@ def notice_open(
                 expected_from=State.APPROVED,
                 sets={"notice": notice},
             )
-            PublicEntry.objects.update_or_create(
+            entry, _created = PublicEntry.objects.update_or_create(
                 source=candidacy.public_source, defaults=_public_defaults(candidacy, PublicEntry.Stage.NOTICE)
             )
+            registry.public_extras_write(candidacy, entry)
             if candidacy.photo is not None:
                 stored_file_set_public(stored_file=candidacy.photo, public=True)
         audit.record(
@@ -553,6 +557,7 @@ def objection_decide(*, actor, pk, upheld: bool, findings: str) -> Objection:
                 expected_from=State.NOTICE,
             )
             PublicEntry.objects.filter(source=candidacy.public_source).delete()
+            registry.public_extras_write(candidacy, None)
             if candidacy.photo is not None:
                 stored_file_set_public(stored_file=candidacy.photo, public=False)
     invalidate()
@@ -650,7 +655,10 @@ def programme_publish(*, actor, programme: Programme, today: date) -> int:
             )
             defaults = _public_defaults(candidacy, PublicEntry.Stage.PUBLISHED)
             defaults["published_at"] = now
-            PublicEntry.objects.update_or_create(source=candidacy.public_source, defaults=defaults)
+            entry, _created = PublicEntry.objects.update_or_create(
+                source=candidacy.public_source, defaults=defaults
+            )
+            registry.public_extras_write(candidacy, entry)
     invalidate()
     return len(rows)
 
@@ -667,6 +675,9 @@ def honour_revoke(*, actor, pk, reason: str) -> Candidacy:
             expected_from=State.PUBLISHED,
         )
         PublicEntry.objects.filter(source=candidacy.public_source).update(stage=PublicEntry.Stage.REVOKED)
+        registry.public_extras_write(
+            candidacy, PublicEntry.objects.filter(source=candidacy.public_source).first()
+        )
         if candidacy.photo_id is not None:
             stored_file_set_public(stored_file=candidacy.photo, public=False)
     invalidate()

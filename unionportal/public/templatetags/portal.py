@@ -5,6 +5,8 @@ from django.utils.html import format_html_join
 from django.utils.translation import get_language, pgettext
 
 from unionportal import i18n, permissions
+from unionportal.orgs.enums import Role
+from unionportal.orgs.scoping import membership_rows
 
 register = template.Library()
 
@@ -54,6 +56,10 @@ NAV_PAGES = {
     "votes": ("vote_stage", "list"),
     "experts": ("expert_stage", "list"),
     "expert_tasks": ("expert_assignment", "list"),
+    "members": ("member", "list"),
+    "joining": ("join_application", "list"),
+    "founding": ("founding_application", "list"),
+    "films": ("craftsman_film", "list"),
 }
 
 
@@ -65,6 +71,8 @@ def nav_pages(context):
     # Reviewers work from the review queue (it opens each nomination); the intake list is the submitters'.
     pages["awards"] = pages["awards"] and not pages["review"]
     pages["craftsmen"] = pages["awards"]
+    # A worker (or someone just signed up, in no union yet) has their own pages: profile, joining, card.
+    pages["worker"] = all(role == Role.WORKER for role, _path in membership_rows(user))
     pages["tools"] = (
         pages["coverage"] or pages["audit"] or pages["votes"] or pages["experts"] or user.is_staff
     )

@@ -22,6 +22,7 @@ from unionportal import permissions
 from unionportal.i18n import mark_user_data
 from unionportal.imports.services import export_table
 from unionportal.permissions import permission
+from unionportal.selection import registry
 from unionportal.selection.models import Programme
 from unionportal.uploads.views import FILE_CSP
 
@@ -377,6 +378,12 @@ def assignment_detail(request, pk):
         "candidacy": candidacy,
         "hidden": stage.hide_identity,
         "code": stage.candidate_code(candidacy.pk),
+        # The programme app's nominee details (a craftsman's trade, skills, patents), once declared.
+        "facts": registry.candidate_facts(
+            stage.programme.app, [candidacy.pk], anonymous=stage.hide_identity
+        ).get(candidacy.pk, [])
+        if row.state != AssignmentState.ASSIGNED
+        else [],
         "declaration": declaration,
         "score_form": score_form,
         "criteria": criteria,

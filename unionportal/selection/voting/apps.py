@@ -30,6 +30,9 @@ class VotingConfig(AppConfig):
 
         register_todo_provider("selection_voting.todos", voting_todos)
         register_resource("selection_voting.daily", resources.DailyVotesResource, _("社会评议每日投票"))
+        register_resource(
+            "selection_voting.ranking", resources.CombinedRankingResource, _("社会评议综合排名（含得分构成）")
+        )
 
         from .demo import seed_voting_demo
 

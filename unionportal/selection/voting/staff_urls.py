@@ -9,4 +9,5 @@ urlpatterns = [
     path("programmes/<int:pk>/", views_staff.stage_settings, name="stage"),
     path("<int:pk>/quarantine/", views_staff.quarantine, name="quarantine"),
     path("<int:pk>/ranking/", views_staff.ranking, name="ranking"),
+    path("<int:pk>/ranking.xlsx", views_staff.ranking_export, name="ranking_export"),
 ]

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from unionportal.http import client_ip
 from unionportal.permissions import public
 from unionportal.public import cache as public_cache
+from unionportal.selection import registry
 
 from . import selectors, services
 from .forms import VerifyForm
@@ -81,10 +82,12 @@ def _stage_page(request, stage, *, session=None, refusal=None, status=200):
     rows = selectors.candidates(stage, q=q)
     shown = stage.results_public(now)
     counts = selectors.public_counts(stage) if shown else {}
+    # The programme app's public details of each candidate (a craftsman's trade, grade, skills).
+    facts = registry.candidate_facts(stage.programme.app, [row.candidacy_id for row in rows], public=True)
     context = {
         "stage": stage,
         "programme": stage.programme,
-        "rows": [(row, counts.get(row.pk, 0)) for row in rows],
+        "rows": [(row, counts.get(row.pk, 0), facts.get(row.candidacy_id, [])) for row in rows],
         "results_shown": shown,
         "running": stage.is_running(now),
         "time_left": time_left(stage, now),

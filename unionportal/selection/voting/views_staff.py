@@ -6,7 +6,7 @@ changes nothing.
 """
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from unionportal import permissions
+from unionportal.imports.services import export_table
 from unionportal.permissions import permission
 from unionportal.selection.experts.selectors import expert_totals
 from unionportal.selection.models import Programme
@@ -22,6 +23,7 @@ from . import selectors, services
 from .enums import AnomalyFlag, VoteStatus
 from .forms import ReasonForm, StageForm
 from .models import VoteStage
+from .resources import CombinedRankingResource
 
 
 def _province_only(request) -> None:
@@ -182,3 +184,25 @@ def ranking(request, pk):
             "running": stage.is_running(),
         },
     )
+
+
+@permission("vote_stage", "export")
+@require_http_methods(["GET"])
+def ranking_export(request, pk):
+    """The combined ranking with its score breakdown as xlsx (the shared export: formula cells
+    neutralised, the exporting user and time in the file)."""
+    stage = _stage_for_staff(request, pk)
+    resource = CombinedRankingResource(user=request.user)
+    resource.stage_id = stage.pk
+    dataset = resource.export(resource.export_queryset())
+    filename, content_type, content = export_table(
+        actor=request.user,
+        key="selection_voting.ranking",
+        label=_("%(programme)s 综合排名") % {"programme": stage.programme.label},
+        headers=dataset.headers,
+        rows=dataset,
+        fmt="xlsx",
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
