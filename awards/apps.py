@@ -11,6 +11,18 @@ class AwardsConfig(AppConfig):
 
         registry.register_app("awards", detail_url_name="awards:detail")
 
+        from unionportal.audit.presenting import register_action_labels
+
+        register_action_labels(
+            {
+                "awards.frontline.nominate": _("网上推荐最美一线职工"),
+                "awards.frontline.consent": _("被推荐人同意推荐"),
+                "awards.frontline.confirm": _("基层工会确认推荐"),
+                "awards.frontline.decline": _("基层工会不予确认推荐"),
+                "awards.medal.grant": _("经最美一线职工评选授予五一劳动奖章"),
+            }
+        )
+
         from unionportal import demo
         from unionportal.imports.registry import register_resource
 
@@ -19,6 +31,10 @@ class AwardsConfig(AppConfig):
 
         register_resource("awards.national_register", NationalRegisterResource, _("全国五一劳动奖推荐名册"))
         demo.register("awards", seed_awards_demo)
+        from .frontline_demo import seed_frontline_demo
+
+        # After the award lists: the 最美一线职工 selection with its expert review and public vote.
+        demo.register("awards_frontline", seed_frontline_demo)
 
         # Grassroots intake: the offline import of paper nominations and the submitters' to-dos.
         from unionportal.reports.registry import register_todo_provider

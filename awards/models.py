@@ -5,6 +5,7 @@ rule flags; this row carries what the recommendation form (推荐审批表) asks
 stay empty.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -101,4 +102,56 @@ class Nomination(models.Model):
 
     def audit_org_path(self) -> str:
         """Audit events about the details (a revealed phone) are scoped like the candidacy."""
+        return self.candidacy.organisation.path
+
+
+class NominationWay(models.TextChoices):
+    """How a 最美一线职工 candidate came in (the campaign plan: 自荐、他荐、组织推荐)."""
+
+    SELF = "self", _("本人自荐")
+    OTHER = "other", _("他人推荐")
+    ORGANISATION = "organisation", _("组织推荐")
+
+
+class FrontlineEntry(models.Model):
+    """What a 最美一线职工 candidacy says beyond the shared candidacy: the way it came in, who nominated,
+    the worker's job, skills and innovations, and the grassroots union's confirmation.
+
+    A public nomination (self or other) waits as a draft until the worker's grassroots union confirms it
+    (``confirmed_at``) and, for a nomination by another person, until the nominee consented by a code
+    sent to their phone (the candidacy's ``consent_at``); only then is it submitted for review.
+    """
+
+    candidacy = models.OneToOneField(
+        Candidacy, primary_key=True, on_delete=models.CASCADE, related_name="frontline"
+    )
+    way = models.CharField(_("推荐方式"), max_length=12, choices=NominationWay.choices)
+    nominator_name = models.CharField(_("推荐人"), max_length=120, blank=True)
+    # The nominator's verified phone (a nomination by another person); masked wherever it is shown.
+    nominator_phone = models.CharField(_("推荐人手机号"), max_length=11, blank=True)
+    phone = models.CharField(_("本人手机号"), max_length=11, blank=True)
+    employer = models.CharField(_("工作单位"), max_length=200, blank=True)
+    job = models.CharField(_("岗位（工种）"), max_length=60, blank=True)
+    is_manager = models.BooleanField(_("担任车间主任以上管理职务"), default=False)
+    skills = models.TextField(_("技能特长"), blank=True)
+    innovations = models.TextField(_("创新成果"), blank=True)
+    confirmed_at = models.DateTimeField(_("基层工会确认时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("最美一线职工推荐")
+        verbose_name_plural = pgettext_lazy("plural", "最美一线职工推荐")
+
+    def __str__(self):
+        return str(self.candidacy)
+
+    def audit_org_path(self) -> str:
         return self.candidacy.organisation.path

@@ -6,14 +6,16 @@ nothing wrong; submitting and everything after it are the shared pipeline's (``s
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from unionportal import permissions
 from unionportal.accounts.validators import birth_date_from_id, normalise_id_number, validate_id_number
 from unionportal.audit import services as audit
+from unionportal.i18n import register_stored_texts
 from unionportal.orgs.models import Organisation
-from unionportal.selection.enums import Flag, NomineeKind, Tag
+from unionportal.selection.enums import Flag, NomineeKind, State, Tag
 from unionportal.selection.models import Candidacy, Programme
 from unionportal.selection.services import (
     DEEDS_LIMIT,
@@ -25,7 +27,9 @@ from unionportal.selection.services import (
 )
 from unionportal.selection.workflows import is_editable
 
-from .models import Nomination
+from .models import FrontlineEntry, Nomination, NominationWay
+
+FRONTLINE_CODE = "frontline"  # awards.frontline.CODE (that module imports this one)
 
 # Nominee details per kind (the Nomination fields the form shows and the import reads).
 INDIVIDUAL_FIELDS = (
@@ -174,6 +178,17 @@ def nomination_save(
             now=now,
         )
         Nomination.objects.update_or_create(candidacy=candidacy, defaults=details)
+        if instance is None and programme.code == FRONTLINE_CODE:
+            # An organisation's nomination to the 最美一线职工 selection records its way in.
+            FrontlineEntry.objects.create(
+                candidacy=candidacy,
+                way=NominationWay.ORGANISATION,
+                nominator_name=organisation.name,
+                phone=details.get("phone", ""),
+                employer=candidacy.unit,
+                job=details.get("position", ""),
+                is_manager=not candidacy.flags.get(Flag.FRONTLINE.value, False),
+            )
         audit.record(
             actor=actor,
             action="selection.candidacy.edit" if instance else "selection.candidacy.create",
@@ -186,3 +201,121 @@ def nomination_save(
             else None,
         )
     return candidacy
+
+
+# --- the 五一劳动奖章 granted through the 最美一线职工 selection ------------------------------------
+
+MEDAL_CODE = "medal"
+# How the 奖章 list and the public list mark a medal granted through the frontline selection.
+GRANTED_NOTE = gettext_lazy("经最美一线职工评选授予")
+register_stored_texts(GRANTED_NOTE)
+
+
+def granted_award(medal: Programme) -> tuple[str, str]:
+    """The award line of a granted medal's public row: 湖北省五一劳动奖章（经最美一线职工评选授予）."""
+    with translation.override("zh-hans"):
+        chinese = f"{medal.award}（{GRANTED_NOTE}）"
+    with translation.override("en"):
+        english = f"{medal.award_en or translation.gettext(medal.award)} ({GRANTED_NOTE})"
+    return chinese[:80], english[:120]
+
+
+def medal_grant_from_frontline(*, actor, programme: Programme, now=None) -> list[Candidacy]:
+    """Add each published winner of the 最美一线职工 ``programme`` to the 五一劳动奖章 list of the same
+    campaign: a medal candidacy approved directly (no review: the frontline selection's expert review,
+    public vote, notice and publication stand for it) and published with it, outside the medal's quota
+    (``granted_from`` records the source; ``selection.selectors.forwarded`` does not count such rows),
+    marked 经最美一线职工评选授予 on the list and on the public row, one audit event each.
+
+    Province staff only. Idempotent: a winner already granted is skipped. Raises SelectionError when
+    the campaign has no medal programme or the selection has no published winner; nothing is written.
+    """
+    from unionportal.public.cache import invalidate
+    from unionportal.public.models import PublicEntry
+
+    from .frontline import is_frontline
+
+    now = now or timezone.now()
+    if not permissions.is_province_staff(actor):
+        raise SelectionError(_("您无权执行此操作。"))
+    if not is_frontline(programme):
+        raise SelectionError(_("该项目不是最美一线职工评选。"))
+    medal = Programme.objects.filter(campaign_id=programme.campaign_id, code=MEDAL_CODE, app="awards").first()
+    if medal is None:
+        raise SelectionError(_("本年度活动没有“五一劳动奖章”项目，不能授予。"))
+    granted = []
+    with transaction.atomic():
+        Programme.objects.select_for_update().filter(pk=medal.pk).first()
+        winners = list(
+            Candidacy.objects.select_for_update(of=("self",))
+            .filter(programme=programme, state=State.PUBLISHED)
+            .select_related("organisation", "photo", "campaign")
+            .order_by("rank", "id")
+        )
+        if not winners:
+            raise SelectionError(_("最美一线职工评选尚未公布入选名单，不能授予五一劳动奖章。"))
+        done = set(
+            Candidacy.objects.filter(granted_from__in=winners).values_list("granted_from_id", flat=True)
+        )
+        award, award_en = granted_award(medal)
+        for winner in winners:
+            if winner.pk in done:
+                continue
+            entry = getattr(winner, "frontline", None)
+            grant = Candidacy.objects.create(
+                programme=medal,
+                campaign_id=medal.campaign_id,
+                organisation=winner.organisation,
+                state=State.PUBLISHED,
+                name=winner.name,
+                unit=winner.unit,
+                region=winner.region,
+                id_number=winner.id_number,
+                flags=winner.flags,
+                declarations=winner.declarations,
+                tags=winner.tags,
+                summary=winner.summary,
+                deeds=winner.deeds,
+                photo=winner.photo,
+                consent_at=winner.consent_at,
+                past_honours=winner.past_honours,
+                rank=winner.rank,
+                created_by=actor,
+                submitted_at=now,
+                granted_from=winner,
+            )
+            Nomination.objects.create(
+                candidacy=grant,
+                birth_date=birth_date_from_id(winner.id_number) if winner.id_number else None,
+                position=entry.job if entry else "",
+                phone=entry.phone if entry else "",
+            )
+            PublicEntry.objects.update_or_create(
+                source=grant.public_source,
+                defaults={
+                    "year": winner.campaign.year,
+                    "programme": medal.name,
+                    "award": award,
+                    "award_en": award_en,
+                    "name": grant.name,
+                    "unit": grant.unit,
+                    "region": grant.region,
+                    "stage": PublicEntry.Stage.PUBLISHED,
+                    "summary": grant.summary,
+                    "deeds": grant.deeds,
+                    "photo": grant.photo,
+                    "tags": "," + ",".join(grant.tags) + "," if grant.tags else "",
+                    "published_at": now,
+                },
+            )
+            audit.record(
+                actor=actor,
+                action="awards.medal.grant",
+                obj=grant,
+                to_state=State.PUBLISHED,
+                comment=str(GRANTED_NOTE),
+                changes={"granted_from": [None, winner.pk]},
+            )
+            granted.append(grant)
+    invalidate()
+    return granted

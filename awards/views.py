@@ -31,7 +31,8 @@ from unionportal.selection.workflows import is_editable, submitter_actions
 
 from . import selectors
 from .forms import NominationForm, PrintRevealForm, add_service_errors
-from .models import Nomination
+from .frontline import awaits_confirmation
+from .models import FrontlineEntry, Nomination
 from .services import DETAIL_FIELDS, nomination_save, submitting_organisations
 
 PAGE_SIZE = 20
@@ -176,6 +177,7 @@ def _flag_labels(candidacy) -> list[str]:
 def nomination_detail(request, pk):
     candidacy = selectors.access_nomination(request.user, pk)
     nomination = selectors.nomination_of(candidacy)
+    entry = FrontlineEntry.objects.filter(candidacy=candidacy).first()
     return render(
         request,
         "awards/nomination_detail.html",
@@ -191,6 +193,12 @@ def nomination_detail(request, pk):
             ],
             "flag_labels": _flag_labels(candidacy),
             "history": _history_rows(candidacy),
+            "frontline": entry,
+            "frontline_pending": awaits_confirmation(candidacy, entry),
+            "frontline_phone": mask_mobile(entry.phone) if entry and entry.phone else "",
+            "frontline_nominator_phone": mask_mobile(entry.nominator_phone)
+            if entry and entry.nominator_phone
+            else "",
             "actions": submitter_actions(request.user, candidacy),
             "problems": selection.submit_problems(candidacy)
             if candidacy.state in (State.DRAFT, State.RETURNED)
@@ -203,6 +211,10 @@ def nomination_detail(request, pk):
 @require_POST
 def nomination_submit(request, pk):
     candidacy = selectors.access_nomination(request.user, pk, action="change")
+    if awaits_confirmation(candidacy, FrontlineEntry.objects.filter(candidacy=candidacy).first()):
+        # A public nomination enters review by the union's confirmation (the frontline rule is checked).
+        messages.error(request, _("职工自荐或他人推荐须在“待确认的最美一线职工推荐”页面确认。"))
+        return redirect("awards:detail", candidacy.pk)
     try:
         selection.candidacy_submit(actor=request.user, pk=candidacy.pk)
     except TransitionError as error:

@@ -322,6 +322,17 @@ class Candidacy(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The honour this row was granted through (a 最美一线职工 winner added to the 奖章 list): such a row
+    # skips review, counts against no quota and is the same person's second honour of the campaign.
+    granted_from = models.ForeignKey(
+        "self",
+        verbose_name=_("授予来源"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="grants",
+    )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -335,7 +346,9 @@ class Candidacy(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "id_number"],
-                condition=~Q(id_number="") & ~Q(state__in=PERSON_FREEING_STATES),
+                condition=~Q(id_number="")
+                & ~Q(state__in=PERSON_FREEING_STATES)
+                & Q(granted_from__isnull=True),
                 name="candidacy_one_per_person",
                 violation_error_message=_("同一人在同一年度只能被推荐一次。"),
             ),

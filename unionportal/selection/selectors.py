@@ -119,10 +119,11 @@ def quota_of(programme: Programme, organisation: Organisation) -> int | None:
 
 
 def forwarded(programme: Programme, organisation: Organisation):
-    """The list the union has forwarded (or, for the province, approved) and that still stands."""
-    return Candidacy.objects.filter(programme=programme, state__in=states_above(organisation.level)).filter(
-        organisation__path__startswith=organisation.path
-    )
+    """The list the union has forwarded (or, for the province, approved) and that still stands. Rows
+    granted through another selection (``granted_from``) were never forwarded and use no quota."""
+    return Candidacy.objects.filter(
+        programme=programme, state__in=states_above(organisation.level), granted_from__isnull=True
+    ).filter(organisation__path__startswith=organisation.path)
 
 
 @dataclass(frozen=True)
@@ -296,6 +297,7 @@ def allocation_figures(
             programme=programme,
             organisation__path__startswith=organisation.path,
             state__in=states_above(deepest),
+            granted_from__isnull=True,
         )
         .values_list("organisation__path", "state")
         .annotate(n=Count("id"))

@@ -1,6 +1,6 @@
-"""Demo data of the expert review: the 2026 "最美一线职工" programme (the public evaluation's demo builds it
-and its twelve candidates) gets an expert review closing on 6 May, a rubric of four criteria and one panel
-chaired by the ``expert`` account with four more experts from the unions of 武汉, 宜昌, 襄阳 and 黄石.
+"""Demo data of the expert review: the 2026 "最美一线职工" programme (the awards app's demo builds it, its
+candidates and its expert review with the programme's rubric, closing on 6 May, then calls this) gets one
+panel chaired by the ``expert`` account with four more experts from the unions of 武汉, 宜昌, 襄阳 and 黄石.
 
 Assignment runs automatically (three experts a candidate), so the conflict rule keeps each helper expert
 away from the candidate their own city nominated (shown on the panel page); one helper declares a
@@ -27,40 +27,10 @@ from . import services
 from .enums import AssignmentState
 from .models import Assignment, ExpertProfile, ExpertStage, Panel
 
-CODE = "frontline"  # the public evaluation's demo programme
+CODE = "frontline"  # the awards app's 最美一线职工 programme
 TZ = timezone.get_fixed_timezone(8 * 60)
-DEADLINE = datetime(2026, 5, 6, 17, 0, tzinfo=TZ)
+DEADLINE = datetime(2026, 5, 6, 17, 0, tzinfo=TZ)  # the awards demo's stage closes then
 PANEL = "最美一线职工评审组"
-RUBRIC = [
-    {
-        "name": "工作业绩",
-        "name_en": "Achievements at work",
-        "weight": 40,
-        "max_points": 40,
-        "description": "本岗位工作实绩、质量与安全。",
-    },
-    {
-        "name": "技术创新",
-        "name_en": "Technical innovation",
-        "weight": 30,
-        "max_points": 30,
-        "description": "技术革新、操作法、发明专利及其效益。",
-    },
-    {
-        "name": "示范带动",
-        "name_en": "Example and mentoring",
-        "weight": 20,
-        "max_points": 20,
-        "description": "带徒传技、班组建设与示范作用。",
-    },
-    {
-        "name": "社会评价",
-        "name_en": "Public standing",
-        "weight": 10,
-        "max_points": 10,
-        "description": "职工群众和服务对象的评价，所获荣誉。",
-    },
-]
 # user name, name, union code (a city union: the candidate that city nominated is a conflict), title,
 # employer, fields
 HELPERS = (
@@ -73,13 +43,16 @@ HELPERS = (
 DECLARED = ("expert_zhang", "曾与该候选人在同一单位共事，申请回避。")
 
 
-def _points(seed: int, spread: int = 0) -> list[int]:
-    """Deterministic points per criterion (within each maximum)."""
-    base = [31 + seed % 8, 22 + seed % 7, 15 + seed % 5, 7 + seed % 3]
-    return [
-        max(0, min(c["max_points"], p - spread * c["weight"] // 40))
-        for p, c in zip(base, RUBRIC, strict=True)
-    ]
+def _points(criteria, seed: int, spread: int = 0) -> list[int]:
+    """Deterministic points per criterion: most of each maximum, varied by ``seed``, lowered by ``spread``
+    (in points of the heaviest criterion)."""
+    heaviest = max(c.weight for c in criteria)
+    points = []
+    for n, c in enumerate(criteria):
+        top = int(c.max_points)
+        base = top * 3 // 4 + (seed + n) % max(top // 5, 1)
+        points.append(max(0, min(top, base - spread * c.weight // heaviest)))
+    return points
 
 
 def seed_experts_demo(*, stdout=None) -> None:
@@ -121,19 +94,7 @@ def seed_experts_demo(*, stdout=None) -> None:
         profiles.append(profile)
     stage = ExpertStage.objects.filter(programme=programme).first()
     if stage is None:
-        stage = services.stage_save(
-            actor=actor,
-            programme=programme,
-            values={
-                "scoring_deadline": DEADLINE,
-                "aggregation": "trimmed",
-                "spread_threshold": 15,
-                "experts_per_candidate": 3,
-                "hide_identity": False,
-                "remind_days": 2,
-            },
-            criteria=RUBRIC,
-        )
+        return
     panel = Panel.objects.filter(stage=stage, name=PANEL).first()
     if panel is None:
         panel = services.panel_save(actor=actor, stage=stage, name=PANEL, chair=chair, members=profiles)
@@ -155,7 +116,7 @@ def _helpers_act(stage, panel, helpers) -> None:
     row = rows.filter(expert__user__username=declarer).order_by("candidacy_id").first()
     if row is not None:
         services.declare(actor=row.expert.user, assignment_id=row.pk, conflict=True, note=note)
-    criteria = list(stage.criteria.all())
+    criteria = list(stage.criteria.order_by("position"))
     wide = None
     for n, row in enumerate(rows.filter(state=AssignmentState.ASSIGNED).order_by("candidacy_id", "pk")):
         user = row.expert.user
@@ -167,7 +128,7 @@ def _helpers_act(stage, panel, helpers) -> None:
                 wide = (row.candidacy_id, 0)
             else:
                 spread = 12
-        points = _points(row.candidacy_id * 7 + n, spread)
+        points = _points(criteria, row.candidacy_id * 7 + n, spread)
         services.score_save(
             actor=user,
             assignment_id=row.pk,
@@ -185,5 +146,8 @@ def _chair_starts(stage, panel, chair) -> None:
     services.declare(actor=chair, assignment_id=row.pk, conflict=False)
     first = stage.criteria.order_by("position").first()
     services.score_save(
-        actor=chair, assignment_id=row.pk, points={first.pk: 34}, comments={first.pk: "业绩突出，数据翔实。"}
+        actor=chair,
+        assignment_id=row.pk,
+        points={first.pk: int(first.max_points) - 3},
+        comments={first.pk: "技能突出，数据翔实。"},
     )
