@@ -12,11 +12,11 @@ from unionportal.accounts.forms import PhoneField
 from unionportal.accounts.validators import normalise_id_number, validate_id_number
 from unionportal.i18n import in_reader_language
 from unionportal.orgs.admin_scoping import ScopedAdmin
+from unionportal.pagination import CappedCountPaginator, per_organisation
 
 from . import services
 from .enums import ACTIVE_STATES, Cause
 from .models import HOUSEHOLD_INPUT_FIELDS, Household, HouseholdMember, Measure, PlanItem, YearlyReview
-from .pagination import CappedCountPaginator, per_organisation
 from .selectors import household_list_groups
 
 # The fields an admin may change; everything derived (category, per-capita income) or moved by the

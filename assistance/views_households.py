@@ -22,6 +22,7 @@ from unionportal.audit.presenting import describe
 from unionportal.audit.services import reveal
 from unionportal.audit.transitions import TransitionError
 from unionportal.i18n import mark_user_data
+from unionportal.pagination import page_by_key
 from unionportal.permissions import permission
 
 from . import services, services_plans, workflows
@@ -40,7 +41,6 @@ from .forms import (
     member_initial,
 )
 from .models import HOUSEHOLD_TOPIC, Household, YearlyReview
-from .pagination import page_by_key
 from .selectors import access_household, enterprises_for_filing, household_list_groups, households_for
 
 PAGE_SIZE = 25

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from assistance.models import DriveEnterprise, Household
-from assistance.pagination import AtLeast, CappedCountPaginator
 from bench.households import COUNTY_USER
+from unionportal.pagination import AtLeast, CappedCountPaginator
 
 pytestmark = pytest.mark.django_db
 

@@ -28,6 +28,9 @@ REGISTERED = [
     "assistance.MeasureLevelRollup.key",
     "assistance.MeasureRollup.org_path",
     "audit.AuditEvent.org_path",
+    "orgs.FoundingApplication.org_path",
+    "orgs.JoinApplication.org_path",
+    "orgs.Member.org_path",
 ]
 
 

@@ -2,11 +2,13 @@ from django.urls import path
 
 from unionportal.permissions import public, signed_in
 
-from . import views
+from . import signup, views
 
 app_name = "accounts"
 
 urlpatterns = [
+    path("signup/", public(signup.signup), name="signup"),
+    path("signup/confirm/", public(signup.signup_confirm), name="signup_confirm"),
     path("login/", public(views.LoginView.as_view()), name="login"),
     path("logout/", public(views.LogoutView.as_view()), name="logout"),
     path("password/change/", signed_in(views.PasswordChangeView.as_view()), name="password_change"),

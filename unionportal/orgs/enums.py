@@ -64,3 +64,41 @@ class Industry(models.TextChoices):
     HEALTH = "Q", _("卫生和社会工作")
     CULTURE = "R", _("文化、体育和娱乐业")
     PUBLIC = "S", _("公共管理、社会保障和社会组织")
+
+
+# --- the member registry, sign-up and joining (网上入会) ----------------------------------------------------
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("男")
+    FEMALE = "female", _("女")
+
+
+class MemberStatus(models.TextChoices):
+    MEMBER = "member", _("会员")
+    TRANSFERRED_OUT = "transferred_out", _("已转出")
+    LEFT = "left", _("已退会")
+
+
+class Occupation(models.TextChoices):
+    """New forms of employment (新就业形态) a worker without an employer names."""
+
+    COURIER = "courier", _("快递员")
+    RIDE_HAILING = "ride_hailing", _("网约车司机")
+    FOOD_DELIVERY = "food_delivery", _("外卖骑手")
+    TRUCK_DRIVER = "truck_driver", _("货车司机")
+    DOMESTIC = "domestic", _("家政服务员")
+    OTHER = "other", _("其他灵活就业")
+
+
+class JoinState(models.TextChoices):
+    SUBMITTED = "submitted", _("待审核")
+    ACCEPTED = "accepted", _("已同意入会")
+    REFUSED = "refused", _("未同意")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class JoinRoute(models.TextChoices):
+    EMPLOYER = "employer", _("本单位工会")
+    TOWNSHIP = "township", _("乡镇（街道）工会")
+    INDUSTRY = "industry", _("新就业形态行业工会")

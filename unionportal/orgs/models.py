@@ -186,3 +186,28 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.organisation}"
+
+
+# The registry, sign-up and joining models live in their own module (imported here so Django finds them).
+from .models_founding import FoundingApplication, FoundingMember  # noqa: E402
+from .models_members import (  # noqa: E402
+    JoinApplication,
+    Member,
+    PrivacyConsent,
+    PrivacyNotice,
+    WorkerProfile,
+)
+
+__all__ = [
+    "Enterprise",
+    "FoundingApplication",
+    "FoundingMember",
+    "JoinApplication",
+    "Member",
+    "Membership",
+    "Organisation",
+    "PrivacyConsent",
+    "PrivacyNotice",
+    "WorkerProfile",
+    "check_parent_level",
+]

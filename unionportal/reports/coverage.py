@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from unionportal import permissions
 from unionportal.audit.models import AuditEvent
 from unionportal.orgs.enums import Level
+from unionportal.orgs.members import member_counts
 from unionportal.orgs.models import Membership, Organisation
 
 ACTIVE_DAYS = 30
@@ -20,6 +22,7 @@ class CoverageRow:
     unions: int
     with_account: int
     active: int
+    members: int = 0  # current members in the real-name registry (orgs.Member)
 
     @property
     def account_pct(self) -> float:
@@ -60,14 +63,25 @@ def _aggregate(rows, key):
 
 def coverage(user, *, now=None) -> dict:
     """Per level and per city (level-2 subtree) in the user's scope: unions, with an active account,
-    active in the last 30 days. Two aggregate queries plus one for the city names."""
+    active in the last 30 days, and their current members (the registry). Four aggregate queries plus one
+    for the city names."""
     now = now or timezone.now()
     rows = _annotated(user, now)
+    steplen = Organisation.steplen
+    # Member counts come from the registry: current members of the unions in the user's scope.
+    registry = permissions.scope_q(user, "organisation", "list", "org_path")
+    members_by_level = member_counts(registry, F("organisation__level"))
+    members_by_city = member_counts(registry, Substr("org_path", 1, 2 * steplen))
     by_level = [
-        CoverageRow(str(Level(r["level"]).label), r["unions"], r["with_account"], r["active"])
+        CoverageRow(
+            str(Level(r["level"]).label),
+            r["unions"],
+            r["with_account"],
+            r["active"],
+            members_by_level.get(r["level"], 0),
+        )
         for r in _aggregate(rows, "level")
     ]
-    steplen = Organisation.steplen
     city_rows = list(
         _aggregate(rows.filter(depth__gte=2).annotate(city=Substr("path", 1, 2 * steplen)), "city")
     )
@@ -75,7 +89,13 @@ def coverage(user, *, now=None) -> dict:
         Organisation.objects.filter(path__in=[r["city"] for r in city_rows]).values_list("path", "name")
     )
     by_city = [
-        CoverageRow(names.get(r["city"], r["city"]), r["unions"], r["with_account"], r["active"])
+        CoverageRow(
+            names.get(r["city"], r["city"]),
+            r["unions"],
+            r["with_account"],
+            r["active"],
+            members_by_city.get(r["city"], 0),
+        )
         for r in city_rows
     ]
     total = CoverageRow(
@@ -83,5 +103,6 @@ def coverage(user, *, now=None) -> dict:
         sum(r.unions for r in by_level),
         sum(r.with_account for r in by_level),
         sum(r.active for r in by_level),
+        sum(r.members for r in by_level),
     )
     return {"by_level": by_level, "by_city": by_city, "total": total}

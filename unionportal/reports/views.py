@@ -69,9 +69,19 @@ def coverage_export(request, data, fmt: str) -> HttpResponse:
         _("开通率 %"),
         _("近30天活跃"),
         _("活跃率 %"),
+        _("会员数"),
     ]
     rows = [
-        [str(group), row.label, row.unions, row.with_account, row.account_pct, row.active, row.active_pct]
+        [
+            str(group),
+            row.label,
+            row.unions,
+            row.with_account,
+            row.account_pct,
+            row.active,
+            row.active_pct,
+            row.members,
+        ]
         for group, group_rows in ((_("按层级"), data["by_level"]), (_("按市州"), data["by_city"]))
         for row in group_rows
     ]
