@@ -158,6 +158,7 @@ def demo(module_db, demo_day, tmp_path_factory):
         samples["voting_staff:stage"] = ({"pk": vote.programme_id}, None)
         samples["voting_staff:quarantine"] = ({"pk": vote.pk}, None)
         samples["voting_staff:ranking"] = ({"pk": vote.pk}, None)
+        samples["voting_staff:ranking_export"] = ({"pk": vote.pk}, None)
         from unionportal.selection.experts.models import Assignment, ExpertProfile, Panel
 
         panel = Panel.objects.filter(chair=users["expert"]).select_related("stage").first()
@@ -182,8 +183,31 @@ def demo(module_db, demo_day, tmp_path_factory):
             programme__app="craftsmen", created_by=grassroots, state=State.RETURNED
         ).first()
         samples["craftsmen:create"] = ({"programme_id": craftsman.programme_id}, None)
+        samples["craftsmen:batch"] = ({"pk": craftsman.programme_id}, None)
+        samples["craftsmen:batch_export"] = ({"pk": craftsman.programme_id}, None)
         for name in ("detail", "edit", "submit", "withdraw", "delete"):
             samples[f"craftsmen:{name}"] = ({"pk": craftsman.pk}, craftsman)
+        from unionportal.orgs.models import JoinApplication, Member
+
+        member = Member.objects.filter(user=users["worker"]).first()
+        for name in ("member", "member_reveal", "member_transfer", "member_leave"):
+            samples[f"orgs:{name}"] = ({"pk": member.pk}, member)
+        waiting = JoinApplication.objects.filter(state="submitted").first()
+        samples["orgs:joining_detail"] = ({"pk": waiting.pk}, waiting)
+        from unionportal.orgs.models import FoundingApplication
+
+        founding_waiting = FoundingApplication.objects.filter(state="submitted").first()
+        samples["orgs:founding_detail"] = ({"pk": founding_waiting.pk}, founding_waiting)
+        founding_returned = FoundingApplication.objects.filter(state="returned").first()
+        samples["orgs:my_founding_detail"] = ({"pk": founding_returned.pk}, founding_returned)
+        from craftsmen.models import CraftsmanPublic
+
+        chosen = Candidacy.objects.filter(programme__app="craftsmen", state=State.PUBLISHED).first()
+        if chosen is not None:
+            samples["craftsmen:films:edit"] = ({"pk": chosen.pk}, None)
+        shown = CraftsmanPublic.objects.filter(entry__stage=PublicEntry.Stage.PUBLISHED).first()
+        if shown is not None:
+            samples["craftsmen_public:craftsman"] = ({"pk": shown.entry_id}, None)
     yield SimpleNamespace(samples=samples, users=users)
     media.disable()
 

@@ -123,7 +123,14 @@ MATRIX: dict[str, Kind] = {
     # Programmes are set up by the province; every union that nominates sees the open ones.
     "programme": Kind(
         "评选项目",
-        {"list": SUBMITTERS, "open": PROVINCE_STAFF, "change": PROVINCE_STAFF, "admin": PROVINCE_STAFF},
+        # export: a programme's chosen list (the 荆楚工匠 batch list, craftsmen/resources.py).
+        {
+            "list": SUBMITTERS,
+            "open": PROVINCE_STAFF,
+            "change": PROVINCE_STAFF,
+            "export": PROVINCE_STAFF,
+            "admin": PROVINCE_STAFF,
+        },
         tree=False,
     ),
     "allocation": Kind(
@@ -289,6 +296,46 @@ MATRIX: dict[str, Kind] = {
         "困难认定标准",
         {"list": UNION_STAFF, "change": UNION_STAFF, "admin": UNION_STAFF},
         paths=("organisation.path",),
+    ),
+    # 荆楚工匠 films (专题片, 教学片) and posters, and the list of video sites they may come from: the province.
+    "craftsman_film": Kind(
+        "工匠影片",
+        {"list": PROVINCE_STAFF, "open": PROVINCE_STAFF, "change": PROVINCE_STAFF, "admin": PROVINCE_STAFF},
+        tree=False,
+    ),
+    # The real-name member registry and applications to join (网上入会): the union's submitters keep its
+    # registry and decide its applications, staff those of their subtree. A worker's own profile,
+    # applications and card are their own pages (@signed_in), never these rows.
+    "member": Kind(
+        "会员",
+        {
+            "list": SUBMITTERS,
+            "open": SUBMITTERS,
+            "reveal": SUBMITTERS,
+            "change": SUBMITTERS,
+            "import": UNION_STAFF,
+            "export": UNION_STAFF,
+        },
+        paths=("org_path",),
+    ),
+    "join_application": Kind(
+        "入会申请",
+        {"list": SUBMITTERS, "open": SUBMITTERS, "review": SUBMITTERS},
+        paths=("org_path",),
+    ),
+    # Founding a union (工会组建): the upper-level union's staff (and staff above it) guide, refuse or
+    # approve; kept at the upper union's path. Any signed-in account with a profile may apply and edit
+    # its own draft or returned application (change: its own only).
+    "founding_application": Kind(
+        "建会申请",
+        {
+            "list": UNION_STAFF,
+            "open": UNION_STAFF,
+            "change": {ANY_ACCOUNT: OWN},
+            "review": {S: SUBTREE},
+        },
+        paths=("org_path",),
+        owner="applicant_id",
     ),
     # Platform records.
     "audit_event": Kind("操作记录", {"list": UNION_STAFF}, paths=("org_path",)),
@@ -535,6 +582,7 @@ ADMIN_MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "craftsmen.craftsmanprogramme": ("programme", ("add", "change")),
     "craftsmen.craftsman": ("candidacy", ()),
     "craftsmen.patent": ("candidacy", ()),
+    "craftsmen.videohost": ("craftsman_film", ("add", "change", "delete")),
 }
 
 

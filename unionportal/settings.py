@@ -361,6 +361,8 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
+        # No page frames anything; the craftsman pages allow their video players' origins per response.
+        "frame-src": [NONE],
     }
 }
 

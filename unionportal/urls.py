@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("assistance/", include("assistance.urls")),
     path("awards/", include("awards.urls")),
     path("craftsmen/", include("craftsmen.urls")),
+    path("jingchu-craftsmen/", include("craftsmen.public_urls")),
     path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

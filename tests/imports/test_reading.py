@@ -169,6 +169,7 @@ IMPORTABLE = {
     "awards.nomination",
     "selection.past_honour",
     "selection_experts.pool_import",
+    "orgs.member",
 }
 
 
