@@ -27,7 +27,7 @@ from unionportal.selection import submitting
 from unionportal.selection.enums import Flag, State
 from unionportal.selection.forms import CandidacyFilterForm
 from unionportal.selection.selectors import history, reviewers_of
-from unionportal.selection.workflows import is_editable, submitter_actions
+from unionportal.selection.workflows import SubmitterActions, is_editable, submitter_actions
 
 from . import selectors
 from .forms import NominationForm, PrintRevealForm, add_service_errors
@@ -178,6 +178,7 @@ def nomination_detail(request, pk):
     candidacy = selectors.access_nomination(request.user, pk)
     nomination = selectors.nomination_of(candidacy)
     entry = FrontlineEntry.objects.filter(candidacy=candidacy).first()
+    pending = awaits_confirmation(candidacy, entry)
     return render(
         request,
         "awards/nomination_detail.html",
@@ -194,12 +195,13 @@ def nomination_detail(request, pk):
             "flag_labels": _flag_labels(candidacy),
             "history": _history_rows(candidacy),
             "frontline": entry,
-            "frontline_pending": awaits_confirmation(candidacy, entry),
+            "frontline_pending": pending,
             "frontline_phone": mask_mobile(entry.phone) if entry and entry.phone else "",
             "frontline_nominator_phone": mask_mobile(entry.nominator_phone)
             if entry and entry.nominator_phone
             else "",
-            "actions": submitter_actions(request.user, candidacy),
+            # A nomination from the public site waits for the union's confirmation, not for its edits.
+            "actions": SubmitterActions() if pending else submitter_actions(request.user, candidacy),
             "problems": selection.submit_problems(candidacy)
             if candidacy.state in (State.DRAFT, State.RETURNED)
             else [],

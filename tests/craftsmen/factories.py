@@ -10,9 +10,10 @@ from django.utils import timezone
 from PIL import Image
 from stdnum.cn import ric
 
-from craftsmen.models import Trade
+from craftsmen.models import Trade, VideoHost
 from craftsmen.services import craftsman_programme_create, recommendation_save, recommendation_submit
 from craftsmen.trades import trades_ensure
+from craftsmen.video_hosts import hosts_ensure
 from tests.factories import Role, make_enterprise, make_tree, make_user
 from tests.uploads.files import pdf_bytes
 from unionportal.campaigns.models import Campaign
@@ -51,7 +52,9 @@ def campaign():
 
 
 def world(*, limit=2, quota=10, county_quota=4, city_quota=5):
-    trades_ensure(Trade)  # a flushed (transactional) test database has lost the migration's rows
+    # A flushed (transactional) test database has lost the data migrations' rows: the trades, the hosts.
+    trades_ensure(Trade)
+    hosts_ensure(VideoHost)
     tree = make_tree()
     province = make_user("prov", org=tree["province"], role=Role.STAFF)
     today = timezone.localdate()

@@ -60,7 +60,7 @@ def test_the_craftsman_page_shows_films_skills_patents_and_deeds_but_no_personal
     assert html.count("<iframe ") == 2
     assert (
         '<iframe src="https://player.bilibili.com/player.html?bvid=BV1Xs411c7mD&amp;autoplay=0" title="匠心·工匠1" '
-        'sandbox="allow-scripts allow-same-origin allow-presentation" referrerpolicy="no-referrer" loading="lazy"'
+        'data-user-content sandbox="allow-scripts allow-same-origin allow-presentation" referrerpolicy="no-referrer" loading="lazy"'
     ) in html
     assert f'id="craftsman-poster" src="{entry.craftsman.poster.get_absolute_url()}"' in html
     assert c.id_number not in html and mask_id_number(c.id_number) not in html
