@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from unionportal.accounts.validators import mask_contact, mask_id_number, mask_mobile, validate_id_number
 
 from .models import Enterprise, Organisation
+from .paths import path_of
 
 
 class FoundingState(models.TextChoices):
@@ -115,12 +116,7 @@ class FoundingApplication(models.Model):
 
     def save(self, *args, **kwargs):
         if self.upper_id:
-            loaded = self._state.fields_cache.get("upper")
-            self.org_path = (
-                loaded.path
-                if loaded is not None and loaded.pk == self.upper_id
-                else Organisation.objects.values_list("path", flat=True).get(pk=self.upper_id)
-            )
+            self.org_path = path_of(self, "upper")
         super().save(*args, **kwargs)
 
     def audit_org_path(self) -> str:

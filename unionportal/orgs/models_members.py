@@ -27,6 +27,7 @@ from unionportal.accounts.validators import (
 
 from .enums import Gender, JoinRoute, JoinState, MemberStatus, Occupation
 from .models import Enterprise, Organisation
+from .paths import path_of
 
 
 class PrivacyNotice(models.Model):
@@ -231,7 +232,7 @@ class Member(models.Model):
                 )
         self.set_search_keys()
         if self.organisation_id:
-            self.org_path = self._organisation_path()
+            self.org_path = path_of(self, "organisation")
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "id_tail", "phone_tail"}
         super().save(*args, **kwargs)
@@ -263,13 +264,7 @@ class Member(models.Model):
         self.birth_date, self.gender = born, gender
         self.set_search_keys()
         if self.organisation_id:
-            self.org_path = self._organisation_path()
-
-    def _organisation_path(self) -> str:
-        loaded = self._state.fields_cache.get("organisation")
-        if loaded is not None and loaded.pk == self.organisation_id:
-            return loaded.path
-        return Organisation.objects.values_list("path", flat=True).get(pk=self.organisation_id)
+            self.org_path = path_of(self, "organisation")
 
     def audit_org_path(self) -> str:
         return self.org_path
@@ -349,12 +344,7 @@ class JoinApplication(models.Model):
 
     def save(self, *args, **kwargs):
         if self.union_id:
-            loaded = self._state.fields_cache.get("union")
-            self.org_path = (
-                loaded.path
-                if loaded is not None and loaded.pk == self.union_id
-                else Organisation.objects.values_list("path", flat=True).get(pk=self.union_id)
-            )
+            self.org_path = path_of(self, "union")
         super().save(*args, **kwargs)
 
     def audit_org_path(self) -> str:

@@ -64,3 +64,15 @@ def after_move() -> None:
 def follow_tree_rewrites(sender, old_path: str, new_path: str, using=None, **kwargs) -> None:
     """Receiver of treebeard's ``path_updated`` for the organisation tree."""
     rewrite_path_copies(old_path=old_path, new_path=new_path, using=using)
+
+
+def path_of(instance, field: str) -> str:
+    """The path of the organisation that ``instance``'s foreign key ``field`` names, for its path copy:
+    the loaded organisation's when it is the one named (no query), else read by its id."""
+    from .models import Organisation
+
+    pk = getattr(instance, f"{field}_id")
+    loaded = instance._state.fields_cache.get(field)
+    if loaded is not None and loaded.pk == pk:
+        return loaded.path
+    return Organisation.objects.values_list("path", flat=True).get(pk=pk)
