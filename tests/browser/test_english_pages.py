@@ -131,7 +131,9 @@ def walk(page, base: str, limit: int = MAX_PAGES_PER_ROLE) -> tuple[list[str], d
             continue
         kinds[kind] += 1
         try:
-            response = page.goto(url)
+            # The page's own HTML is what is read: a craftsman's embedded players (remote frames, which
+            # never load without internet) would hold the load event back.
+            response = page.goto(url, wait_until="domcontentloaded")
         except PlaywrightError as error:  # a link to a spreadsheet or a PDF: nothing to read
             if "Download is starting" in str(error):
                 continue
