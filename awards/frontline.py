@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from unionportal import permissions
+from unionportal.accounts.models import PhoneCode
 from unionportal.accounts.phone import PhoneCodeError, phone_code_send, phone_code_verify
 from unionportal.accounts.validators import (
     MOBILE_RE,
@@ -58,8 +59,8 @@ NAME = gettext_lazy("最美一线职工")
 AWARD = gettext_lazy("湖北省最美一线职工")
 QUOTA = 10
 # PhoneCode purposes of this module: the nominator's own number, the nominee's consent.
-VERIFY_PURPOSE = "nominate"
-CONSENT_PURPOSE = "nominee_consent"
+VERIFY_PURPOSE = PhoneCode.Purpose.NOMINATE
+CONSENT_PURPOSE = PhoneCode.Purpose.NOMINEE_CONSENT
 # How long a verified number may be used to nominate (the session remembers it that long).
 VERIFIED_MINUTES = 30
 RULE_NOTE = gettext_lazy("车间主任以上管理人员不参评")

@@ -256,3 +256,21 @@ def test_undelivered_code_is_stored_and_rate_limited_but_not_sent(
     with pytest.raises(PhoneCodeError) as exc:
         phone_code_send(phone=NUMBER, purpose=RESET, client_ip=IP, now=start + timedelta(seconds=1))
     assert exc.value.message == "验证码刚刚已发送到该号码，请 59 秒后再试。"
+
+
+def test_a_purpose_missing_from_the_choices_is_a_programming_error_and_stores_nothing(sms_outbox):
+    # Every code's purpose is one of PhoneCode.Purpose, so the admin names it and no two modules share a
+    # string by accident.
+    with pytest.raises(ValueError, match="unknown phone-code purpose"):
+        phone_code_send(phone=NUMBER, purpose="typo", client_ip=IP)
+    assert not PhoneCode.objects.exists()
+    assert sms_outbox == []
+
+
+def test_the_sign_up_and_frontline_codes_use_purposes_of_their_own():
+    from awards import frontline
+    from unionportal.accounts import signup
+
+    purposes = {signup.SIGNUP_PURPOSE, frontline.VERIFY_PURPOSE, frontline.CONSENT_PURPOSE}
+    assert purposes <= set(PhoneCode.Purpose.values)
+    assert len(purposes) == 3

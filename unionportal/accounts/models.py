@@ -55,6 +55,9 @@ class PhoneCode(models.Model):
         PASSWORD_RESET = "reset", _("重置密码")
         LOGIN = "login", _("登录")
         VOTE = "vote", _("公众评议投票")
+        SIGNUP = "signup", _("职工注册")
+        NOMINATE = "nominate", _("自荐或推荐最美一线职工")
+        NOMINEE_CONSENT = "nominee_consent", _("被推荐人同意")
 
     phone = models.CharField(max_length=11)
     purpose = models.CharField(max_length=16, choices=Purpose.choices)

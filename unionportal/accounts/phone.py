@@ -44,6 +44,8 @@ def phone_code_send(
     With ``deliver=False`` the code is stored and counted but not sent: a caller that must not reveal
     whether a number has an account treats the numbers without one that way.
     """
+    if purpose not in PhoneCode.Purpose.values:
+        raise ValueError(f"unknown phone-code purpose {purpose!r}: add it to PhoneCode.Purpose")
     now = now or timezone.now()
     phone = normalise_mobile(phone)
     try:

@@ -21,13 +21,14 @@ from unionportal.audit import services as audit
 from unionportal.http import client_ip
 
 from .forms import CrispyMixin, PhoneField
+from .models import PhoneCode
 from .phone import PhoneCodeError, phone_code_send, phone_code_verify
 
 User = get_user_model()
 
 # The PhoneCode purpose of sign-up codes: a code sent for another purpose (a vote, a reset) never opens
 # an account, nor a sign-up code anything else.
-SIGNUP_PURPOSE = "signup"
+SIGNUP_PURPOSE = PhoneCode.Purpose.SIGNUP
 _SESSION_PHONE = "signup_phone"
 PHONE_TAKEN = gettext_lazy("该手机号已注册账户，请直接登录；忘记密码可通过短信验证码重置。")
 
