@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -86,21 +87,46 @@ def wait_for(path: Path, timeout: float = 60) -> None:
 
 
 def test_a_second_beat_stands_by_until_the_first_stops(empty_database, tmp_path):
+    # Each beat logs its start, waits for its release file (so a slow machine cannot let the first end
+    # before the second asks for the lock), then logs its end.
     log = tmp_path / "ticks"
     script = (
-        "import os, time; log = open({log!r}, 'a');"
+        "import os, time, pathlib; log = open({log!r}, 'a');"
         "log.write(f'start {{os.getpid()}} {{time.monotonic()}}\\n'); log.flush();"
-        "open({started!r}, 'a').close(); time.sleep(3);"
+        "open({started!r}, 'a').close();"
+        "release = pathlib.Path({release!r})\n"
+        "while not release.exists(): time.sleep(0.05)\n"
         "log.write(f'end {{os.getpid()}} {{time.monotonic()}}\\n')"
     )
-    first = locked(empty_database, "beat", script.format(log=str(log), started=str(tmp_path / "first")))
-    wait_for(tmp_path / "first")
-    second = locked(empty_database, "beat", script.format(log=str(log), started=str(tmp_path / "second")))
-    assert first.wait(timeout=60) == 0
-    assert second.wait(timeout=60) == 0
-    assert "another beat holds the lock; waiting for it" in second.stderr.read()
-    first.stderr.close()
-    second.stderr.close()
+    beats = []
+    try:
+        for n in (1, 2):
+            code = script.format(
+                log=str(log), started=str(tmp_path / f"started{n}"), release=str(tmp_path / "go")
+            )
+            beats.append(locked(empty_database, "beat", code))
+            if n == 1:
+                wait_for(tmp_path / "started1")
+        first, second = beats
+        guard = threading.Timer(60, second.kill)  # a second beat that never says it waits fails, not hangs
+        guard.start()
+        said = []
+        try:
+            while not said or ("waiting for it" not in said[-1] and said[-1]):
+                said.append(second.stderr.readline())
+        finally:
+            guard.cancel()
+        assert "another beat holds the lock; waiting for it" in said[-1], said
+        assert not (tmp_path / "started2").exists()  # standing by, not running
+        (tmp_path / "go").touch()
+        assert first.wait(timeout=60) == 0
+        assert second.wait(timeout=60) == 0
+    finally:
+        for beat in beats:
+            if beat.poll() is None:
+                beat.kill()
+                beat.wait()
+            beat.stderr.close()
     events = [line.split() for line in log.read_text().splitlines()]
     assert [kind for kind, _pid, _at in events] == ["start", "end", "start", "end"]
     assert float(events[2][2]) >= float(events[1][2])  # the second ran only after the first ended
