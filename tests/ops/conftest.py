@@ -2,6 +2,7 @@ import contextlib
 import os
 import runpy
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -41,6 +42,28 @@ def dead_cache(settings):
     settings.CACHES = configured
     yield configured
     cache_backends._reset()
+
+
+@pytest.fixture(scope="session")
+def _migrated_sqlite(tmp_path_factory) -> Path:
+    """An SQLite file migrated once per test process: each server of these tests starts on a copy, so its
+    bin/web finds nothing to migrate (migrating takes the better part of a minute)."""
+    path = tmp_path_factory.mktemp("migrated") / "db.sqlite3"
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DATABASE_URL": f"sqlite:///{path}",
+    }
+    subprocess.run(["bin/migrate"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)
+    return path
+
+
+@pytest.fixture
+def sqlite_url(_migrated_sqlite, tmp_path) -> str:
+    """DATABASE_URL of a migrated SQLite file of this test's own."""
+    path = tmp_path / "db.sqlite3"
+    shutil.copyfile(_migrated_sqlite, path)
+    return f"sqlite:///{path}"
 
 
 def free_port() -> int:

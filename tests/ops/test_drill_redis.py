@@ -6,8 +6,8 @@ import sys
 from tests.ops.conftest import DEAD_REDIS, ROOT, serve
 
 
-def test_drill_against_a_server_without_redis_finds_no_failure(tmp_path):
-    with serve(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", REDIS_URL=DEAD_REDIS) as base:
+def test_drill_against_a_server_without_redis_finds_no_failure(tmp_path, sqlite_url):
+    with serve(tmp_path, DATABASE_URL=sqlite_url, REDIS_URL=DEAD_REDIS) as base:
         proc = subprocess.run(
             [sys.executable, "bin/drill-redis", "--base", base, "--requests", "8"],
             cwd=ROOT,

@@ -166,10 +166,9 @@ def test_an_unreachable_broker_shows_as_down(client, settings):
     assert "unionportal_celery_queue_length{" not in text
 
 
-def test_gunicorn_workers_counts_are_summed(tmp_path):
+def test_gunicorn_workers_counts_are_summed(tmp_path, sqlite_url):
     """Under bin/web (two workers) a scrape sees every worker's requests, not only its own."""
-    database = tmp_path / "db.sqlite3"
-    with serve(tmp_path, METRICS_TOKEN=TOKEN, WEB_WORKERS="2", DATABASE_URL=f"sqlite:///{database}") as base:
+    with serve(tmp_path, METRICS_TOKEN=TOKEN, WEB_WORKERS="2", DATABASE_URL=sqlite_url) as base:
         for _ in range(20):
             assert get(f"{base}/ping")[0] == 200
         request = urllib.request.Request(
