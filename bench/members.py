@@ -2,9 +2,11 @@
 
 Members are spread evenly over the bench tree's grassroots unions (5,100 in the full tree, so a county
 holds about 1 % of them: 10,000 of 1,000,000), in batches written by ``assistance.bulk.insert_rows`` —
-COPY on PostgreSQL, bulk_create on the SQLite of tests. Every row is what ``Member.save`` would store:
-a valid, unique ID number (GB 11643) under area code 429300 (the member import bench uses 429400), the
-gender and birth date it says, its tails (``id_tail``, ``phone_tail``) and its union's ``org_path``.
+COPY on PostgreSQL, bulk_create on the SQLite of tests, each batch moving the unions' member counts
+(``orgs.MemberCount``, what the coverage page sums) in its transaction. Every row is what
+``Member.save`` would store: a valid, unique ID number (GB 11643) under area code 429300 (the member
+import bench uses 429400), the gender and birth date it says, its tails (``id_tail``, ``phone_tail``)
+and its union's ``org_path``.
 About 3 % are history (left, or transferred out), the rest current members.
 
 Row ``i`` is the same person whatever the batch size, so a top-up continues where the last seed stopped.
@@ -12,6 +14,7 @@ Row ``i`` is the same person whatever the batch size, so a top-up continues wher
 
 import random
 import time
+from collections import Counter
 from datetime import date, timedelta
 
 from django.db import connection, transaction
@@ -20,6 +23,7 @@ from django.utils import timezone
 from assistance import bulk
 from unionportal.accounts.validators import birth_date_from_id, gender_from_id
 from unionportal.orgs.enums import Level, MemberStatus
+from unionportal.orgs.members import member_counts_add, member_counts_recount
 from unionportal.orgs.models import Member, Organisation
 
 from .households import BENCH_CODE_PREFIX, GIVEN, SURNAMES, bench_id_number
@@ -97,8 +101,13 @@ def seed(*, add: int, start: int, stdout=None) -> float:
     done = 0
     while done < add:
         n = min(BATCH, add - done)
+        batch = rows(unions, start + done, n, now)
         with transaction.atomic():
-            bulk.insert_rows(Member, rows(unions, start + done, n, now))
+            bulk.insert_rows(Member, batch)
+            # The coverage page's counts move with the rows, as the registry's own writes move them.
+            member_counts_add(
+                Counter(r["organisation_id"] for r in batch if r["status"] == MemberStatus.MEMBER)
+            )
         done += n
         if stdout is not None and add > BATCH:
             elapsed = time.monotonic() - started
@@ -117,6 +126,10 @@ def finish() -> None:
 
 
 def delete_bench_members(area: str = AREA) -> int:
+    """Delete the bench members under ``area`` and recount the unions they were in."""
     rows = Member.objects.filter(id_number__startswith=area)
     with transaction.atomic():
-        return rows._raw_delete(rows.db)
+        unions = list(rows.values_list("organisation_id", flat=True).distinct().order_by())
+        deleted = rows._raw_delete(rows.db)
+        member_counts_recount(organisation_ids=unions)
+    return deleted

@@ -55,15 +55,69 @@ def test_coverage_is_scoped_to_the_users_subtree(tree):
 
 def test_coverage_queries_do_not_grow_with_the_tree(tree, django_assert_max_num_queries):
     staff = make_user("prov", org=tree["province"], role=Role.STAFF)
-    with django_assert_max_num_queries(6):  # four aggregates (two of the registry's members) and the names
+    # The user's roles, one aggregate (the members from the rollup) and the city names.
+    with django_assert_max_num_queries(3):
         coverage(staff)
     from tests.factories import make_org
 
     for n in range(20):
         make_org(tree["township_a"], name=f"extra {n}")
     staff = type(staff).objects.get(pk=staff.pk)
-    with django_assert_max_num_queries(6):  # four aggregates (two of the registry's members) and the names
+    with django_assert_max_num_queries(3):
         coverage(staff)
+
+
+def _import_members(staff, union, start: int, count: int) -> None:
+    from datetime import date, timedelta
+
+    from django.db import transaction
+
+    from unionportal.orgs.member_demo import id_number
+    from unionportal.orgs.member_resources import MemberResource
+
+    headers = ["姓名", "身份证号", "手机号", "性别", "出生日期", "入会日期", "工会组织代码"]
+    rows = [
+        [
+            f"会员{n}",
+            id_number("420684", date(1970, 1, 1) + timedelta(days=n), 1),
+            "",
+            "",
+            "",
+            "2020-05-01",
+            union.code,
+        ]
+        for n in range(start, start + count)
+    ]
+    with transaction.atomic():
+        MemberResource(user=staff).run(headers, rows, dry_run=False)
+
+
+@pytest.mark.parametrize("who", ["prov", "county"])
+def test_the_coverage_page_costs_the_same_queries_at_10_and_200_members(client, tree, who):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    org = tree["province"] if who == "prov" else tree["county_a"]
+    staff = make_user(who, org=org, role=Role.STAFF)
+    client.force_login(staff)
+    _import_members(staff, tree["grassroots_a"], 0, 10)
+    client.get("/coverage/")  # the session and the content types, read once
+
+    def page():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/coverage/")
+        assert response.status_code == 200
+        # The members come from the rollup: the registry's table is not read at all.
+        assert not [q["sql"] for q in queries if '"orgs_member"' in q["sql"]]
+        return response, len(queries)
+
+    response, few = page()
+    assert response.context["total"].members == 10
+    _import_members(staff, tree["grassroots_a"], 10, 190)
+    response, many = page()
+    assert response.context["total"].members == 200
+    assert {row.label: row.members for row in response.context["by_level"]}["基层工会"] == 200
+    assert many == few
 
 
 def test_coverage_page_chart_and_export(client, tree):

@@ -7,33 +7,29 @@ with it. An ID number already a member of another union is refused with that uni
 transfer, on the member's page), so is an ID number twice in the file. All or nothing, row-numbered
 errors: the job's lifecycle (``imports.services``). Exports mask the ID number and the phone.
 
-``run`` takes every row through the resource's own checks (the widgets, ``full_clean``, ``validate_row``,
-scope) but not through django-import-export's row pipeline, whose per-row bookkeeping (row results,
-instance loaders, per-chunk savepoints) capped a file at about 650 rows/s; nothing is written until every
-row has passed, and then the new rows go in by COPY on PostgreSQL (bulk_create elsewhere) and the changed
-ones by bulk_update: a 100,000-member file imports at several thousand rows per second.
+``run`` checks and writes a file in batch (``member_import.MemberBatch``): a new person on a row every
+check accepts is read straight from its cells; every other row takes the resource's own checks (the
+widgets, ``full_clean``, ``validate_row``, scope; ``_check_row``), not django-import-export's row
+pipeline, whose per-row bookkeeping capped a file at about 650 rows/s. Nothing is written until every
+row has passed; then the new rows go in by COPY on PostgreSQL (bulk_create elsewhere), the changed ones
+by bulk_update, and the unions' member counts move with them.
 """
 
-import tablib
 from django.core.exceptions import ValidationError
-from django.db import connections, router
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export.fields import Field
 
-from unionportal import fragments
 from unionportal.imports.enums import RowStatus
 from unionportal.imports.masking import mask_id_number, mask_mobile
-from unionportal.imports.resources import ImportRejected, Outcome, ScopedResource, missing_columns_message
+from unionportal.imports.resources import Outcome, ScopedResource
 from unionportal.imports.widgets import ChoiceWidget, DateWidget, OrgCodeWidget, TextWidget, shown
 
 from .enums import Gender, MemberStatus
-from .members import MEMBER_TOPIC, accepts_members
+from .member_import import MemberBatch
+from .members import accepts_members
 from .models import Member
 
 UNION_COLUMN = "工会组织代码"
-# Below this many new rows one INSERT (bulk_create) is as quick as a COPY.
-COPY_FROM = 200
 ID_COLUMN = "身份证号"
 
 
@@ -85,20 +81,6 @@ class MemberResource(ScopedResource):
 
     def export_queryset(self):
         return self.get_queryset().select_related("organisation").order_by("org_path", "name", "id")
-
-    def prepare(self, dataset):
-        super().prepare(dataset)
-        ids = self._clean_column(dataset, self.fields["id_number"])
-        self._holders: dict[str, tuple[int, str]] = {}
-        for start in range(0, len(ids), 2000):
-            rows = (
-                Member.objects.current()
-                .filter(id_number__in=[str(i).strip().upper() for i in ids[start : start + 2000]])
-                .values_list("id_number", "pk", "organisation__name")
-            )
-            self._holders.update((number, (pk, union)) for number, pk, union in rows)
-        self._rows_by_id: dict[str, int] = {}
-        self._before_org: dict[int, int] = {}
 
     def validate_row(self, instance, row, errors):
         instance.id_number = (instance.id_number or "").strip().upper()
@@ -183,32 +165,8 @@ class MemberResource(ScopedResource):
     def run(self, headers: list[str], rows: list[list], *, dry_run: bool, on_progress=None) -> Outcome:
         """Check (``dry_run``) or import ``rows`` under ``headers``, as ``ScopedResource.run`` does:
         the same checks and row-numbered messages, and (not dry) ImportRejected with nothing written if
-        any row fails. Call inside ``transaction.atomic()`` when not dry."""
-        outcome = Outcome(total=len(rows))
-        missing = self.missing_columns(headers)
-        if missing:
-            outcome.file_errors.append(missing_columns_message(missing))
-        elif not rows:
-            outcome.file_errors.append(_("文件中没有数据行。"))
-        if outcome.file_errors:
-            if not dry_run:
-                raise ImportRejected(outcome)
-            return outcome
-        self._memo, self._memo_scope = {}, {}
-        self.prepare(tablib.Dataset(*rows, headers=headers))
-        new: list[Member] = []
-        changed: list[Member] = []
-        for start in range(0, len(rows), self.rows_per_chunk):
-            for number, cells in enumerate(rows[start : start + self.rows_per_chunk], start=start + 2):
-                self._check_row(outcome, dict(zip(headers, cells, strict=False)), number, new, changed)
-            if on_progress is not None:
-                on_progress(min(start + self.rows_per_chunk, len(rows)))
-        if dry_run:
-            return outcome
-        if outcome.has_errors:
-            raise ImportRejected(outcome)
-        self._write(new, changed)
-        return outcome
+        any row fails. Call inside ``transaction.atomic()`` when not dry. In batch: ``member_import``."""
+        return MemberBatch(self).run(headers, rows, dry_run=dry_run, on_progress=on_progress)
 
     def _check_row(self, outcome: Outcome, row: dict, number: int, new: list, changed: list) -> None:
         # The state the resource's hooks read, as ScopedResource.import_row sets it.
@@ -239,34 +197,3 @@ class MemberResource(ScopedResource):
             changed.append(instance)
             message = _("将更新：%(columns)s") % {"columns": "、".join(self._changed)}
             outcome.add_row(row=number, status=RowStatus.CHANGED, summary=summary, messages=[message])
-
-    def _write(self, new: list[Member], changed: list[Member]) -> None:
-        now = timezone.now()
-        using = router.db_for_write(Member)
-        for member in new:
-            member.created_at = member.updated_at = now
-        if connections[using].vendor == "postgresql" and len(new) >= COPY_FROM:
-            _copy(new, using)
-        elif new:
-            Member.objects.using(using).bulk_create(new, batch_size=1000)
-        if changed:
-            for member in changed:
-                member.updated_at = now
-            fields = [f for f in self.get_bulk_update_fields() if f not in ("id_number",)]
-            Member.objects.using(using).bulk_update(changed, fields, batch_size=1000)
-        # COPY and the bulk writes send no signals: the cached registry lists of these unions drop here.
-        fragments.bump(MEMBER_TOPIC, *{m.org_path for m in (*new, *changed)})
-
-
-def _copy(new: list[Member], using: str) -> None:
-    """COPY the new rows (checked, with every field set) into the registry's table."""
-    connection = connections[using]
-    fields = [f for f in Member._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    attnames = [f.attname for f in fields]
-    with connection.cursor() as cursor:
-        # Names come from the model, not from the file.
-        with cursor.cursor.copy(f"COPY {quote(Member._meta.db_table)} ({columns}) FROM STDIN") as copy:
-            for member in new:
-                copy.write_row([getattr(member, name) for name in attnames])

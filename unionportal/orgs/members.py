@@ -12,14 +12,15 @@ import re
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionportal import fragments, permissions
+from unionportal import fragments, periodic, permissions
 from unionportal.accounts.validators import normalise_id_number, normalise_mobile
 from unionportal.audit import services as audit
 from unionportal.audit.models import AuditEvent
@@ -27,6 +28,7 @@ from unionportal.pagination import page_by_key
 
 from .enums import Level, MemberStatus, OrgKind
 from .models import Member, Organisation
+from .models_members import MemberCount
 from .scoping import get_scope
 
 HISTORY_LIMIT = 50
@@ -95,7 +97,7 @@ def search_q(text: str) -> Q:
     if _FULL_ID.match(text):
         return Q(id_number=text)
     if _FULL_PHONE.match(text):
-        return Q(phone=text)
+        return Q(phone_tail=text[-4:], phone=text)  # on the tail's index: the phone has none of its own
     if len(text) == 18 and (match := _MASKED_ID.match(text)):
         return Q(id_tail=match[2], id_number__startswith=match[1])
     if match := _MASKED_PHONE.match(text):
@@ -187,12 +189,85 @@ def member_events(member: Member):
     return describe(events)
 
 
-def member_counts(paths_q: Q, key) -> dict:
-    """Current members counted per ``key`` (an expression over the row) among the rows of ``paths_q``."""
-    rows = (
-        Member.objects.current().filter(paths_q).annotate(group=key).values("group").annotate(n=Count("pk"))
+# --- the member-count rollup (MemberCount) -----------------------------------------------------------
+#
+# The coverage page shows current members per level and per city; counting them in the registry reads the
+# user's whole subtree (a million rows for the province). Every write below moves the unions' counts in
+# its own transaction; the page sums one row per union.
+
+# Rows per upsert: three parameters each, within SQLite's 999.
+_COUNT_BATCH = 300
+RECOUNT_MARK = "orgs.member_counts_recount.ran"
+
+
+def member_counts_add(deltas: dict[int, int]) -> None:
+    """Add ``deltas`` ({union pk: change}) to the unions' current-member counts, in the caller's
+    transaction (call it in the one that writes the members).
+
+    Each union's row is upserted as ``current = current + change``: the row lock makes concurrent writers
+    wait for each other, so none loses the other's change; rows go in pk order, so two writers touching the
+    same unions (a transfer each way) never deadlock on them."""
+    items = sorted((pk, n) for pk, n in deltas.items() if n)
+    if not items:
+        return
+    using = router.db_for_write(MemberCount)
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    table = quote(MemberCount._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    columns = ", ".join(quote(c) for c in ("organisation_id", "current", "updated_at"))
+    head = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 - the model's names; values are parameters
+    tail = (
+        f" ON CONFLICT ({quote('organisation_id')}) DO UPDATE SET "
+        f"{quote('current')} = {table}.{quote('current')} + excluded.{quote('current')}, "
+        f"{quote('updated_at')} = excluded.{quote('updated_at')}"
     )
-    return {r["group"]: r["n"] for r in rows.order_by()}
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), _COUNT_BATCH):
+            chunk = items[start : start + _COUNT_BATCH]
+            cursor.execute(
+                head + ", ".join(["(%s, %s, %s)"] * len(chunk)) + tail,
+                [value for pk, n in chunk for value in (pk, n, now)],
+            )
+
+
+def member_counts_recount(*, organisation_ids=None) -> int:
+    """Put the counts right from the registry (every union, or those of ``organisation_ids``); returns
+    how many unions' counts were wrong. The repair path: the writes keep the counts, this finds rows
+    written around the services (a raw COPY, a database edit).
+
+    On PostgreSQL the rollup table is locked against writes while counting (SHARE ROW EXCLUSIVE: a
+    writer that has already moved a count is waited for, one that comes later waits and then adds its
+    change to the corrected figure), so a recount never loses a concurrent write."""
+    using = router.db_for_write(MemberCount)
+    connection = connections[using]
+    with transaction.atomic(using=using):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                table = connection.ops.quote_name(MemberCount._meta.db_table)
+                cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        members = Member.objects.using(using).current()
+        stored = MemberCount.objects.using(using)
+        if organisation_ids is not None:
+            ids = list(organisation_ids)
+            members, stored = members.filter(organisation_id__in=ids), stored.filter(organisation_id__in=ids)
+        true = dict(members.values_list("organisation_id").annotate(n=Count("pk")).order_by())
+        kept = dict(stored.values_list("organisation_id", "current"))
+        wrong = {
+            pk: true.get(pk, 0) - kept.get(pk, 0)
+            for pk in true.keys() | kept.keys()
+            if true.get(pk, 0) != kept.get(pk, 0)
+        }
+        member_counts_add(wrong)
+    return len(wrong)
+
+
+@periodic.register("orgs.member_counts_recount")
+def member_counts_repair(*, now) -> str:
+    """Once a day, the recount (``manage.py recount_members`` runs it at any time)."""
+    if not cache.add(RECOUNT_MARK, now.isoformat(), timeout=24 * 3600):
+        return "skipped"
+    return f"{member_counts_recount()} corrected"
 
 
 # --- writes -----------------------------------------------------------------------------------------------
@@ -266,6 +341,7 @@ def member_add(
                 conflict_message(holder, actor) if holder else _("该身份证号已是其他工会的会员。"),
                 holder=holder,
             ) from None
+        member_counts_add({member.organisation_id: 1})
         audit.record(actor=actor, action="orgs.member.add", obj=member, to_state=MemberStatus.MEMBER)
         fragments.bump(MEMBER_TOPIC, member.org_path)
     return member
@@ -333,6 +409,7 @@ def member_transfer(*, actor, member_id: int, to_union: Organisation, on: date) 
             joined_on=on,
             user=member.user,
         )
+        member_counts_add({member.organisation_id: -1, to_union.pk: 1})
         audit.record(
             actor=actor,
             action="orgs.member.transfer_in",
@@ -361,6 +438,7 @@ def member_leave(*, actor, member_id: int, on: date, reason: str) -> Member:
             status=MemberStatus.LEFT, left_on=on, updated_at=timezone.now()
         )
         member.status, member.left_on = MemberStatus.LEFT, on
+        member_counts_add({member.organisation_id: -1})
         audit.record(
             actor=actor,
             action="orgs.member.leave",
