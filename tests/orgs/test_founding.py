@@ -419,3 +419,93 @@ def test_the_approving_staff_see_a_home_todo(world):
     assert founding_todos(world.u["applicant"]) == []
     founding.founding_return(actor=world.u["township_a"], application_id=app.pk, comment="补充")
     assert founding_applicant_todos(world.u["applicant"])[0].count == 1
+
+
+# --- the applicant's own page: masked numbers, withdrawal -------------------------------------------------
+
+
+def edit_form(client, app):
+    return client.get(reverse("orgs:my_founding_detail", args=[app.pk]) + "?edit=1")
+
+
+def test_the_edit_form_shows_first_members_masked_and_a_line_typed_back_keeps_the_stored_person(
+    world, client
+):
+    draft = founding.founding_save(applicant=world.u["applicant"], data=data(world))
+    client.force_login(world.u["applicant"])
+    page = edit_form(client, draft).content.decode()
+    for number in (ID_APPLICANT, IDS[0], IDS[1]):
+        assert number not in page
+    masked = f"会员0，{IDS[0][:3]}***********{IDS[0][-4:]}"
+    assert masked in page and "139****0101" in page
+
+    form = {
+        "enterprise": world.target.pk,
+        "capacity": "worker",
+        "employees": "41",
+        "committee": "黄志刚，车间主任\n李红，财务\n张伟，职工代表",
+        "chair_name": "黄志刚",
+        "first_members": f"黄志刚，{ID_APPLICANT[:3]}***********{ID_APPLICANT[-4:]}，139****0101\n{masked}\n"
+        f"会员9，{IDS[3]}",
+        "save": "保存草稿",
+    }
+    assert client.post(reverse("orgs:my_founding_detail", args=[draft.pk]), form).status_code == 302
+    rows = list(draft.first_members.values_list("name", "id_number", "phone"))
+    assert rows == [("黄志刚", ID_APPLICANT, "13900000101"), ("会员0", IDS[0], ""), ("会员9", IDS[3], "")]
+
+
+def test_a_masked_number_that_stands_for_nobody_stored_is_refused_and_nothing_changes(world, client):
+    draft = founding.founding_save(applicant=world.u["applicant"], data=data(world))
+    client.force_login(world.u["applicant"])
+    form = {
+        "enterprise": world.target.pk,
+        "capacity": "worker",
+        "employees": "40",
+        "committee": "黄志刚，车间主任\n李红，财务\n张伟，职工代表",
+        "chair_name": "黄志刚",
+        # The name changed, so the mask no longer stands for 会员0; a masked phone of another person.
+        "first_members": f"黄志刚，{ID_APPLICANT}，139****0000\n别人，{IDS[0][:3]}***********{IDS[0][-4:]}",
+        "save": "保存草稿",
+    }
+    response = client.post(reverse("orgs:my_founding_detail", args=[draft.pk]), form)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "第 1 行：手机号已隐藏显示，请填写完整的手机号。" in body
+    assert "第 2 行：身份证号已隐藏显示，请填写完整的身份证号。" in body
+    assert list(draft.first_members.values_list("id_number", flat=True)) == [ID_APPLICANT, IDS[0], IDS[1]]
+
+
+def test_the_applicant_withdraws_a_submitted_application_after_a_confirmation(world, client):
+    app = submitted(world)
+    client.force_login(world.u["applicant"])
+    url = reverse("orgs:my_founding_withdraw", args=[app.pk])
+    assert url in client.get(reverse("orgs:my_founding_detail", args=[app.pk])).content.decode()
+    question = client.get(url)
+    assert (
+        question.status_code == 200 and "确定撤回“新星印务有限公司”的建会申请吗" in question.content.decode()
+    )
+    assert FoundingApplication.objects.get(pk=app.pk).state == FoundingState.SUBMITTED
+
+    assert client.post(url).status_code == 302
+    assert FoundingApplication.objects.get(pk=app.pk).state == FoundingState.WITHDRAWN
+    assert AuditEvent.objects.filter(to_state=FoundingState.WITHDRAWN).count() == 1
+    told = Notification.objects.filter(event="orgs.founding.withdrawn").values_list("recipient", flat=True)
+    assert set(told) == {world.u["township_a"].pk}
+    # The enterprise may be applied for again, and the withdrawn application can no longer move.
+    founding.founding_save(applicant=world.u["applicant"], data=data(world), submit=True)
+    again = client.post(url, follow=True)
+    assert "该申请已处理，不能撤回。" in again.content.decode()
+    with pytest.raises(TransitionError):
+        founding.founding_approve(actor=world.u["township_a"], application_id=app.pk)
+
+
+def test_a_decided_application_cannot_be_withdrawn_and_nobody_else_may_withdraw_one(world, client):
+    app = submitted(world)
+    client.force_login(world.u["township_a"])
+    assert client.post(reverse("orgs:my_founding_withdraw", args=[app.pk])).status_code == 404
+    with pytest.raises(TransitionError):
+        founding.founding_withdraw(actor=world.u["township_a"], application_id=app.pk)
+    founding.founding_refuse(actor=world.u["township_a"], application_id=app.pk, reason="材料不全")
+    with pytest.raises(TransitionError):
+        founding.founding_withdraw(actor=world.u["applicant"], application_id=app.pk)
+    assert FoundingApplication.objects.get(pk=app.pk).state == FoundingState.REFUSED

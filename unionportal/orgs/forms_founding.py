@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.accounts.forms import CrispyMixin
-from unionportal.accounts.validators import normalise_id_number, normalise_mobile
+from unionportal.accounts.validators import mask_id_number, mask_mobile, normalise_id_number, normalise_mobile
 from unionportal.i18n import UserDataSelect
 
 from .enums import Level
@@ -26,6 +26,17 @@ class SecondarySubmit(Submit):
 
 def _lines(text: str) -> list[list[str]]:
     return [_SEPARATORS.split(line.strip()) for line in (text or "").splitlines() if line.strip()]
+
+
+def person_line(name: str, id_number: str, phone: str = "") -> str:
+    """A first member as the form shows them again: the ID number and phone masked, never in full."""
+    return "，".join(p for p in (name, mask_id_number(id_number), mask_mobile(phone)) if p)
+
+
+def known_people(people) -> dict[tuple[str, str], tuple[str, str]]:
+    """(name, masked ID) → (ID number, phone) of the people the form may show masked: a masked line typed
+    back unchanged stands for the stored person."""
+    return {(name, mask_id_number(number)): (number, phone or "") for name, number, phone in people}
 
 
 class FoundingForm(CrispyMixin, forms.Form):
@@ -60,8 +71,9 @@ class FoundingForm(CrispyMixin, forms.Form):
         label=_("说明"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, search: str = "", current_enterprise=None, **kwargs):
+    def __init__(self, *args, search: str = "", current_enterprise=None, known=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.known = known or {}
         self.helper.inputs = []
         self.helper.add_input(Submit(self.SUBMIT, _("提交申请")))
         self.helper.add_input(SecondarySubmit(self.SAVE, _("保存草稿")))
@@ -108,6 +120,21 @@ class FoundingForm(CrispyMixin, forms.Form):
                 continue
             name, number = parts[0], normalise_id_number(parts[1])
             phone = normalise_mobile(parts[2]) if len(parts) == 3 else ""
+            if "*" in number:
+                # A line shown masked and typed back: the stored person, if the name and mask still match.
+                stored = self.known.get((name, number))
+                if stored is None:
+                    errors.append(_("第 %(row)d 行：身份证号已隐藏显示，请填写完整的身份证号。") % {"row": n})
+                    continue
+                number, stored_phone = stored
+                if "*" in phone:
+                    if phone != mask_mobile(stored_phone):
+                        errors.append(_("第 %(row)d 行：手机号已隐藏显示，请填写完整的手机号。") % {"row": n})
+                        continue
+                    phone = stored_phone
+            elif "*" in phone:
+                errors.append(_("第 %(row)d 行：手机号已隐藏显示，请填写完整的手机号。") % {"row": n})
+                continue
             if len(name) > 60:
                 errors.append(_("第 %(row)d 行：姓名不超过 60 字。") % {"row": n})
                 continue
@@ -129,8 +156,7 @@ class FoundingForm(CrispyMixin, forms.Form):
             "chair_name": application.chair_name,
             "chair_job": application.chair_job,
             "first_members": "\n".join(
-                "，".join(p for p in (m.name, m.id_number, m.phone) if p)
-                for m in application.first_members.all()
+                person_line(m.name, m.id_number, m.phone) for m in application.first_members.all()
             ),
             "contact_phone": application.contact_phone,
             "note": application.note,

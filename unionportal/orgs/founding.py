@@ -98,6 +98,11 @@ APPROVED = register(
     subject=gettext_lazy("%(union)s已批准成立"),
     body=gettext_lazy("上级工会已批准建会，首批会员已登记入会员名册。"),
 )
+WITHDRAWN = register(
+    "orgs.founding.withdrawn",
+    subject=gettext_lazy("建会申请已撤回：%(enterprise)s"),
+    body=gettext_lazy("申请人已撤回%(enterprise)s的建会申请，无需再审批。"),
+)
 
 
 def _url(name: str, *args) -> str:
@@ -124,6 +129,17 @@ def _notify_submitted(application, actor, comment) -> list[Message]:
         Message(
             recipients=tuple(reviewers_of(application)),
             event=SUBMITTED,
+            params={"enterprise": application.enterprise.name},
+            url=_url("orgs:founding_detail", application.pk),
+        )
+    ]
+
+
+def _notify_withdrawn(application, actor, comment) -> list[Message]:
+    return [
+        Message(
+            recipients=tuple(reviewers_of(application)),
+            event=WITHDRAWN,
             params={"enterprise": application.enterprise.name},
             url=_url("orgs:founding_detail", application.pk),
         )
@@ -256,6 +272,13 @@ FOUNDING_WORKFLOW = Workflow(
             notify=_notify_applicant(APPROVED),
             sets={"decided_by": ACTOR, "decided_at": NOW},
         ),
+        # The applicant may withdraw while the application is open; only a submitted one was waiting for the
+        # reviewers, so only that withdrawal tells them.
+        Edge(
+            FoundingState.SUBMITTED, FoundingState.WITHDRAWN, allowed=is_applicant, notify=_notify_withdrawn
+        ),
+        Edge(FoundingState.DRAFT, FoundingState.WITHDRAWN, allowed=is_applicant),
+        Edge(FoundingState.RETURNED, FoundingState.WITHDRAWN, allowed=is_applicant),
     ],
 )
 
@@ -436,6 +459,11 @@ def founding_save(
 
 def founding_submit(*, actor, application_id: int) -> FoundingApplication:
     return transition(workflow=FOUNDING_WORKFLOW, pk=application_id, to=FoundingState.SUBMITTED, actor=actor)
+
+
+def founding_withdraw(*, actor, application_id: int) -> FoundingApplication:
+    """The applicant withdraws an open application; the enterprise may then be applied for again."""
+    return transition(workflow=FOUNDING_WORKFLOW, pk=application_id, to=FoundingState.WITHDRAWN, actor=actor)
 
 
 # --- the upper union's side -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,6 +24,8 @@ from .forms_founding import (
     FoundingForm,
     QueueFilterForm,
     TargetFilterForm,
+    known_people,
+    person_line,
 )
 from .founding_resources import FoundingTargetResource
 from .models_founding import FoundingState
@@ -66,6 +69,37 @@ def my_founding_detail(request, pk):
     )
 
 
+@never_cache
+@permission("founding_application", "change")
+def my_founding_withdraw(request, pk):
+    """GET: the question; POST: the open application withdrawn (the enterprise may be applied for again)."""
+    application = founding.own_application(request.user, pk)
+    detail = reverse("orgs:my_founding_detail", args=[pk])
+    if not application.is_withdrawable:
+        messages.error(request, _("该申请已处理，不能撤回。"))
+        return redirect(detail)
+    if request.method == "POST":
+        try:
+            founding.founding_withdraw(actor=request.user, application_id=pk)
+        except TransitionError as error:
+            messages.error(request, error.message)
+            return redirect(detail)
+        messages.success(request, _("建会申请已撤回。"))
+        return redirect("orgs:my_founding")
+    name = application.enterprise.name
+    return render(
+        request,
+        "selection/confirm.html",
+        {
+            "title": _("撤回建会申请"),
+            "question": _("确定撤回“%(name)s”的建会申请吗？撤回后不能恢复，可重新申请。") % {"name": name},
+            "user_data": (name,),
+            "button": _("撤回"),
+            "cancel": detail,
+        },
+    )
+
+
 def _application_form(request, application):
     from .joining import profile_of
 
@@ -73,15 +107,23 @@ def _application_form(request, application):
     search_form = EnterpriseSearchForm(request.GET or None)
     search = search_form.cleaned_data["q"].strip() if search_form.is_valid() else ""
     initial = FoundingForm.initial_for(application) if application is not None else {}
+    # The form shows ID numbers and phones masked; a masked line typed back stands for the person stored.
+    people = [(m.name, m.id_number, m.phone) for m in application.first_members.all()] if application else []
+    if profile is not None:
+        people.append((profile.name, profile.id_number, request.user.phone or ""))
     if application is None and profile is not None and profile.employer_id and not profile.employer.union_id:
         initial["enterprise"] = profile.employer_id
-        initial["first_members"] = f"{profile.name}，{profile.id_number}，{request.user.phone or ''}".rstrip(
-            "，"
-        )
+        initial["first_members"] = person_line(profile.name, profile.id_number, request.user.phone or "")
     current = application.enterprise if application is not None else None
     if current is None and profile is not None and profile.employer_id and not profile.employer.union_id:
         current = profile.employer
-    form = FoundingForm(request.POST or None, initial=initial, search=search, current_enterprise=current)
+    form = FoundingForm(
+        request.POST or None,
+        initial=initial,
+        search=search,
+        current_enterprise=current,
+        known=known_people(people),
+    )
     status = 200
     if request.method == "POST":
         if profile is None:

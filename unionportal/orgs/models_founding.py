@@ -25,6 +25,7 @@ class FoundingState(models.TextChoices):
     RETURNED = "returned", _("已退回指导")
     REFUSED = "refused", _("不予批准")
     APPROVED = "approved", _("已批准建会")
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 # An application still being worked on: the enterprise may have only one of these at a time.
@@ -129,6 +130,10 @@ class FoundingApplication(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state in (FoundingState.DRAFT, FoundingState.RETURNED)
+
+    @property
+    def is_withdrawable(self) -> bool:
+        return self.state in OPEN_STATES
 
     @property
     def union_name(self) -> str:

@@ -30,6 +30,7 @@ urlpatterns = [
     # Founding a union (工会组建): the applicant's pages, the upper union's queue, the drive's target list.
     path("me/founding/", founding_views.my_founding, name="my_founding"),
     path("me/founding/<int:pk>/", founding_views.my_founding_detail, name="my_founding_detail"),
+    path("me/founding/<int:pk>/withdraw/", founding_views.my_founding_withdraw, name="my_founding_withdraw"),
     path("founding/", founding_views.founding_queue, name="founding"),
     path("founding/<int:pk>/", founding_views.founding_detail, name="founding_detail"),
     path("founding/targets/", founding_views.founding_targets, name="founding_targets"),
