@@ -409,3 +409,17 @@ def test_a_second_run_of_the_whole_demo_changes_nothing(full_demo):
     output = seed()
     assert _counts() == before
     assert "nothing changed" in output
+
+
+# The foundation's done-when: every demo account signs in through the form and lands on its home page, in
+# Chinese and in English (on the whole demo of this module).
+@pytest.mark.django_db
+@pytest.mark.parametrize("prefix, welcome", [("", "欢迎，"), ("/en", "Welcome, ")])
+@pytest.mark.parametrize("username", [account["username"] for account in demo_data.ACCOUNTS])
+def test_demo_account_signs_in_and_lands_on_its_home(full_demo, client, username, prefix, welcome):
+    response = client.post(
+        f"{prefix}/accounts/login/", {"username": username, "password": demo_data.PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == f"{prefix}/home/"
+    assert welcome in response.content.decode()
+    assert response.context["memberships"], f"{username} holds no role"
