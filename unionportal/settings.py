@@ -242,6 +242,21 @@ RATELIMIT_VIEW = "unionportal.http.ratelimited"
 # Audit events are kept at least this long (personal-data rules ask for six months).
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=183)
 
+# Wage collective bargaining: the statutory figures of the 集体合同规定 (2004) and the drive's criteria,
+# read through bargaining.conf.figure() only (days are calendar days, as the regulation counts them).
+BARGAINING = {
+    "REPLY_DAYS": 20,  # a written offer is answered within 20 days of receipt
+    "REMIND_DAYS_BEFORE": 5,  # the reply clock's reminder, this many days before it runs out
+    "FILING_DAYS": 10,  # the signed agreement goes to the labour authority within 10 days
+    "REVIEW_DAYS": 15,  # in effect when the authority raises no objection within 15 days
+    "NEGOTIATORS_MIN": 3,
+    "NEGOTIATORS_MAX": 10,  # per side
+    "TERM_MAX_YEARS": 3,
+    "RENEWAL_MONTHS": 3,  # renewal is requested in the last 3 months before expiry
+    "FLAT_WAGE_YEARS": 2,  # a drive target when wages have not risen for this many years
+    "NEAR_MINIMUM_SHARE": 30,  # a drive target when this share (%) of workers earn near the minimum wage
+}
+
 # Phone one-time codes (unionportal.accounts.phone).
 PHONE_CODE_TTL_SECONDS = 5 * 60
 PHONE_CODE_MAX_ATTEMPTS = 5
