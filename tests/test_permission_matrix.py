@@ -200,6 +200,7 @@ def demo(module_db, demo_day, tmp_path_factory):
         samples["orgs:founding_detail"] = ({"pk": founding_waiting.pk}, founding_waiting)
         founding_returned = FoundingApplication.objects.filter(state="returned").first()
         samples["orgs:my_founding_detail"] = ({"pk": founding_returned.pk}, founding_returned)
+        samples["orgs:my_founding_withdraw"] = ({"pk": founding_returned.pk}, founding_returned)
         from craftsmen.models import CraftsmanPublic
 
         chosen = Candidacy.objects.filter(programme__app="craftsmen", state=State.PUBLISHED).first()
@@ -208,6 +209,45 @@ def demo(module_db, demo_day, tmp_path_factory):
         shown = CraftsmanPublic.objects.filter(entry__stage=PublicEntry.Stage.PUBLISHED).first()
         if shown is not None:
             samples["craftsmen_public:craftsman"] = ({"pk": shown.entry_id}, None)
+        from bargaining.models import Agreement, Offer
+
+        # The 楚都食品 offer of the grassroots union (sent, its reply due), and agreements in the states
+        # whose steps apply to them.
+        offer = Offer.objects.filter(union=grassroots_membership.organisation).first()
+        for name in ("offer", "offer_send", "offer_reply", "offer_negotiate"):
+            samples[f"bargaining:{name}"] = ({"pk": offer.pk}, offer)
+        negotiating = Agreement.objects.filter(state="negotiating").first()
+        filed = Agreement.objects.filter(state="filed").first()
+        for name in (
+            "agreement",
+            "agreement_negotiators",
+            "round_create",
+            "agreement_terms",
+            "agreement_vote",
+        ):
+            samples[f"bargaining:{name}"] = ({"pk": negotiating.pk}, negotiating)
+        for name in ("agreement_sign", "agreement_file", "agreement_objection"):
+            samples[f"bargaining:{name}"] = ({"pk": filed.pk}, filed)
+        from competitions.models import Competition, Entrant, ScoreReport, Tour
+
+        # The 宜城 energy-saving team competition, an entrant of the grassroots union and its report.
+        comp = Competition.objects.get(title="宜城市“我为节能减排作贡献”班组竞赛")
+        entrant = Entrant.objects.filter(
+            competition=comp, organisation=grassroots_membership.organisation
+        ).first()
+        report = ScoreReport.objects.filter(entrant=entrant).first()
+        tour = Tour.objects.first()
+        for name in ("detail", "edit", "ranking", "winners"):
+            samples[f"competitions:{name}"] = ({"pk": comp.pk}, comp)
+        samples["competitions:register"] = (
+            {"pk": comp.pk},
+            SimpleNamespace(org_path=grassroots_membership.organisation.path),
+        )
+        for name in ("entrant", "entrant_approve", "entrant_return", "entrant_resubmit", "report_create"):
+            samples[f"competitions:{name}"] = ({"pk": entrant.pk}, entrant)
+        for name in ("report", "report_edit", "report_submit", "report_check", "report_return"):
+            samples[f"competitions:{name}"] = ({"pk": report.pk}, report)
+        samples["competitions:tour"] = ({"pk": tour.pk}, tour)
     yield SimpleNamespace(samples=samples, users=users)
     media.disable()
 

@@ -297,6 +297,52 @@ MATRIX: dict[str, Kind] = {
         {"list": UNION_STAFF, "change": UNION_STAFF, "admin": UNION_STAFF},
         paths=("organisation.path",),
     ),
+    # Wage collective bargaining (集中要约行动): the drive's targets and progress for staff of the subtree;
+    # offers and agreements kept at the responsible union (its submitters record them, staff above too);
+    # the authority's objection or confirmation is recorded by staff; the minimum wage table by the province.
+    "bargaining_target": Kind(
+        "协商对象企业", {"list": UNION_STAFF, "export": UNION_STAFF}, paths=("org_path",)
+    ),
+    "bargaining_offer": Kind(
+        "协商要约",
+        {"list": SUBMITTERS, "open": SUBMITTERS, "change": SUBMITTERS},
+        paths=("org_path",),
+    ),
+    "bargaining_agreement": Kind(
+        "工资专项集体合同",
+        {"list": SUBMITTERS, "open": SUBMITTERS, "change": SUBMITTERS, "review": {S: SUBTREE}},
+        paths=("org_path",),
+    ),
+    "bargaining_progress": Kind("协商进度", {"list": UNION_STAFF, "export": UNION_STAFF}, paths=("path",)),
+    "minimum_wage": Kind("最低工资标准", {"change": PROVINCE_STAFF, "admin": PROVINCE_STAFF}, tree=False),
+    # Labour competitions (劳动竞赛): kept at the organiser; staff of the organiser or above set them up,
+    # approve registrations and check reports (review); a grassroots union's submitters see those whose
+    # scope holds their union (own: competitions.apps.in_scope). Entrants and their score reports are
+    # kept at the registering union, which enters and reports (change).
+    "competition": Kind(
+        "劳动竞赛",
+        {
+            "list": {**UNION_STAFF, SUB: OWN},
+            "open": {**UNION_STAFF, SUB: OWN},
+            "change": {S: SUBTREE},
+            "review": {S: SUBTREE},
+        },
+        paths=("org_path",),
+    ),
+    "competition_entry": Kind(
+        "竞赛参赛与成绩",
+        {
+            "list": SUBMITTERS,
+            "open": SUBMITTERS,
+            "change": {S: ORG, A: ORG, SUB: ORG},
+            "review": {S: BELOW},
+        },
+        paths=("org_path",),
+    ),
+    # The innovation-star report group's tours: staff of the organiser's subtree; the schedule is public.
+    "report_tour": Kind(
+        "报告团巡讲", {"list": UNION_STAFF, "open": UNION_STAFF, "change": UNION_STAFF}, paths=("org_path",)
+    ),
     # 荆楚工匠 films (专题片, 教学片) and posters, and the list of video sites they may come from: the province.
     "craftsman_film": Kind(
         "工匠影片",
@@ -583,6 +629,8 @@ ADMIN_MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "craftsmen.craftsman": ("candidacy", ()),
     "craftsmen.patent": ("candidacy", ()),
     "craftsmen.videohost": ("craftsman_film", ("add", "change", "delete")),
+    # The local minimum wage table: staff check it against the notice in force and keep it current.
+    "bargaining.minimumwage": ("minimum_wage", ("add", "change")),
 }
 
 

@@ -33,9 +33,11 @@ urlpatterns += i18n_patterns(
     path("vote/", include("unionportal.selection.voting.urls")),
     # The domain apps (this file and settings are the one place that wires them in).
     path("assistance/", include("assistance.urls")),
+    path("bargaining/", include("bargaining.urls")),
     path("awards/", include("awards.urls")),
     path("craftsmen/", include("craftsmen.urls")),
     path("jingchu-craftsmen/", include("craftsmen.public_urls")),
+    path("competitions/", include("competitions.urls")),
     path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -60,6 +60,8 @@ NAV_PAGES = {
     "joining": ("join_application", "list"),
     "founding": ("founding_application", "list"),
     "films": ("craftsman_film", "list"),
+    "bargaining": ("bargaining_offer", "list"),
+    "competitions": ("competition", "list"),
 }
 
 

@@ -1,0 +1,416 @@
+"""The pages through the test client: scoping (404 for another county), the forms' bad input, query
+counts that do not grow with the rows, and every competitions URL for each role against the matrix."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from competitions import services, tours
+from competitions.enums import EntrantState, ReportState
+from competitions.models import Entrant, Period, ScoreReport
+from competitions.workflows import report_transition
+from tests.competitions.factories import TODAY, entrant, values, world
+from tests.test_permission_matrix import _answer, _verdict, expected_allowed
+from unionportal import clock
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def w(module_db):
+    with clock.travel(TODAY):
+        with module_db.unblock():
+            w = world()
+            w.entrant = entrant(w, "一班")
+            w.pending = entrant(w, "待审班组", approve=False)
+            w.report = services.report_save(
+                actor=w.submitter,
+                entrant_id=w.entrant.pk,
+                period_id=Period.objects.get(competition=w.competition, number=1).pk,
+                values=values(w),
+                today=TODAY,
+            )
+            report_transition(actor=w.submitter, report_id=w.report.pk, to=ReportState.SUBMITTED)
+            w.tour = tours.tour_create(
+                actor=w.organiser,
+                title="明星报告团县内巡讲",
+                organiser=w.tree["county_a"],
+                speakers="王劲松，劳动模范",
+            )
+            for day, venue, audience in (
+                (date(2026, 5, 10), "一中礼堂", 300),
+                (date(2026, 6, 1), "楚都食品", None),
+            ):
+                tours.stop_add(
+                    actor=w.organiser,
+                    tour_id=w.tour.pk,
+                    data={
+                        "date": day,
+                        "venue": venue,
+                        "venue_kind": "school",
+                        "host": w.tree["township_a"],
+                        "audience": audience,
+                        "feedback": "",
+                    },
+                )
+        yield w
+
+
+@pytest.fixture(autouse=True)
+def _today(w):
+    with clock.travel(TODAY):
+        yield
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _checked(w, e, number, output="110"):
+    report = services.report_save(
+        actor=w.submitter,
+        entrant_id=e.pk,
+        period_id=Period.objects.get(competition=w.competition, number=number).pk,
+        values=values(w, output=output),
+        today=TODAY,
+    )
+    report_transition(actor=w.submitter, report_id=report.pk, to=ReportState.SUBMITTED)
+    report_transition(actor=w.organiser, report_id=report.pk, to=ReportState.CHECKED)
+    return report
+
+
+# --- scoping -------------------------------------------------------------------------------------------
+
+
+def test_another_county_gets_404_on_every_record_page(w):
+    client = client_for(w.other_county)
+    for url in (
+        reverse("competitions:detail", args=[w.competition.pk]),
+        reverse("competitions:ranking", args=[w.competition.pk]),
+        reverse("competitions:edit", args=[w.competition.pk]),
+        reverse("competitions:entrant", args=[w.entrant.pk]),
+        reverse("competitions:report", args=[w.report.pk]),
+        reverse("competitions:report_return", args=[w.report.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse("competitions:report_check", args=[w.report.pk])).status_code == 404
+    assert ScoreReport.objects.get(pk=w.report.pk).state == ReportState.SUBMITTED
+
+
+def test_another_countys_submitter_does_not_see_the_competition(w):
+    client = client_for(w.outsider)
+    page = client.get(reverse("competitions:list"))
+    assert page.status_code == 200
+    assert w.competition.title not in page.content.decode()
+    assert client.get(reverse("competitions:register", args=[w.competition.pk])).status_code == 404
+    mine = client_for(w.submitter).get(reverse("competitions:list"))
+    assert w.competition.title in mine.content.decode()
+
+
+def test_the_list_searches_by_title(w):
+    client = client_for(w.organiser)
+    assert w.competition.title in client.get(reverse("competitions:list"), {"q": "重大"}).content.decode()
+    assert (
+        w.competition.title
+        not in client.get(reverse("competitions:list"), {"q": "无此竞赛"}).content.decode()
+    )
+
+
+# --- forms ---------------------------------------------------------------------------------------------
+
+
+def test_registering_through_the_page(w):
+    response = client_for(w.submitter).post(
+        reverse("competitions:register", args=[w.competition.pk]),
+        {
+            "organisation": w.tree["grassroots_a"].pk,
+            "name": "焊接二班",
+            "leader": "王五",
+            "enterprise": w.enterprise.pk,
+            "members": "王五，班长\n赵六",
+        },
+    )
+    entrant = Entrant.objects.get(name="焊接二班")
+    assert response.status_code == 302 and response["Location"] == entrant.get_absolute_url()
+    assert entrant.state == EntrantState.SUBMITTED
+    assert [(m.name, m.post) for m in entrant.members.all()] == [("王五", "班长"), ("赵六", "")]
+
+
+def test_a_team_without_members_is_told_and_nothing_is_saved(w):
+    response = client_for(w.submitter).post(
+        reverse("competitions:register", args=[w.competition.pk]),
+        {"organisation": w.tree["grassroots_a"].pk, "name": "空班组", "members": ""},
+    )
+    assert response.status_code == 200
+    assert "班组参赛须填写班组成员。" in response.content.decode()
+    assert not Entrant.objects.filter(name="空班组").exists()
+
+
+def test_a_value_of_the_wrong_type_is_told_and_nothing_is_saved(w):
+    ind = {i.name: i.pk for i in w.competition.indicators.all()}
+    period = Period.objects.get(competition=w.competition, number=2)
+    response = client_for(w.submitter).post(
+        reverse("competitions:report_create", args=[w.entrant.pk]),
+        {
+            "period": period.pk,
+            f"i{ind['产值']}": "很多",
+            f"i{ind['安全事故']}": "0",
+            f"i{ind['现场管理']}": "11",
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<strong>输入一个数字。</strong>" in body
+    assert not ScoreReport.objects.filter(entrant=w.entrant, period=period).exists()
+
+
+def test_a_value_out_of_range_is_told_and_nothing_is_saved(w):
+    ind = {i.name: i.pk for i in w.competition.indicators.all()}
+    period = Period.objects.get(competition=w.competition, number=2)
+    response = client_for(w.submitter).post(
+        reverse("competitions:report_create", args=[w.entrant.pk]),
+        {
+            "period": period.pk,
+            f"i{ind['产值']}": "100",
+            f"i{ind['安全事故']}": "0",
+            f"i{ind['现场管理']}": "11",
+        },
+    )
+    assert response.status_code == 200
+    assert "指标“现场管理”的数值应在 0 至 10 之间。" in response.content.decode()
+    assert not ScoreReport.objects.filter(entrant=w.entrant, period=period).exists()
+
+
+def test_creating_a_competition_with_weights_off_is_told_and_nothing_is_saved(w):
+    from competitions.models import Competition, Theme
+
+    data = {
+        "title": "页面竞赛",
+        "theme": Theme.objects.first().pk,
+        "organiser": w.tree["county_a"].pk,
+        "scope": w.tree["county_a"].pk,
+        "starts_on": "2026-05-01",
+        "ends_on": "2026-10-31",
+        "period_months": 1,
+        "report_days": 10,
+        "entrant_kind": "team",
+        "rules": "",
+        "ind-TOTAL_FORMS": 2,
+        "ind-INITIAL_FORMS": 0,
+    }
+    for i, weight in enumerate(("50", "30")):
+        data.update(
+            {
+                f"ind-{i}-name": f"指标{i}",
+                f"ind-{i}-weight": weight,
+                f"ind-{i}-method": "target",
+                f"ind-{i}-direction": "higher",
+                f"ind-{i}-target": "10",
+                f"ind-{i}-base": "60",
+                f"ind-{i}-points_better": "1",
+                f"ind-{i}-points_worse": "1",
+                f"ind-{i}-cap": "100",
+            }
+        )
+    client = client_for(w.organiser)
+    response = client.post(reverse("competitions:create"), data)
+    assert response.status_code == 200
+    assert "各项指标的权重合计应为 100，现为 80。" in response.content.decode()
+    assert not Competition.objects.filter(title="页面竞赛").exists()
+    data["ind-1-weight"] = "50"
+    response = client.post(reverse("competitions:create"), data)
+    created = Competition.objects.get(title="页面竞赛")
+    assert response["Location"] == created.get_absolute_url()
+    assert created.periods.count() == 6 and created.indicators.count() == 2
+
+
+def test_the_organiser_checks_a_report_from_its_page(w):
+    client = client_for(w.organiser)
+    page = client.get(reverse("competitions:report", args=[w.report.pk])).content.decode()
+    assert 'id="check-report"' in page and "84.00" in page
+    response = client.post(reverse("competitions:report_check", args=[w.report.pk]), {"state": "submitted"})
+    assert response.status_code == 302
+    assert ScoreReport.objects.get(pk=w.report.pk).state == ReportState.CHECKED
+
+
+# --- query counts --------------------------------------------------------------------------------------
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_page_queries_do_not_grow_with_entrants_and_reports(w):
+    client = client_for(w.organiser)
+    _checked(w, w.entrant, 2)
+    urls = [
+        reverse("competitions:ranking", args=[w.competition.pk]),
+        reverse("competitions:ranking", args=[w.competition.pk]) + "?period=2",
+        reverse("competitions:detail", args=[w.competition.pk]),
+        reverse("competitions:list"),
+        reverse("competitions:entrant", args=[w.entrant.pk]),
+        reverse("competitions:report", args=[w.report.pk]),
+    ]
+    for url in urls:  # the first request of a session fills caches
+        client.get(url)
+    before = [_queries(client, url) for url in urls]
+    for n in range(6):
+        e = entrant(w, f"追加班组{n}")
+        _checked(w, e, 1, output=str(100 + n))
+        _checked(w, e, 2, output=str(90 + n))
+    after = [_queries(client, url) for url in urls]
+    assert after == before
+    ranking = client.get(urls[0]).content.decode()
+    assert ranking.index("追加班组5") < ranking.index("追加班组0")  # 105 + 95 beats 100 + 90
+    assert 'id="ranking-data"' in ranking
+
+
+# --- the matrix, for every competitions URL and role ---------------------------------------------------
+
+
+ROLES = ["anonymous", "organiser", "city", "township", "other_county", "submitter", "outsider"]
+
+
+def _samples(w):
+    from types import SimpleNamespace
+
+    c, e, r = w.competition, w.pending, w.report
+    return {
+        "competitions:list": ({}, None),
+        "competitions:create": ({}, None),
+        "competitions:mine": ({}, None),
+        "competitions:detail": ({"pk": c.pk}, c),
+        "competitions:edit": ({"pk": c.pk}, c),
+        "competitions:ranking": ({"pk": c.pk}, c),
+        "competitions:winners": ({"pk": c.pk}, c),
+        "competitions:register": ({"pk": c.pk}, SimpleNamespace(org_path=w.tree["grassroots_a"].path)),
+        "competitions:entrant": ({"pk": e.pk}, e),
+        "competitions:entrant_approve": ({"pk": e.pk}, e),
+        "competitions:entrant_return": ({"pk": e.pk}, e),
+        "competitions:entrant_resubmit": ({"pk": e.pk}, e),
+        "competitions:report_create": ({"pk": w.entrant.pk}, w.entrant),
+        "competitions:report": ({"pk": r.pk}, r),
+        "competitions:report_edit": ({"pk": r.pk}, r),
+        "competitions:report_submit": ({"pk": r.pk}, r),
+        "competitions:report_check": ({"pk": r.pk}, r),
+        "competitions:report_return": ({"pk": r.pk}, r),
+        "competitions:tours": ({}, None),
+        "competitions:tour": ({"pk": w.tour.pk}, w.tour),
+        "competitions:schedule": ({}, None),
+    }
+
+
+def test_every_competitions_url_has_a_sample(w):
+    from tests.test_permission_matrix import url_patterns
+
+    names = {name for name, _entry in url_patterns() if name.startswith("competitions:")}
+    assert names == set(_samples(w))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_competitions_url_answers_each_role_as_the_matrix_says(w, role):
+    from django.contrib.auth.models import AnonymousUser
+    from django.urls import resolve
+
+    users = {
+        "organiser": w.organiser,
+        "city": w.city,
+        "township": w.township,
+        "other_county": w.other_county,
+        "submitter": w.submitter,
+        "outsider": w.outsider,
+    }
+    user = users.get(role) or AnonymousUser()
+    client = Client(raise_request_exception=False)
+    if role != "anonymous":
+        client.force_login(user)
+    wrong = []
+    for name, (kwargs, obj) in _samples(w).items():
+        url = reverse(name, kwargs=kwargs)
+        callback = resolve(url).func
+        access, post = callback.access, getattr(callback, "access_post", None)
+        for method in ("get", "post"):
+            allowed = expected_allowed(user, access, obj, post if method == "post" else None)
+            want = (
+                {"sign in", "refused", "method"}
+                if role == "anonymous" and not allowed
+                else {
+                    "served" if allowed else "refused",
+                    "method",
+                }
+            )
+            got = _verdict(_answer(client, method, url))
+            if got not in want:
+                wrong.append(f"{method.upper()} {url} ({name}): {got}, the matrix says {want}")
+    assert wrong == [], "\n".join(wrong)
+    assert Decimal(ScoreReport.objects.get(pk=w.report.pk).total) == Decimal("84.00")
+
+
+# --- the report group's tours --------------------------------------------------------------------------
+
+
+def test_the_public_schedule_shows_upcoming_and_past_stops_and_totals_per_level(w):
+    page = Client().get(reverse("competitions:schedule"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    upcoming, past = body.index('id="upcoming"'), body.index('id="past"')
+    assert upcoming < body.index("楚都食品") < past < body.index("一中礼堂")
+    assert [(t["level"], t["talks"], t["people"]) for t in tours.totals_per_level(w.tour.stops.all())] == [
+        ("乡镇街道", 1, 300)
+    ]
+
+
+def test_bad_stops_are_refused_and_nothing_is_saved(w):
+    from competitions.models import Stop
+
+    before = Stop.objects.count()
+    with pytest.raises(services.CompetitionError) as error:
+        tours.stop_add(
+            actor=w.organiser,
+            tour_id=w.tour.pk,
+            data={
+                "date": date(2026, 7, 1),
+                "venue": "外县",
+                "venue_kind": "county",
+                "host": w.tree["county_b"],
+                "audience": 50,
+                "feedback": "",
+            },
+        )
+    assert error.value.message == "承办工会须在主办单位及其下级组织之内。 尚未举行的场次不能填写听众人数。"
+    assert Stop.objects.count() == before
+    with pytest.raises(services.CompetitionError) as error:
+        tours.tour_create(actor=w.organiser, title="无人", organiser=w.tree["county_a"], speakers=" \n")
+    assert error.value.message == "请填写至少一位报告人。"
+    assert client_for(w.other_county).get(reverse("competitions:tour", args=[w.tour.pk])).status_code == 404
+
+
+def test_the_schedule_queries_do_not_grow_with_stops(w):
+    client = Client()
+    url = reverse("competitions:schedule")
+    client.get(url)
+    before = _queries(client, url)
+    for n in range(5):
+        for day in (date(2026, 5, 1 + n), date(2026, 7, 1 + n)):
+            tours.stop_add(
+                actor=w.organiser,
+                tour_id=w.tour.pk,
+                data={
+                    "date": day,
+                    "venue": f"场次{n}",
+                    "venue_kind": "enterprise",
+                    "host": w.tree["grassroots_a"],
+                    "audience": None,
+                    "feedback": "",
+                },
+            )
+    assert _queries(client, url) == before
