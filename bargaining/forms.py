@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from unionportal.accounts.forms import CrispyMixin
+from unionportal.i18n import UserDataSelect
 from unionportal.uploads.forms import _check
 
 from . import conf
@@ -64,7 +65,7 @@ class AgreementFilterForm(forms.Form):
 class OfferForm(CrispyMixin, forms.Form):
     submit_label = gettext_lazy("保存要约草稿")
 
-    enterprise = forms.ModelChoiceField(label=gettext_lazy("企业"), queryset=None)
+    enterprise = forms.ModelChoiceField(label=gettext_lazy("企业"), queryset=None, widget=UserDataSelect)
     side = forms.ChoiceField(label=gettext_lazy("要约方"), choices=Side.choices, initial=Side.UNION)
     topics = forms.MultipleChoiceField(
         label=gettext_lazy("协商议题"),

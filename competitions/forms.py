@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.accounts.forms import CrispyMixin
-from unionportal.i18n import UserDataSelect
+from unionportal.i18n import UserDataSelect, user_content
 from unionportal.orgs.enums import Level
 from unionportal.orgs.models import Organisation
 from unionportal.orgs.scoping import scope_q
@@ -140,7 +140,10 @@ class ScoreReportForm(CrispyMixin, forms.Form):
             self.fields["period"].choices = [(p.pk, str(p)) for p in periods]
         self.indicators = list(indicators)
         for indicator in self.indicators:
-            label = f"{indicator.name}（{indicator.unit}）" if indicator.unit else indicator.name
+            # The indicator's name and unit are data as the organiser typed them.
+            label = user_content(
+                f"{indicator.name}（{indicator.unit}）" if indicator.unit else indicator.name
+            )
             self.fields[f"i{indicator.pk}"] = forms.DecimalField(
                 label=label, max_digits=14, decimal_places=2, help_text=indicator.get_method_display()
             )

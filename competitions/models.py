@@ -46,6 +46,7 @@ class WinnerTitle(models.Model):
 
     code = models.SlugField(_("代码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=60)
+    name_en = models.CharField(_("英文名称"), max_length=60, blank=True)  # the public table's award_en
     entrant_kind = models.CharField(_("适用对象"), max_length=16, choices=EntrantKind.choices)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 

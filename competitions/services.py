@@ -448,6 +448,7 @@ def _public_fields(winner: Winner) -> dict:
         "year": competition.ends_on.year,
         "programme": competition.title[:80],
         "award": winner.title.name,
+        "award_en": winner.title.name_en,
         "name": winner.entrant.name,
         "unit": (
             winner.entrant.enterprise.name

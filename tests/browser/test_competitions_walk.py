@@ -12,16 +12,12 @@ from competitions import services
 from competitions.enums import EntrantState, ReportState
 from competitions.models import Entrant, Period, ScoreReport, Theme, WinnerTitle
 from competitions.workflows import entrant_transition, report_transition
-from tests.browser import conftest as browser_fixtures
 from tests.browser.conftest import shot, sign_in
 from tests.competitions.factories import competition_data, indicators
 from tests.factories import make_enterprise, make_tree, make_user
 from unionportal.orgs.enums import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# The browser fixtures live in tests/browser/conftest.py; this module sits next to the app's other tests.
-browser, page, artifacts = browser_fixtures.browser, browser_fixtures.page, browser_fixtures.artifacts
 
 
 def _data_rows():
