@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from unionportal.orgs.models import Enterprise, Organisation
 
-from . import services
+from . import minimum_wages, services
 from .enums import AgreementKind, ContractStatus, OfferState, Side, Topic
-from .models import Agreement, Offer
+from .models import Agreement, MinimumWage, Offer
 
 User = get_user_model()
 D = date
@@ -149,6 +149,7 @@ def _agreement(actor, agreement: Agreement, upto: str) -> None:
 
 
 def seed_bargaining_demo(*, stdout=None) -> None:
+    minimum_wages.load(MinimumWage)
     users = {u.username: u for u in User.objects.filter(username__in=["county", "county2"])}
     county, county2 = users["county"], users["county2"]
     _profiles(county)

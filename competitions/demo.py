@@ -21,7 +21,7 @@ from unionportal.campaigns.models import Milestone
 from unionportal.orgs.enums import Role
 from unionportal.orgs.models import Enterprise, Organisation
 
-from . import services
+from . import catalogue, services
 from .enums import Direction, EntrantState, Method, ReportState, WinnerState
 from .models import Competition, Entrant, Period, ScoreReport, Theme, Winner, WinnerTitle
 from .workflows import entrant_transition, report_transition
@@ -226,6 +226,7 @@ START, END = date(2026, 1, 1), date(2026, 12, 31)
 
 
 def seed_competitions_demo(*, stdout=None):
+    catalogue.ensure(Theme, WinnerTitle)
     helpers = demo.helper_accounts(HELPERS, role=Role.SUBMITTER)
     users = {
         u.username: u

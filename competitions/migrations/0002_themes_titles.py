@@ -2,18 +2,7 @@
 
 from django.db import migrations
 
-THEMES = [
-    ("major-projects", "重大项目建设"),
-    ("skills-contest", "职工技能大赛"),
-    ("energy-saving", "我为节能减排作贡献"),
-    ("skills-quality-service", "学习技能、提升质量、创优服务"),
-    ("non-public", "非公企业"),
-]
-TITLES = [
-    ("advanced-unit", "先进集体", "unit"),
-    ("advanced-team", "先进班组", "team"),
-    ("outstanding-builder", "优秀建设者", "individual"),
-]
+from competitions.catalogue import THEMES, TITLES
 
 
 def add(apps, schema_editor):

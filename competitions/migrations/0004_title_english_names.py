@@ -2,12 +2,7 @@
 
 from django.db import migrations, models
 
-ENGLISH = {
-    "advanced-unit": "Advanced collective",
-    "advanced-team": "Advanced team",
-    "outstanding-builder": "Outstanding builder",
-}
-
+from competitions.catalogue import TITLES_EN as ENGLISH
 
 def name(apps, schema_editor):
     WinnerTitle = apps.get_model("competitions", "WinnerTitle")
