@@ -383,6 +383,14 @@ MATRIX: dict[str, Kind] = {
         paths=("org_path",),
         owner="applicant_id",
     ),
+    # >>> rights (职工维权)
+    # <<< rights
+    # >>> benefits (普惠服务)
+    # <<< benefits
+    # >>> publicity (宣传教育)
+    # <<< publicity
+    # >>> dashboard (六大功能)
+    # <<< dashboard
     # Platform records.
     "audit_event": Kind("操作记录", {"list": UNION_STAFF}, paths=("org_path",)),
     "stored_file": Kind(

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "assistance",
     "bargaining",
     "competitions",
+    "rights",
+    "benefits",
     "bench",  # the benchmark's seeders and commands (bin/bench); no models, imported by no app
 ]
 

@@ -38,6 +38,8 @@ urlpatterns += i18n_patterns(
     path("craftsmen/", include("craftsmen.urls")),
     path("jingchu-craftsmen/", include("craftsmen.public_urls")),
     path("competitions/", include("competitions.urls")),
+    path("rights/", include("rights.urls")),
+    path("services/", include("benefits.urls")),
     path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
