@@ -248,6 +248,14 @@ def demo(module_db, demo_day, tmp_path_factory):
         for name in ("report", "report_edit", "report_submit", "report_check", "report_return"):
             samples[f"competitions:{name}"] = ({"pk": report.pk}, report)
         samples["competitions:tour"] = ({"pk": tour.pk}, tour)
+        # >>> rights
+        # <<< rights
+        # >>> benefits
+        # <<< benefits
+        # >>> publicity
+        # <<< publicity
+        # >>> dashboard
+        # <<< dashboard
     yield SimpleNamespace(samples=samples, users=users)
     media.disable()
 
