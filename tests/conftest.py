@@ -22,11 +22,12 @@ def skip_unless_ci(reason: str):
 def _test_settings(worker_id):
     # Each xdist worker gets its own cache: its own key prefix, and on Redis its own database number, so
     # that cache.clear() (FLUSHDB on Redis) in one worker never wipes another's keys or the broker's queues.
+    # The numbers follow the broker's (REDIS_URL's database): two runs given different brokers keep apart.
     caches = {name: {**conf, "KEY_PREFIX": f"test-{worker_id}"} for name, conf in settings.CACHES.items()}
     for conf in caches.values():
         if conf["BACKEND"].endswith("RedisCache"):
             index = int(worker_id[2:]) if worker_id.startswith("gw") else 0
-            conf["LOCATION"] = _redis_db(conf["LOCATION"], 10 + index)
+            conf["LOCATION"] = _redis_db(conf["LOCATION"], (_db_of(settings.REDIS_URL) + 1 + index) % 16)
     with override_settings(
         CACHES=caches,
         SMS_BACKEND="unionportal.notifications.sms.LocMemSmsBackend",
@@ -38,6 +39,13 @@ def _test_settings(worker_id):
         },
     ):
         yield
+
+
+def _db_of(url: str) -> int:
+    from urllib.parse import urlsplit
+
+    path = urlsplit(url).path.strip("/")
+    return int(path) if path.isdigit() else 0
 
 
 def _redis_db(url: str, db: int) -> str:

@@ -9,7 +9,7 @@ import pytest
 import redis
 from django.utils import timezone
 
-from tests.conftest import _redis_db, skip_unless_ci
+from tests.conftest import _db_of, _redis_db, skip_unless_ci
 from tests.factories import make_user
 from tests.ops.conftest import get, serve
 from unionportal import metrics
@@ -131,7 +131,7 @@ def redis_broker() -> str:
     if not url:
         skip_unless_ci("needs REDIS_URL")
         pytest.fail("CI must set REDIS_URL")
-    return _redis_db(url, 7)
+    return _redis_db(url, (_db_of(url) + 8) % 16)  # clear of the broker's and the test caches' databases
 
 
 @pytest.mark.services

@@ -250,7 +250,10 @@ def member_counts_recount(*, organisation_ids=None) -> int:
         stored = MemberCount.objects.using(using)
         if organisation_ids is not None:
             ids = list(organisation_ids)
-            members, stored = members.filter(organisation_id__in=ids), stored.filter(organisation_id__in=ids)
+            # The unions' paths lead the registry's indexes (its union key has none of its own).
+            paths = list(Organisation.objects.using(using).filter(pk__in=ids).values_list("path", flat=True))
+            members = members.filter(org_path__in=paths, organisation_id__in=ids)
+            stored = stored.filter(organisation_id__in=ids)
         true = dict(members.values_list("organisation_id").annotate(n=Count("pk")).order_by())
         kept = dict(stored.values_list("organisation_id", "current"))
         wrong = {

@@ -132,8 +132,15 @@ class MemberQuerySet(models.QuerySet):
 class Member(models.Model):
     """One person's membership of one union (a row of the real-name registry)."""
 
+    # No index of its own (as org_path below): a union's members are read by its path, and each index is
+    # one more write per imported row. Deleting a union (PROTECT) scans the table, which the admin does
+    # rarely and never for a union with members.
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("所在工会"), on_delete=models.PROTECT, related_name="members"
+        Organisation,
+        verbose_name=_("所在工会"),
+        on_delete=models.PROTECT,
+        related_name="members",
+        db_index=False,
     )
     # A copy of the union's path, so that a subtree's registry is one index range (orgs.paths follows it).
     # No index of its own: the scoped indexes below all start with it (a prefix or an equality uses them),
@@ -160,6 +167,7 @@ class Member(models.Model):
         null=True,
         blank=True,
         related_name="union_memberships",
+        db_index=False,  # most members have no account: the partial index below leaves them out
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -211,6 +219,7 @@ class Member(models.Model):
             # The newest first over the whole tree (the province's list walks it and skips).
             models.Index(fields=["-joined_on", "-id"], name="member_recent"),
             models.Index(fields=["id_number"], name="member_id_number"),
+            models.Index(fields=["user"], name="member_user", condition=Q(user__isnull=False)),
         ]
 
     def __str__(self):
