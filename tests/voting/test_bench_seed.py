@@ -4,6 +4,7 @@ JSON answer), is recorded once; a line sent again is a replay."""
 
 import re
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
@@ -31,6 +32,8 @@ def test_seeded_requests_are_each_recorded_once(tmp_path):
     assert keys["vote_voters"] == "5" and keys["vote_candidates"] == "4"
     lines = [line.split("\t") for line in path.read_text().splitlines()]
     assert len(lines) == 30 and len({line[3].rsplit(".", 1)[0] for line in lines}) == 30
+    # Consecutive lines name different candidates (a run of one candidate would be a burst).
+    assert all(a[2] != b[2] for a, b in pairwise(lines))
     client = Client(REMOTE_ADDR="127.0.0.1")
     accepted = 0
     for key, token, candidate, address in lines:

@@ -6,8 +6,9 @@ a day, every candidate a day) while the throttles and anomaly checks stay on; ``
 voters, each with a voter session whose cookie key is ``bench-voter-<n>``; and a file of ``--requests``
 vote posts, one a line, tab-separated: the voter's session key, a single-use vote token, the candidate
 id and the address the proxy forwards (``X-Forwarded-For``). Every line has an address of its own /24
-network and every voter a number segment of their own, so the throttles and checks count but do not
-refuse: each line is one vote that is recorded once (a line sent twice is a replay and answers 409).
+network and every voter a number segment of their own, and consecutive lines name different candidates,
+so the throttles and checks count but neither refuse nor quarantine: each line is one vote that is
+recorded once (a line sent twice is a replay and answers 409).
 Tokens are signed with the server's SECRET_KEY and live two hours: seed right before the measurement.
 
 Run again, it keeps the vote and its votes and writes a new file of fresh tokens. ``--count`` prints
@@ -83,7 +84,10 @@ class Command(BaseCommand):
         with path.open("w") as handle:
             for i in range(requests):
                 session, key = sessions[i % len(sessions)]
-                candidate = rows[(i // len(sessions)) % len(rows)]
+                # Consecutive lines go to different candidates, as a public's votes do; a file that sent
+                # a thousand in a row to one candidate would be a burst, and the bench would measure the
+                # quarantine of every vote instead of the vote.
+                candidate = rows[(i + i // len(sessions)) % len(rows)]
                 handle.write(f"{key}\t{services.vote_token(session)}\t{candidate}\t{_address(i)}\n")
         self.stdout.write(f"Wrote {requests:,} vote requests for {len(sessions):,} voters to {path}.")
         for key, value in (
