@@ -56,3 +56,10 @@ def ratelimited(request, exception=None, *, retry_after: int | None = None):
     if seconds:
         response["Retry-After"] = str(seconds)
     return response
+
+
+def address_not_logged(view):
+    """Mark a view whose requests must leave no trace of who sent them (an anonymous tip): the request
+    log writes no client address for it. (The proxy in front keeps its own access log: see README.)"""
+    view.address_not_logged = True
+    return view

@@ -63,6 +63,11 @@ def _logged_path(request) -> str:
     return request.path
 
 
+def _address_not_logged(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return match is not None and getattr(match.func, "address_not_logged", False)
+
+
 class RequestLogMiddleware:
     """The request's id and its one log line. Outermost, so that every line logged while the request
     runs (by any middleware below or the view) carries the id, and the duration counts the whole stack.
@@ -96,7 +101,7 @@ class RequestLogMiddleware:
                     "path": path,
                     "status": response.status_code,
                     "duration_ms": round(duration, 1),
-                    "client_ip": client_ip(request),
+                    "client_ip": None if _address_not_logged(request) else client_ip(request),
                     "user_id": _user_id(request),
                 },
             )
