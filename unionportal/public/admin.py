@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +8,7 @@ from unionportal.uploads.forms import CheckedFileField
 from unionportal.uploads.models import StoredFile
 from unionportal.uploads.services import upload_store
 
-from .models import News
+from .models import Cartoon, Course, Lesson, LessonCompletion, News
 
 
 class NewsForm(forms.ModelForm):
@@ -20,7 +21,7 @@ class NewsForm(forms.ModelForm):
 
     class Meta:
         model = News
-        fields = ["title", "category", "summary", "body", "publish_at", "cover"]
+        fields = ["title", "category", "summary", "body", "publish_at", "withdrawn_at", "cover"]
 
 
 @admin.register(News)
@@ -29,7 +30,7 @@ class NewsAdmin(admin.ModelAdmin):
     public pages (signals), and an item set for a later time goes live on its own (periodic job)."""
 
     form = NewsForm
-    list_display = ["title", "category", "publish_at", "is_live"]
+    list_display = ["title", "category", "publish_at", "is_live", "withdrawn_at"]
     list_filter = ["category"]
     search_fields = ["title"]
     date_hierarchy = "publish_at"
@@ -38,10 +39,53 @@ class NewsAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("已发布"), boolean=True)
     def is_live(self, obj):
-        return obj.publish_at <= timezone.now()
+        return obj.publish_at <= timezone.now() and obj.withdrawn_at is None
 
     def save_model(self, request, obj, form, change):
         upload = form.cleaned_data.get("cover_upload")
         if upload:
             obj.cover = upload_store(file=upload, kind=StoredFile.Kind.IMAGE, actor=request.user, public=True)
         super().save_model(request, obj, form, change)
+
+
+class LessonInline(admin.StackedInline):
+    """Lessons of a course; a video link must be https on an allowed site (the model's validator)."""
+
+    model = Lesson
+    extra = 0
+    fields = ["position", "title", "body", "video_url", "minutes"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # a link typed without one is https
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["title", "is_published", "position", "updated_at"]
+    list_filter = ["is_published"]
+    search_fields = ["title"]
+    inlines = [LessonInline]
+
+
+@admin.register(Cartoon)
+class CartoonAdmin(admin.ModelAdmin):
+    """Read here; attached and replaced on the staff page (the upload check runs there)."""
+
+    list_display = ["title", "entry", "updated_at"]
+    search_fields = ["title", "entry__name"]
+    readonly_fields = ["entry", "image", "created_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(LessonCompletion)
+class LessonCompletionAdmin(admin.ModelAdmin):
+    list_display = ["lesson", "user", "member", "completed_at"]
+    list_select_related = ["lesson", "user", "member"]
+    raw_id_fields = ["lesson", "user", "member"]
+    date_hierarchy = "completed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,5 +1,6 @@
-"""Demo news for ``seed_demo`` (registered in apps.py): the campaign's announcements, work news and model
-workers' stories, each with a generated cover, and the May Day announcement scheduled ahead.
+"""Demo news for ``seed_demo`` (registered in apps.py): the campaign's announcements, work news, model
+workers' stories (劳模故事, from the campaign plan's programmes), craftsmen's portraits (工匠风采) and
+competition news (竞赛动态), each with a generated cover, and the May Day announcement scheduled ahead.
 
 The texts follow the campaign plan (campaign-plan.txt): the mobilisation of the May Day series, the
 nominations for the 五一劳动奖 and the first 荆楚工匠, the 10,000-cadres drive, the concentrated offer
@@ -27,6 +28,7 @@ from .cache import invalidate
 from .models import News
 
 A, N, S = News.Category.ANNOUNCEMENT, News.Category.NEWS, News.Category.STORY
+K, C = News.Category.CRAFTSMAN, News.Category.COMPETITION
 MAY_DAY_TITLE = "庆祝“五一”国际劳动节 2026年湖北省五一劳动奖章获得者名单发布"
 
 
@@ -102,7 +104,7 @@ NEWS = [
     ),
     (
         "全省“十三五”劳动竞赛动员大会召开",
-        N,
+        C,
         "以五大发展理念为指挥棒，围绕重大项目、技能大赛、节能减排、提质增效和非公企业开展劳动竞赛。",
         "4月中旬，全省“十三五”劳动竞赛动员大会召开，部署“践行新理念、建功‘十三五’”劳动竞赛。\n\n"
         "围绕促进中部地区崛起、“一带一路”、长江经济带等重大发展战略，大力开展重大项目建设劳动竞赛；围绕创新驱动，大力开展"
@@ -157,6 +159,56 @@ NEWS = [
         "报告团走进十堰汽车零部件企业，三位明星分别讲述了从一线工人成长为技术带头人、带领班组攻克关键工艺、"
         "返乡创办合作社带动乡亲增收的经历，现场职工三百余人聆听报告。",
         date(2026, 4, 22),
+    ),
+    (
+        "劳模故事｜寻找“最美一线职工”：跑遍县城每条街的快递员",
+        S,
+        "“最美一线职工”推荐中，宜城市一名快递员获同事和街坊联名推荐，他五年间无一件投诉，雨雪天坚持把包裹送到老人手中。",
+        "清晨六点，宜城市城区一家快递网点已经忙碌起来。分拣、扫码、装车，快递员周建军把当天的三百多件包裹按街道排好顺序。\n\n"
+        "五年来，他跑遍了城区的每一条街巷，记得哪栋楼的老人行动不便、哪家店铺中午关门。雨雪天，他把包裹装进防水袋，"
+        "一件件送上楼。网点负责人说：“五年里他没有一件投诉，街坊们都认他。”\n\n"
+        "今年“最美一线职工”推荐开放个人自荐、他人推荐和组织推荐，周建军由同事和街坊联名推荐，目前正在专家评审中。"
+        "寻找“最美一线职工”活动面向基层、面向一线，最终将评出10名，授予湖北省五一劳动奖章。",
+        date(2026, 4, 18),
+    ),
+    (
+        "工匠风采｜《荆楚工匠》专题片开拍：镜头对准车间里的“绝活”",
+        K,
+        "省总工会联合省电视台拍摄《荆楚工匠》专题片和教学片，记录首批候选工匠的绝活和带徒传艺的故事。",
+        "4月中旬，《荆楚工匠》专题片在襄阳、宜昌、十堰等地的车间同步开拍。摄制组跟随候选工匠走进生产一线，"
+        "记录数控加工、焊接、精密装配等岗位上的绝活。\n\n"
+        "与专题片同步拍摄的教学片，把工匠们的操作要领拆解成一个个短小的课时，将在本平台“网上课程”栏目上线，"
+        "供全省职工随时学习。一位候选工匠说：“手艺不能只留在自己手里，要让更多年轻人学会。”",
+        date(2026, 4, 15),
+    ),
+    (
+        "工匠风采｜焊花里的“毫米级”坚守",
+        K,
+        "从学徒到高级技师，一位焊工用二十年把焊缝误差控制在毫米以内，带出的徒弟已有6人成为技师。",
+        "在襄阳一家装备制造企业的焊接车间，焊花四溅。高级技师王卫东戴着面罩，焊枪沿着接缝匀速移动，一道焊缝一次成形。\n\n"
+        "二十年来，他总结出“看、听、稳”三字操作法，把大型构件的焊缝误差控制在毫米以内，先后解决了十余项焊接工艺难题。"
+        "他带出的徒弟中，已有6人成为技师。今年，他被企业推荐参加首批“荆楚工匠”评选。",
+        date(2026, 4, 23),
+    ),
+    (
+        "竞赛动态｜宜城市“我为节能减排作贡献”班组竞赛首轮成绩出炉",
+        C,
+        "宜城市20余个班组报名参赛，首轮节能指标成绩已由主办单位审核公布，前三名班组吨产品能耗下降超过5%。",
+        "宜城市总工会主办的“我为节能减排作贡献”班组竞赛首轮成绩近日出炉。参赛班组按月报送节电、节水和吨产品能耗等指标，"
+        "经主办单位审核后计入排名。\n\n"
+        "首轮排名前三的班组吨产品能耗下降均超过5%，其中一个化工班组通过改造余热回收装置，月节约蒸汽近百吨。"
+        "竞赛将持续到年底，年终按总成绩评出优胜班组。",
+        date(2026, 4, 24),
+    ),
+    (
+        "竞赛动态｜全省职工职业技能大赛报名开始",
+        C,
+        "围绕创新驱动，全省职工职业技能大赛设数控车工、焊工、电工等赛项，各级工会组织职工报名参赛。",
+        "围绕创新驱动发展战略，省总工会联合有关部门举办全省职工职业技能大赛，设数控车工、焊工、维修电工、"
+        "汽车维修工等赛项。\n\n"
+        "各市州、县市区工会组织预赛，选拔优秀选手参加省级决赛。决赛获奖选手按规定申报技术等级，"
+        "成绩突出的推荐参评五一劳动奖章。报名通过各级工会在本平台进行。",
+        date(2026, 4, 21),
     ),
     (
         "“互联网+”服务职工平台省总本级上线试运行",
@@ -217,7 +269,13 @@ def seed_public_demo(*, stdout=None) -> None:
             title=title, category=category, summary=summary, body=body, cover=cover, publish_at=publish_at
         )
         added += 1
-    if added:
+    # An item an older demo seeded under another category moves to the category it has now.
+    wanted = {row[0]: row[1] for row in NEWS}
+    moved = 0
+    for title, category in News.objects.filter(title__in=wanted).values_list("title", "category"):
+        if category != wanted[title]:
+            moved += News.objects.filter(title=title).update(category=wanted[title])
+    if added or moved:
         invalidate()
     if stdout is not None:
         scheduled = News.objects.filter(publish_at__gt=now).count()

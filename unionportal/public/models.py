@@ -73,8 +73,9 @@ class PublicEntry(models.Model):
 
 class NewsQuerySet(models.QuerySet):
     def live(self, now=None):
-        """Items whose publication time has come (a future item stays hidden until then)."""
-        return self.filter(publish_at__lte=now or timezone.now())
+        """Items whose publication time has come and that were not withdrawn (a future item stays hidden
+        until then; a withdrawn one for good). Every public page, feed and sitemap reads through this."""
+        return self.filter(publish_at__lte=now or timezone.now(), withdrawn_at__isnull=True)
 
 
 class News(models.Model):
@@ -84,7 +85,9 @@ class News(models.Model):
     class Category(models.TextChoices):
         ANNOUNCEMENT = "announcement", _("通知公告")
         NEWS = "news", _("工作动态")
-        STORY = "story", _("劳模风采")
+        STORY = "story", _("劳模故事")
+        CRAFTSMAN = "craftsman", _("工匠风采")
+        COMPETITION = "competition", _("竞赛动态")
 
     title = models.CharField(_("标题"), max_length=120)
     category = models.CharField(
@@ -101,6 +104,8 @@ class News(models.Model):
         related_name="+",
     )
     publish_at = models.DateTimeField(_("发布时间"), db_index=True)
+    # Set when staff take an item back: it leaves every page, feed and sitemap, and stays for the record.
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -116,3 +121,9 @@ class News(models.Model):
 
     def get_absolute_url(self):
         return reverse("public:news_detail", args=[self.pk])
+
+
+# The categories that tell the stories of model workers and craftsmen (the dashboard counts them).
+STORY_CATEGORIES = (News.Category.STORY, News.Category.CRAFTSMAN)
+
+from .models_education import Cartoon, Course, Lesson, LessonCompletion  # noqa: E402, F401

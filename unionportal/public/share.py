@@ -86,3 +86,11 @@ def open_photo(stored) -> Image.Image | None:
             return image
     except (FileNotFoundError, OSError):
         return None
+
+
+def qr_data_uri(url: str) -> str:
+    """The QR code of a page's public address, as an SVG data URI (the pages' CSP allows data: images);
+    the same library as the membership card's code."""
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(scale=5, border=2)

@@ -72,14 +72,17 @@ def honouree_detail(request, pk: int):
     if entry is None:
         raise Http404
     site = settings.SITE_URL.rstrip("/")
+    og_url = site + entry.get_absolute_url()
     return render(
         request,
         "public/honouree_detail.html",
         {
             "entry": entry,
             "tag_labels": [label for code, label in Tag.choices if f",{code}," in entry.tags],
-            "og_url": site + entry.get_absolute_url(),
+            "og_url": og_url,
             "og_image": site + reverse("public:honouree_share", args=[entry.pk]),
+            "qr": share.qr_data_uri(og_url),
+            "cartoon": selectors.cartoon_shown(entry.pk),
             "own_page": entry_page(entry),
         },
     )
@@ -145,7 +148,43 @@ def news_detail(request, pk: int):
     item = selectors.news_item(pk)
     if item is None:
         raise Http404
-    return render(request, "public/news_detail.html", {"item": item})
+    site = settings.SITE_URL.rstrip("/")
+    og_url = site + item.get_absolute_url()
+    return render(
+        request,
+        "public/news_detail.html",
+        {
+            "item": item,
+            "og_url": og_url,
+            "og_image": site + reverse("public:news_share", args=[item.pk]),
+            "qr": share.qr_data_uri(og_url),
+        },
+    )
+
+
+@public
+@require_safe
+def news_share(request, pk: int):
+    """The 1200×630 share image of a live news item: its cover beside the title (cached like the
+    honourees' cards; withdrawing or editing drops it with the public version)."""
+    key = f"public:{version()}:news-share:{pk}"
+    png = cache.get(key)
+    if png is None:
+        item = selectors.news_item(pk)
+        if item is None:
+            raise Http404
+        png = share.render(
+            name=item.title,
+            award=item.get_category_display(),
+            unit=item.summary,
+            year=timezone.localtime(item.publish_at).year,
+            site=settings.SITE_OPERATOR,
+            photo=share.open_photo(item.cover if item.cover and item.cover.is_public else None),
+        )
+        cache.set(key, png, TIMEOUT)
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=60"
+    return response
 
 
 @public_page

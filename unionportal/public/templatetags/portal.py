@@ -62,6 +62,13 @@ NAV_PAGES = {
     "films": ("craftsman_film", "list"),
     "bargaining": ("bargaining_offer", "list"),
     "competitions": ("competition", "list"),
+    "rights": ("rights_request", "list"),
+    "benefits": ("benefit_offer", "list"),
+    "rights_stats": ("rights_stats", "list"),
+    "rights_flags": ("rights_flag", "list"),
+    "dashboard": ("dashboard", "list"),
+    "cartoons": ("public_cartoon", "list"),
+    "course_progress": ("course_progress", "list"),
 }
 
 
@@ -76,7 +83,13 @@ def nav_pages(context):
     # A worker (or someone just signed up, in no union yet) has their own pages: profile, joining, card.
     pages["worker"] = all(role == Role.WORKER for role, _path in membership_rows(user))
     pages["tools"] = (
-        pages["coverage"] or pages["audit"] or pages["votes"] or pages["experts"] or user.is_staff
+        pages["coverage"]
+        or pages["audit"]
+        or pages["votes"]
+        or pages["experts"]
+        or pages["cartoons"]
+        or pages["course_progress"]
+        or user.is_staff
     )
     return pages
 
