@@ -87,3 +87,7 @@ class AssistanceConfig(AppConfig):
 
         register_resource("assistance.household", HouseholdResource, _("困难职工家庭"))
         register_importer(KEY, HouseholdImporter, _("困难职工家庭及成员"))
+
+        from . import dashboard  # the relief figures of the six-function dashboard
+
+        dashboard.register()

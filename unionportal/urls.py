@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("unionportal.public.urls")),
     path("home/", report_views.home, name="home"),
     path("coverage/", report_views.coverage_page, name="coverage"),
+    path("dashboard/", include("unionportal.reports.urls")),
     path("accounts/", include("unionportal.accounts.urls")),
     path("orgs/", include("unionportal.orgs.urls")),
     path("inbox/", include("unionportal.notifications.urls")),

@@ -38,3 +38,7 @@ class CampaignsConfig(AppConfig):
         register_todo_provider("campaigns.milestones", milestones_todo, topics=(CAMPAIGN_TOPIC,))
         register_todo_provider("campaigns.activity_reports", activity_reports_todo, topics=(CAMPAIGN_TOPIC,))
         demo.register("campaigns", seed_campaign_demo)
+
+        from . import dashboard  # figures of the six-function dashboard
+
+        dashboard.register()

@@ -39,6 +39,9 @@ class OrgsConfig(AppConfig):
         path_updated.connect(follow_tree_rewrites, sender=Organisation, dispatch_uid="orgs.path_copies")
         self._ready_registry()
         self._ready_founding()
+        from . import dashboard  # the founding figures of the six-function dashboard
+
+        dashboard.register()
 
     def _ready_registry(self):
         """The member registry, sign-up and joining: path copies, labels, to-dos, the import, the demo."""

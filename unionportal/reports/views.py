@@ -1,15 +1,17 @@
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from unionportal import fragments
+from unionportal import fragments, permissions
 from unionportal.imports.services import EXPORT_FORMATS, export_table
 from unionportal.notifications.services import display_language, for_display, inbox
 from unionportal.orgs.scoping import remember_memberships
 from unionportal.orgs.selectors import memberships_of
 from unionportal.permissions import permission, signed_in
 
+from . import dashboard as board
 from .coverage import ACTIVE_DAYS, coverage
 from .registry import todos_for
 
@@ -90,6 +92,59 @@ def coverage_export(request, data, fmt: str) -> HttpResponse:
         key="coverage",
         label=_("五级全覆盖情况"),
         headers=[str(h) for h in headers],
+        rows=rows,
+        fmt=fmt,
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- the six-function dashboard (六大功能) ----------------------------------------------------------------
+
+
+@permission("dashboard", "list")
+def dashboard(request, pk: int | None = None):
+    """An organisation's six-function dashboard: the user's highest organisation, or (``pk``) one in their
+    scope (404 outside it). ``?format=xlsx|csv`` exports the children table; ``?fresh=1`` recomputes the
+    figures instead of reading the minute-old set."""
+    org = (
+        board.access_dashboard(request.user, pk) if pk is not None else board.home_organisation(request.user)
+    )
+    if org is None:
+        raise Http404
+    data = board.figure_set(org, fresh=request.GET.get("fresh") == "1")
+    fmt = request.GET.get("format")
+    if fmt in EXPORT_FORMATS:
+        if not permissions.may(request.user, "dashboard", "export"):
+            raise Http404
+        return dashboard_export(request, data, org, fmt)
+    ancestors = board.ancestors_in_scope(request.user, org)
+    here = reverse("dashboard:org", args=[org.pk]) if pk is not None else reverse("dashboard:index")
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "org": org,
+            "data": data,
+            "figures_html": board.figures_html(data),
+            "age": data.age_seconds(),
+            "trends": data.trends,
+            "ancestors": ancestors,
+            "here": here,
+            "cache_seconds": board.CACHE_SECONDS,
+        },
+    )
+
+
+def dashboard_export(request, data, org, fmt: str) -> HttpResponse:
+    headers, rows = board.export_rows(data, org)
+    filename, content_type, content = export_table(
+        actor=request.user,
+        key="dashboard",
+        label=_("六大功能数据（%(name)s）") % {"name": org.name},
+        headers=headers,
         rows=rows,
         fmt=fmt,
     )
