@@ -5,7 +5,7 @@ one offer in 夷陵区 (``county2``'s). Everything goes through the services, so
 notifications and the reply clock are what users would have left. Idempotent: an enterprise that already
 has a demo offer, or an agreement of the same title, is left alone."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -41,6 +41,28 @@ SENT = {
 }
 EARLY = (D(2026, 2, 20), D(2026, 2, 22))
 CRYSTAL_UNION = "420684901"
+COUNTY_CODE = "420684"
+# The drive's steps on the campaign calendar: (title, due date, description, done by 宜城 on that day).
+MILESTONES = [
+    (
+        "宜城市工资集体协商集中要约行动启动会",
+        D(2026, 4, 3),
+        "宜城市总工会召开集中要约行动启动会，部署各镇（街道）工会摸清要约对象、统一发出要约。",
+        True,
+    ),
+    (
+        "宜城市集中要约：要约全部发出",
+        D(2026, 4, 30),
+        "对摸底确定的要约对象企业全部发出书面要约，上传送达凭证。",
+        False,
+    ),
+    (
+        "宜城市集中要约：工资专项集体合同签订报送",
+        D(2026, 6, 30),
+        "同意协商的企业完成协商、职代会审议和签订，并在 10 日内报送人社部门审查。",
+        False,
+    ),
+]
 CRYSTAL_TITLE = "宜城市水晶行业 2026 年度工资专项集体合同"
 
 
@@ -148,11 +170,42 @@ def _agreement(actor, agreement: Agreement, upto: str) -> None:
         )
 
 
+def _milestones(county_user) -> int:
+    """The drive's dates on the 2026 campaign calendar, 宜城's union responsible; the launch meeting done."""
+    from unionportal.campaigns.models import Campaign, Milestone
+    from unionportal.campaigns.services import milestone_mark_done
+
+    campaign = Campaign.objects.filter(is_current=True).first() or Campaign.objects.filter(year=2026).first()
+    county = Organisation.objects.filter(code=COUNTY_CODE).first()
+    if campaign is None or county is None:
+        return 0
+    made = 0
+    for title, due_on, description, done in MILESTONES:
+        milestone, created = Milestone.objects.get_or_create(
+            campaign=campaign,
+            title=title,
+            defaults={"due_on": due_on, "description": description, "remind_days_before": 3},
+        )
+        if created:
+            milestone.organisations.add(county)
+            made += 1
+        if done:
+            milestone_mark_done(
+                actor=county_user,
+                milestone_id=milestone.pk,
+                organisation_id=county.pk,
+                note="启动会已召开，各镇（街道）工会参会。",
+                now=timezone.make_aware(datetime(due_on.year, due_on.month, due_on.day, 16)),
+            )
+    return made
+
+
 def seed_bargaining_demo(*, stdout=None) -> None:
     minimum_wages.load(MinimumWage)
     users = {u.username: u for u in User.objects.filter(username__in=["county", "county2"])}
     county, county2 = users["county"], users["county2"]
     _profiles(county)
+    _milestones(county)
     for union_code, upto in OFFERS:
         enterprise = Enterprise.objects.select_related("union", "township").get(union__code=union_code)
         if Offer.objects.filter(enterprise=enterprise).exists():

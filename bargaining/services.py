@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from unionportal import permissions
+from unionportal import fragments, permissions
 from unionportal.audit import services as audit
 from unionportal.audit.models import AuditEvent
 from unionportal.audit.transitions import TransitionError, transition
@@ -24,7 +24,16 @@ from unionportal.uploads.services import upload_store
 
 from . import conf
 from .enums import AgreementKind, AgreementState, OfferState, Side, Topic
-from .models import Agreement, BargainingProfile, Coverage, Negotiator, Offer, Round, responsible_union
+from .models import (
+    BARGAINING_TOPIC,
+    Agreement,
+    BargainingProfile,
+    Coverage,
+    Negotiator,
+    Offer,
+    Round,
+    responsible_union,
+)
 from .selectors import access_agreement, access_offer, minimum_wage_for, people_of
 from .workflows import AGREEMENT_WORKFLOW, OFFER_WORKFLOW, UNION_PEOPLE, offer_contacts
 
@@ -276,6 +285,8 @@ def industry_agreement_create(
             )
             for e in enterprises
         )
+        # bulk_create sends no signals: the progress figures at each covered enterprise's union are told.
+        fragments.bump(BARGAINING_TOPIC, *{responsible_union(e).path for e in enterprises})
         audit.record(actor=actor, action="bargaining.agreement.create", obj=agreement)
     return agreement
 

@@ -4,17 +4,22 @@ user's reach answers 404 whatever is posted; a step that does not apply to the r
 to the record with a message."""
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.db.models import Count, IntegerField, Q, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from unionportal import fragments
 from unionportal.audit.transitions import TransitionError
 from unionportal.imports.services import export_table
+from unionportal.orgs.enums import Industry
+from unionportal.orgs.models import Enterprise
 from unionportal.pagination import page_by_key
-from unionportal.permissions import allows, permission
+from unionportal.permissions import allows, covers, permission
 
 from . import conf, services
 from .enums import AgreementState, Flag, OfferState, Side
@@ -34,8 +39,16 @@ from .forms import (
     VoteForm,
     add_error,
 )
-from .models import flag_q
-from .reports import FIGURES, progress, progress_table
+from .models import BARGAINING_TOPIC, BargainingProfile, Coverage, Offer, flag_q, responsible_union
+from .reports import (
+    FIGURES,
+    INDUSTRY_FIGURES,
+    by_industry,
+    industry_table,
+    progress,
+    progress_level,
+    progress_table,
+)
 from .selectors import (
     access_agreement,
     access_offer,
@@ -47,6 +60,7 @@ from .selectors import (
 )
 
 PAGE_SIZE = 25
+COVERAGE_SHOWN = 10  # covered enterprises listed on the agreement's page; the rest on its coverage page
 
 
 def _form_page(request, form, *, title, intro="", user_data=()):
@@ -277,7 +291,14 @@ def agreement_list(request):
 @permission("bargaining_agreement", "open")
 def agreement_detail(request, pk):
     agreement = access_agreement(request.user, pk)
-    coverage = list(agreement.coverage.select_related("enterprise__township"))
+    coverage = list(
+        agreement.coverage.select_related("enterprise__township").order_by("enterprise__name", "id")[
+            :COVERAGE_SHOWN
+        ]
+    )
+    totals = agreement.coverage.aggregate(
+        enterprises=Count("pk"), workers=Coalesce(Sum("workers"), 0, output_field=IntegerField())
+    )
     standard = None
     if agreement.start_on and coverage:
         standard = minimum_wage_for(coverage[0].enterprise, agreement.start_on)
@@ -287,7 +308,9 @@ def agreement_detail(request, pk):
         {
             "agreement": agreement,
             "coverage": coverage,
-            "workers": sum(c.workers for c in coverage),
+            "covered": totals["enterprises"],
+            "workers": totals["workers"],
+            "more_coverage": totals["enterprises"] > len(coverage),
             "negotiators": list(agreement.negotiators.all()),
             "rounds": list(agreement.rounds.all()),
             "standard": standard,
@@ -297,6 +320,40 @@ def agreement_detail(request, pk):
             "text_url": agreement.signed_text.get_absolute_url() if agreement.signed_text_id else "",
             "filing_days": conf.figure("FILING_DAYS"),
             "review_days": conf.figure("REVIEW_DAYS"),
+        },
+    )
+
+
+@permission("bargaining_agreement", "open")
+def agreement_coverage(request, pk):
+    """The enterprises an agreement covers (an industry or regional one: many), with their workers and
+    industries; searchable by name or credit code, paginated."""
+    agreement = access_agreement(request.user, pk)
+    everything = agreement.coverage.all()
+    totals = everything.aggregate(
+        enterprises=Count("pk"), workers=Coalesce(Sum("workers"), 0, output_field=IntegerField())
+    )
+    labels = dict(Industry.choices)
+    industries = [
+        (str(labels.get(row["enterprise__industry"], row["enterprise__industry"])), row["n"], row["workers"])
+        for row in everything.order_by("enterprise__industry")
+        .values("enterprise__industry")
+        .annotate(n=Count("pk"), workers=Coalesce(Sum("workers"), 0, output_field=IntegerField()))
+    ]
+    query = (request.GET.get("q") or "").strip()[:60]
+    rows = everything.select_related("enterprise__township", "enterprise__union")
+    if query:
+        rows = rows.filter(Q(enterprise__name__icontains=query) | Q(enterprise__credit_code__icontains=query))
+    page = page_by_key(rows, ("enterprise__name", "id"), PAGE_SIZE, request.GET.get("page"))
+    return render(
+        request,
+        "bargaining/agreement_coverage.html",
+        {
+            "agreement": agreement,
+            "page": page,
+            "query": query,
+            "totals": totals,
+            "industries": industries,
         },
     )
 
@@ -487,12 +544,71 @@ def agreement_objection(request, pk):
     )
 
 
+# --- an enterprise's facts -------------------------------------------------------------------------------
+
+
+@permission("bargaining_offer", "open")
+def enterprise_detail(request, pk):
+    """One enterprise's bargaining facts: its flags, the offers sent to it and the agreements covering it
+    (its own and industry or regional ones). Only for those who may open its responsible union's offers."""
+    enterprise = Enterprise.objects.select_related("union", "township").filter(pk=pk).first()
+    if enterprise is None:
+        raise Http404
+    union = responsible_union(enterprise)
+    if not covers(request.user, "bargaining_offer", "open", union.path):
+        raise Http404
+    profile = BargainingProfile.objects.filter(enterprise=enterprise).first()
+    today = timezone.localdate()
+    offers = list(
+        Offer.objects.filter(enterprise=enterprise)
+        .select_related("union")
+        .order_by("-created_at", "-id")[:50]
+    )
+    covering = list(
+        Coverage.objects.filter(enterprise=enterprise)
+        .select_related("agreement__union")
+        .order_by("-agreement__created_at", "-id")[:50]
+    )
+    visible = set(
+        agreements_for(request.user, "open")
+        .filter(pk__in=[c.agreement_id for c in covering])
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "bargaining/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "union": union,
+            "profile": profile,
+            "flags": profile.flags(today) if profile else [],
+            "offers": offers,
+            "covering": [(c, c.agreement_id in visible) for c in covering],
+            "today": today,
+            "can_offer": covers(request.user, "bargaining_offer", "change", union.path),
+        },
+    )
+
+
 # --- progress -------------------------------------------------------------------------------------------
 
 
 @permission("bargaining_progress", "list")
 def progress_page(request):
-    data = progress(request.user, request.GET.get("org") or None)
+    current = progress_level(request.user, request.GET.get("org") or None)
+
+    def figures():
+        found = progress(request.user, current=current)
+        return found, by_industry(current)
+
+    # With a shared cache the figures are kept until a record of the drive at or below this level changes
+    # (fragments: the bargaining topic follows profiles, offers, agreements and coverage), at most
+    # five minutes, and per day (the criteria are read on the day).
+    ((data, (industries, industry_total)),) = fragments.cached_values(
+        request,
+        [(f"bargaining.progress:{timezone.localdate().isoformat()}", BARGAINING_TOPIC, figures)],
+        [current.path],
+    )
     chart = {
         "labels": [row.label for row in data.rows],
         "datasets": [
@@ -501,12 +617,32 @@ def progress_page(request):
             if key in ("targets", "sent", "signed", "in_effect")
         ],
     }
-    return render(request, "bargaining/progress.html", {"data": data, "chart": chart, "figures": FIGURES})
+    return render(
+        request,
+        "bargaining/progress.html",
+        {
+            "data": data,
+            "chart": chart,
+            "figures": FIGURES,
+            "industries": industries,
+            "industry_total": industry_total,
+            "industry_figures": INDUSTRY_FIGURES,
+        },
+    )
 
 
 @permission("bargaining_progress", "export")
 def progress_export(request):
     data = progress(request.user, request.GET.get("org") or None)
+    if request.GET.get("by") == "industry":
+        headers, rows = industry_table(data.current)
+        return _download(
+            request,
+            "bargaining-progress-industry",
+            _("工资集体协商进度（%(name)s，按行业）") % {"name": data.current.name},
+            headers,
+            rows,
+        )
     headers, rows = progress_table(data)
     return _download(
         request,

@@ -64,3 +64,17 @@ def test_seeding_again_changes_nothing(drive):
     before = (Offer.objects.count(), Agreement.objects.count(), Notification.objects.count())
     seed()
     assert (Offer.objects.count(), Agreement.objects.count(), Notification.objects.count()) == before
+
+
+def test_the_drives_milestones_are_on_the_campaign_calendar(drive):
+    from unionportal.campaigns.models import Milestone, MilestoneCompletion
+
+    launch = Milestone.objects.get(title="宜城市工资集体协商集中要约行动启动会")
+    assert launch.due_on.isoformat() == "2026-04-03" and launch.campaign.is_current
+    assert [o.code for o in launch.organisations.all()] == ["420684"]
+    done = MilestoneCompletion.objects.get(milestone=launch)
+    assert done.organisation.code == "420684" and done.done_at.date().isoformat() == "2026-04-03"
+    assert Milestone.objects.filter(title__startswith="宜城市集中要约").count() == 2
+    before = Milestone.objects.count()
+    seed()
+    assert Milestone.objects.count() == before
