@@ -28,7 +28,7 @@ class CompetitionsConfig(AppConfig):
 
         from . import reminders
         from .demo import seed_competitions_demo
-        from .models import Competition, Entrant, ScoreReport, Tour, Winner
+        from .models import Competition, Entrant, ScoreReport, SkillsEvent, Tour, Winner
         from .todos import competition_todos
 
         register_action_labels(
@@ -41,6 +41,13 @@ class CompetitionsConfig(AppConfig):
                 "competitions.winner.propose": _("列入竞赛表彰名单"),
                 "competitions.tour.create": _("新建报告团巡讲"),
                 "competitions.tour.stop": _("添加巡讲场次"),
+                "competitions.skills.event": _("添加技能大赛赛项"),
+                "competitions.skills.event_update": _("修改技能大赛赛项"),
+                "competitions.skills.results": _("录入技能大赛成绩"),
+                "competitions.skills.result_delete": _("删除技能大赛成绩"),
+                "competitions.skills.publish": _("公布技能大赛成绩"),
+                "competitions.put_forward": _("推荐参加五一劳动奖评选"),
+                "competitions.tour.report": _("填写巡讲场次情况"),
             }
         )
         permissions.register_owner_test("competition", in_scope)
@@ -53,6 +60,11 @@ class CompetitionsConfig(AppConfig):
             (ScoreReport, "org_path"),
             (Winner, "org_path"),
             (Tour, "org_path"),
+            (SkillsEvent, "org_path"),
         ):
             register_path_copy(model, field)
         demo.register("competitions", seed_competitions_demo)
+
+        from . import dashboard  # figures of the six-function dashboard
+
+        dashboard.register()

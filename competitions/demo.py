@@ -270,6 +270,7 @@ def seed_competitions_demo(*, stdout=None):
             )
             _reports(competition, entrant, users[user], users[staff], FIGURES[title][order], set_up_on)
     _last_year(orgs, users)
+    seed_skills_demo(orgs=orgs, staff=users["city"])
     seed_tour_demo(orgs=orgs, province=users["province"])
     if stdout is not None:
         stdout.write(f"competitions: {made} competitions added\n")
@@ -397,7 +398,9 @@ def seed_tour_demo(*, orgs, province):
     from .models import Stop, Tour
     from .tours import stop_add, tour_create
 
-    if Tour.objects.filter(title=TOUR).exists():
+    tour = Tour.objects.filter(title=TOUR).first()
+    if tour is not None:
+        _stop_photos(tour, province)
         return
     with clock(at(date(2026, 4, 1), 9)):
         tour = tour_create(actor=province, title=TOUR, organiser=orgs["420000"], speakers=SPEAKERS)
@@ -417,3 +420,128 @@ def seed_tour_demo(*, orgs, province):
                     "feedback": feedback,
                 },
             )
+    _stop_photos(tour, province)
+
+
+# A photo of each held stop with feedback: a drawn hall (stage, banner, rows of seats), generated here.
+STOP_COLOURS = [(178, 34, 34), (196, 60, 40), (160, 30, 60)]
+
+
+def _stop_photo(n: int):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 420), (236, 228, 214))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 640, 150), fill=(92, 64, 51))
+    draw.rectangle((120, 30, 520, 80), fill=STOP_COLOURS[n % len(STOP_COLOURS)])
+    draw.rectangle((270, 95, 370, 150), fill=(120, 90, 60))
+    for row in range(5):
+        for seat in range(12):
+            x, y = 40 + seat * 48 + (row % 2) * 12, 190 + row * 44
+            draw.ellipse((x, y, x + 26, y + 26), fill=(40 + row * 20, 50 + row * 15, 90 + n * 20))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=82)
+    return SimpleUploadedFile(f"stop-{n}.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def _stop_photos(tour, province):
+    from .tours import stop_report
+
+    held = tour.stops.filter(date__lte=demo.DAY, audience__isnull=False).exclude(feedback="")
+    for n, stop in enumerate(held.order_by("date")):
+        if stop.photos.exists():
+            continue
+        with clock(at(min(stop.date, demo.DAY), 20)):
+            stop_report(
+                actor=province,
+                stop_id=stop.pk,
+                audience=stop.audience,
+                feedback=stop.feedback,
+                photos=[_stop_photo(n)],
+                today=demo.DAY,
+            )
+
+
+SKILLS_CONTEST = "2026年襄阳市职工技能大赛"
+# (trade, day, place, organiser, published, [(rank, score, contestant, union code)])
+SKILLS_EVENTS = [
+    (
+        "电工",
+        date(2026, 4, 18),
+        "襄阳技师学院实训中心",
+        "襄阳技师学院",
+        True,
+        [
+            (1, "96.50", "刘建华", "420684001001"),
+            (2, "93.20", "杨卫东", "420684002001"),
+            (3, "90.75", "温志强", "420684452001"),
+            (4, "88.40", "周建军", "420684001002"),
+        ],
+    ),
+    (
+        "焊工",
+        date(2026, 4, 22),
+        "襄阳市职业教育集团焊接实训基地",
+        "襄阳市职业教育集团",
+        True,
+        [
+            (1, "95.10", "杨立强", "420684002001"),
+            (2, "92.60", "温国平", "420684452001"),
+            (3, "89.30", "张海涛", "420684001001"),
+        ],
+    ),
+    (
+        "纺织挡车工",
+        date(2026, 4, 26),
+        "湖北鄢城纺织有限公司细纱车间",
+        "湖北鄢城纺织有限公司",
+        False,
+        [
+            (1, "97.80", "周美玲", "420684001002"),
+            (2, "94.50", "李春燕", "420684001002"),
+            (3, "91.20", "孙桂兰", "420684001001"),
+        ],
+    ),
+    ("数控车工", date(2026, 5, 16), "襄阳汽车职业技术学院", "襄阳汽车职业技术学院", False, []),
+]
+
+
+def seed_skills_demo(*, orgs, staff):
+    """The city's skills contest: four trades, two published, one entered and waiting to be published
+    (work for the city account), one still to come."""
+    from . import skills
+
+    competition = Competition.objects.filter(title=SKILLS_CONTEST).first()
+    if competition is None or staff is None:
+        return
+    for trade, day, place, organiser, published, results in SKILLS_EVENTS:
+        event = competition.skills_events.filter(trade=trade).first()
+        if event is None:
+            with clock(at(min(day, date(2026, 4, 10)), 9)):
+                event = skills.event_save(
+                    actor=staff,
+                    competition_id=competition.pk,
+                    data={"trade": trade, "held_on": day, "place": place, "organiser": organiser},
+                )
+        if results and not event.results.exists():
+            rows = []
+            for rank, score, name, union in results:
+                enterprise = Enterprise.objects.filter(union=orgs[union]).order_by("pk").first()
+                rows.append(
+                    {
+                        "rank": rank,
+                        "score": Decimal(score),
+                        "contestant": name,
+                        "enterprise": enterprise,
+                        "unit": "" if enterprise else orgs[union].name,
+                        "organisation": orgs[union],
+                    }
+                )
+            with clock(at(day, 17)):
+                skills.results_add(actor=staff, event_id=event.pk, rows=rows)
+        if published and event.published_at is None:
+            with clock(at(day, 18)):
+                skills.event_publish(actor=staff, event_id=event.pk)

@@ -188,3 +188,64 @@ class WinnerForm(CrispyMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["entrant"].choices = [(e.pk, e.name) for e in entrants]
         self.fields["title"].choices = [(t.pk, t.name) for t in titles]
+
+
+# --- 技能大赛 ---------------------------------------------------------------------------------------------------
+
+
+class SkillsEventForm(CrispyMixin, forms.Form):
+    submit_label = _("保存赛项")
+
+    trade = forms.CharField(label=_("比赛工种"), max_length=60, help_text=_("如：电工、焊工、数控车工。"))
+    held_on = forms.DateField(label=_("比赛日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("比赛地点"), max_length=120)
+    organiser = forms.CharField(label=_("承办单位"), max_length=120)
+
+
+class SkillsResultForm(CrispyMixin, forms.Form):
+    submit_label = _("添加成绩")
+
+    rank = forms.IntegerField(label=_("名次"), min_value=1, max_value=999)
+    score = forms.DecimalField(label=_("成绩"), min_value=0, max_value=100, decimal_places=2)
+    contestant = forms.CharField(label=_("选手姓名"), max_length=60)
+    enterprise = forms.ChoiceField(label=_("所在企业"), required=False, widget=UserDataSelect)
+    unit = forms.CharField(
+        label=_("所在单位"), max_length=120, required=False, help_text=_("企业不在名录中时填写。")
+    )
+    organisation = forms.ChoiceField(label=_("所属工会"), widget=UserDataSelect)
+
+    def __init__(self, *args, organisations, enterprises, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._organisations = {str(o.pk): o for o in organisations}
+        self._enterprises = {str(e.pk): e for e in enterprises}
+        self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
+        self.fields["enterprise"].choices = [("", "—"), *((e.pk, e.name) for e in enterprises)]
+
+    def row(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["organisation"] = self._organisations.get(data["organisation"])
+        data["enterprise"] = self._enterprises.get(data["enterprise"] or "")
+        return data
+
+
+class SkillsImportForm(CrispyMixin, forms.Form):
+    submit_label = _("导入成绩")
+
+    rows = forms.CharField(
+        label=_("成绩表"),
+        max_length=50000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "每行一名选手：名次，成绩，姓名，所在单位，所属工会（可从表格中复制，逗号或制表符分隔）。"
+        ),
+    )
+
+
+class PutForwardForm(CrispyMixin, forms.Form):
+    submit_label = _("推荐参加评选")
+
+    programme = forms.ChoiceField(label=_("评选项目"))
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [(p.pk, f"{p.campaign.year} {p.name}") for p in programmes]

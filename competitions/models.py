@@ -436,6 +436,9 @@ class Stop(models.Model):
     )
     audience = models.PositiveIntegerField(_("听众人数"), null=True, blank=True)
     feedback = models.TextField(_("反馈"), max_length=2000, blank=True)
+    photos = models.ManyToManyField(
+        "uploads.StoredFile", verbose_name=_("现场照片"), blank=True, related_name="tour_stops"
+    )
 
     class Meta:
         verbose_name = _("巡讲场次")
@@ -449,3 +452,117 @@ class Stop(models.Model):
 
     def __str__(self):
         return f"{self.date.isoformat()} {self.venue}"
+
+
+# --- 技能大赛: events per trade of a skills-contest competition, their results, champions put forward ------------
+
+
+class SkillsEvent(InTree, models.Model):
+    """One trade's event (赛项) of a competition under the skills-contest theme, kept at its organiser."""
+
+    competition = models.ForeignKey(
+        Competition, verbose_name=_("所属竞赛"), on_delete=models.PROTECT, related_name="skills_events"
+    )
+    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    trade = models.CharField(_("比赛工种"), max_length=60)
+    held_on = models.DateField(_("比赛日期"))
+    place = models.CharField(_("比赛地点"), max_length=120)
+    organiser = models.CharField(
+        _("承办单位"), max_length=120, help_text=_("具体承办本赛项的单位，如某职业技术学院。")
+    )
+    published_at = models.DateTimeField(_("成绩公布时间"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("技能大赛赛项")
+        verbose_name_plural = pgettext_lazy("plural", "技能大赛赛项")
+        ordering = ["held_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "trade"], name="skills_event_trade_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.competition} · {self.trade}"
+
+    def get_absolute_url(self):
+        return reverse("competitions:skills_event", args=[self.pk])
+
+
+class SkillsResult(models.Model):
+    """One contestant's result in an event: rank, score, and the enterprise and union they come from."""
+
+    event = models.ForeignKey(SkillsEvent, on_delete=models.CASCADE, related_name="results")
+    rank = models.PositiveSmallIntegerField(_("名次"))
+    score = models.DecimalField(_("成绩"), max_digits=6, decimal_places=2)
+    contestant = models.CharField(_("选手姓名"), max_length=60)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("所在企业"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    unit = models.CharField(_("所在单位"), max_length=120, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("所属工会"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("推荐评选时作为推荐单位。"),
+    )
+
+    class Meta:
+        verbose_name = _("技能大赛成绩")
+        verbose_name_plural = pgettext_lazy("plural", "技能大赛成绩")
+        ordering = ["event", "rank", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "contestant"], name="skills_result_once"),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="skills_result_rank_positive"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=100), name="skills_result_score_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rank}. {self.contestant}"
+
+    @property
+    def unit_label(self) -> str:
+        return self.enterprise.name if self.enterprise_id else self.unit
+
+
+class PutForward(models.Model):
+    """A competition winner or a skills champion put forward to a May Day award programme: the draft
+    candidacy created for it (in unionportal.selection), recording its source; once per source."""
+
+    winner = models.OneToOneField(
+        Winner, on_delete=models.PROTECT, null=True, blank=True, related_name="put_forward"
+    )
+    result = models.OneToOneField(
+        SkillsResult, on_delete=models.PROTECT, null=True, blank=True, related_name="put_forward"
+    )
+    candidacy = models.OneToOneField(
+        "selection.Candidacy", on_delete=models.CASCADE, related_name="competition_source"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("推荐评选记录")
+        verbose_name_plural = pgettext_lazy("plural", "推荐评选记录")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(winner__isnull=False, result__isnull=True)
+                | Q(winner__isnull=True, result__isnull=False),
+                name="put_forward_one_source",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.candidacy_id)

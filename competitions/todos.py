@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from unionportal import permissions
 from unionportal.reports.registry import Todo
 
-from . import selectors
+from . import selectors, skills
 
 
 def competition_todos(user) -> list[Todo]:
@@ -23,5 +23,11 @@ def competition_todos(user) -> list[Todo]:
             selectors.waiting_reports(user).count(),
             reverse("competitions:list"),
             "warning",
+        ),
+        Todo(
+            _("待公布的技能大赛成绩"),
+            skills.events_waiting(user).count(),
+            reverse("competitions:list"),
+            "info",
         ),
     ]

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Prefetch, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,10 @@ from unionportal.orgs.models import Organisation
 from unionportal.orgs.scoping import scope_q
 from unionportal.permissions import permission, public
 from unionportal.public.cache import invalidate
+from unionportal.public.models import PublicEntry
+from unionportal.uploads.forms import CheckedMultipleFileField
+from unionportal.uploads.models import StoredFile
+from unionportal.uploads.services import upload_store
 
 from .models import Stop, Tour
 from .services import CompetitionError
@@ -36,11 +40,42 @@ def _staff_organisations(user):
     ).order_by("path")
 
 
-def tour_create(*, actor, title: str, organiser: Organisation, speakers: str, description: str = "") -> Tour:
-    """Staff of the organiser or above; at least one speaker."""
+MAX_STOP_PHOTOS = 6
+HONOUREE_CHOICES = 300
+
+
+def honouree_line(entry: PublicEntry) -> str:
+    """How a published honouree is listed as a speaker: 姓名，单位 · 年度奖项."""
+    unit = f"{entry.unit} · " if entry.unit else ""
+    return f"{entry.name}，{unit}{entry.year}年{entry.award}"
+
+
+def honouree_choices():
+    return PublicEntry.objects.published().order_by("-year", "name", "id")[:HONOUREE_CHOICES]
+
+
+def tour_create(
+    *,
+    actor,
+    title: str,
+    organiser: Organisation,
+    speakers: str,
+    description: str = "",
+    honourees=(),
+) -> Tour:
+    """Staff of the organiser or above; at least one speaker, typed or chosen from the published
+    honourees (listed first, in the order chosen)."""
     if not permissions.covers(actor, "report_tour", "change", organiser.path):
         raise CompetitionError(_("您不能以该组织的名义组织巡讲。"))
-    if not [line for line in speakers.splitlines() if line.strip()]:
+    chosen = list(PublicEntry.objects.published().filter(pk__in=[e.pk for e in honourees]))
+    if len(chosen) != len(honourees):
+        raise CompetitionError(_("所选报告人不在已公布的获奖名单中。"))
+    lines = [honouree_line(e) for e in chosen]
+    typed = [line.strip() for line in speakers.splitlines() if line.strip()]
+    speakers = "\n".join(dict.fromkeys(lines + typed))
+    if len(speakers) > 2000:
+        raise CompetitionError(_("报告人名单过长（最多 2000 字）。"))
+    if not speakers:
         raise CompetitionError(_("请填写至少一位报告人。"))
     with transaction.atomic():
         tour = Tour.objects.create(
@@ -71,6 +106,41 @@ def stop_add(*, actor, tour_id: int, data: dict) -> Stop:
         stop = Stop.objects.create(tour=tour, **data)
         audit.record(
             actor=actor, action="competitions.tour.stop", obj=tour, changes={"stop": [None, str(stop)]}
+        )
+    invalidate()
+    return stop
+
+
+def stop_report(*, actor, stop_id: int, audience, feedback: str, photos=(), today=None) -> Stop:
+    """After a stop: how many came, the feedback, and photos (content-checked images, public since the
+    schedule shows them). Only a stop held already; at most MAX_STOP_PHOTOS photos."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        stop = get_object_or_404(
+            Stop.objects.filter(tour__in=Tour.objects.visible_to(actor, "change")).select_for_update(
+                of=("self",)
+            ),
+            pk=stop_id,
+        )
+        problems = []
+        if stop.date > today:
+            problems.append(_("场次尚未举行，不能填写听众人数、反馈或上传照片。"))
+        if stop.photos.count() + len(photos) > MAX_STOP_PHOTOS:
+            problems.append(_("每个场次最多上传 %(n)s 张照片。") % {"n": MAX_STOP_PHOTOS})
+        if problems:
+            raise CompetitionError(" ".join(problems))
+        stop.audience, stop.feedback = audience, feedback.strip()
+        stop.save(update_fields=["audience", "feedback"])
+        host = stop.host
+        for photo in photos:
+            stop.photos.add(
+                upload_store(file=photo, kind="image", actor=actor, organisation=host, public=True)
+            )
+        audit.record(
+            actor=actor,
+            action="competitions.tour.report",
+            obj=stop.tour,
+            changes={"stop": [None, str(stop)], "photos": [None, str(len(photos))]},
         )
     invalidate()
     return stop
@@ -109,10 +179,38 @@ class TourForm(CrispyMixin, forms.Form):
     description = forms.CharField(
         label=gettext_lazy("简介"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    honourees = forms.MultipleChoiceField(
+        label=gettext_lazy("从已公布的获奖名单中选择报告人"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    field_order = ["title", "organiser", "honourees", "speakers", "description"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organiser"].queryset = _staff_organisations(user)
+        self.fields["speakers"].required = False
+        self._entries = {str(e.pk): e for e in honouree_choices()}
+        self.fields["honourees"].choices = [(pk, honouree_line(e)) for pk, e in self._entries.items()]
+
+    def clean_honourees(self):
+        return [self._entries[pk] for pk in self.cleaned_data["honourees"] if pk in self._entries]
+
+
+class StopReportForm(CrispyMixin, forms.Form):
+    submit_label = gettext_lazy("保存")
+
+    audience = forms.IntegerField(label=gettext_lazy("听众人数"), min_value=0, max_value=1_000_000)
+    feedback = forms.CharField(
+        label=gettext_lazy("反馈"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    photos = CheckedMultipleFileField(
+        kind="image",
+        max_files=MAX_STOP_PHOTOS,
+        required=False,
+        label=gettext_lazy("现场照片"),
+        help_text=gettext_lazy("JPEG、PNG 或 WebP 图片，最多 6 张，将在公开日程中显示。"),
+    )
 
 
 class StopForm(CrispyMixin, forms.ModelForm):
@@ -174,7 +272,7 @@ def tour_detail(request, pk):
         else:
             messages.success(request, _("场次已添加。"))
             return redirect(tour)
-    stops = Stop.objects.filter(tour=tour).select_related("host")
+    stops = Stop.objects.filter(tour=tour).select_related("host").prefetch_related("photos")
     return render(
         request,
         "competitions/tour.html",
@@ -183,6 +281,46 @@ def tour_detail(request, pk):
             "stops": list(stops),
             "totals": totals_per_level(stops),
             "form": form if permissions.allows(request.user, "report_tour", "change", tour) else None,
+            "can_report": permissions.allows(request.user, "report_tour", "change", tour),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@permission("report_tour", "change")
+@require_http_methods(["GET", "POST"])
+def stop_detail(request, pk):
+    stop = get_object_or_404(
+        Stop.objects.filter(tour__in=Tour.objects.visible_to(request.user, "change")).select_related("tour"),
+        pk=pk,
+    )
+    form = StopReportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"audience": stop.audience, "feedback": stop.feedback},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            stop_report(
+                actor=request.user,
+                stop_id=stop.pk,
+                audience=form.cleaned_data["audience"],
+                feedback=form.cleaned_data["feedback"],
+                photos=form.cleaned_data["photos"] or [],
+            )
+        except CompetitionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("场次情况已保存。"))
+            return redirect(stop.tour)
+    return render(
+        request,
+        "competitions/stop.html",
+        {
+            "stop": stop,
+            "form": form,
+            "photos": list(stop.photos.all()),
+            "held": stop.date <= timezone.localdate(),
         },
     )
 
@@ -193,9 +331,12 @@ def schedule(request):
     today = timezone.localdate()
     stops = Stop.objects.select_related("tour", "host")
     upcoming = list(stops.filter(date__gte=today).order_by("date", "id")[:50])
-    past = Paginator(stops.filter(date__lt=today).order_by("-date", "-id"), 25).get_page(
-        request.GET.get("page")
-    )
+    past = Paginator(
+        stops.filter(date__lt=today)
+        .prefetch_related(Prefetch("photos", queryset=StoredFile.objects.filter(is_public=True)))
+        .order_by("-date", "-id"),
+        25,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "competitions/schedule.html",

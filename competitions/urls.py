@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import tours, views
+from . import skills_views, tours, views
 
 app_name = "competitions"
 
@@ -25,5 +25,15 @@ urlpatterns = [
     path("reports/<int:pk>/return/", views.report_return, name="report_return"),
     path("tours/", tours.tour_list, name="tours"),
     path("tours/<int:pk>/", tours.tour_detail, name="tour"),
+    path("tours/stops/<int:pk>/", tours.stop_detail, name="tour_stop"),
     path("report-tours/", tours.schedule, name="schedule"),
+    path("<int:pk>/skills/new/", skills_views.event_create, name="skills_event_create"),
+    path("skills/<int:pk>/", skills_views.event_detail, name="skills_event"),
+    path("skills/<int:pk>/publish/", skills_views.event_publish, name="skills_publish"),
+    path("skills/results/<int:pk>/delete/", skills_views.result_delete, name="skills_result_delete"),
+    path("skills/results/<int:pk>/put-forward/", skills_views.result_put_forward, name="skills_put_forward"),
+    path("winners/<int:pk>/put-forward/", skills_views.winner_put_forward, name="winner_put_forward"),
+    path("<int:pk>/export/<slug:what>/", skills_views.export, name="export"),
+    path("skills-results/", skills_views.results_index, name="skills_public_index"),
+    path("skills-results/<int:pk>/", skills_views.results_public, name="skills_public"),
 ]

@@ -3,7 +3,7 @@ outside the user's scope answer 404 (selectors and services raise it)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,7 +27,8 @@ from .forms import (
     WinnerForm,
     indicator_initial,
 )
-from .models import Indicator, Period, WinnerTitle
+from .models import Indicator, Period, PutForward, WinnerTitle
+from .skills import SKILLS_THEME
 from .workflows import (
     ENTRANT_WORKFLOW,
     REPORT_WORKFLOW,
@@ -123,6 +124,8 @@ def competition_detail(request, pk):
             "can_edit": services.permissions.allows(request.user, "competition", "change", competition),
             "can_enter": bool(selectors.entering_organisations(request.user, competition)),
             "is_organiser": is_organiser_staff(request.user, competition),
+            "is_skills": competition.theme.code == SKILLS_THEME,
+            "skills_events": list(competition.skills_events.order_by("held_on", "id")),
         },
     )
 
@@ -481,7 +484,11 @@ def winners(request, pk):
                 messages.error(request, _("不能执行此操作。"))
         except services.CompetitionError as error:
             messages.error(request, error.message)
-    rows = list(competition.winners.select_related("entrant__organisation", "title"))
+    rows = list(
+        competition.winners.select_related("entrant__organisation", "title").annotate(
+            put_forward_done=Exists(PutForward.objects.filter(winner=OuterRef("pk")))
+        )
+    )
     return render(
         request,
         "competitions/winners.html",

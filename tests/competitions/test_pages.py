@@ -14,7 +14,7 @@ from competitions import services, tours
 from competitions.enums import EntrantState, ReportState
 from competitions.models import Entrant, Period, ScoreReport
 from competitions.workflows import report_transition
-from tests.competitions.factories import TODAY, entrant, values, world
+from tests.competitions.factories import TODAY, competition_data, entrant, indicators, values, world
 from tests.test_permission_matrix import _answer, _verdict, expected_allowed
 from unionportal import clock
 
@@ -58,7 +58,53 @@ def w(module_db):
                         "feedback": "",
                     },
                 )
+            _skills_world(w)
         yield w
+
+
+def _skills_world(w):
+    """A skills contest of county a: a published 电工 event (its champion and a winner of the team
+    competition to put forward) and an unpublished 焊工 event with a result."""
+    from competitions import skills
+    from competitions.models import Theme, WinnerTitle
+
+    w.skills = services.competition_save(
+        actor=w.organiser,
+        data=competition_data(
+            w.tree,
+            title="县技能大赛",
+            theme=Theme.objects.get(code="skills-contest"),
+            entrant_kind="individual",
+        ),
+        indicators=indicators(),
+    )
+    row = {"rank": 1, "score": Decimal("95"), "enterprise": None, "unit": "县电力公司"}
+    w.events = []
+    for trade, publish in (("电工", True), ("焊工", False)):
+        event = skills.event_save(
+            actor=w.organiser,
+            competition_id=w.skills.pk,
+            data={
+                "trade": trade,
+                "held_on": date(2026, 4, 20),
+                "place": "县职教中心",
+                "organiser": "县职教中心",
+            },
+        )
+        skills.results_add(
+            actor=w.organiser,
+            event_id=event.pk,
+            rows=[{**row, "contestant": f"{trade}选手", "organisation": w.tree["grassroots_a"]}],
+        )
+        if publish:
+            skills.event_publish(actor=w.organiser, event_id=event.pk)
+        w.events.append(event)
+    w.winner = services.winner_propose(
+        actor=w.organiser,
+        competition_id=w.competition.pk,
+        entrant_id=w.entrant.pk,
+        title_id=WinnerTitle.objects.get(entrant_kind="team").pk,
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -306,6 +352,16 @@ def _samples(w):
         "competitions:tours": ({}, None),
         "competitions:tour": ({"pk": w.tour.pk}, w.tour),
         "competitions:schedule": ({}, None),
+        "competitions:tour_stop": ({"pk": w.tour.stops.order_by("date").first().pk}, w.tour),
+        "competitions:skills_event_create": ({"pk": w.skills.pk}, w.skills),
+        "competitions:skills_event": ({"pk": w.events[1].pk}, w.events[1]),
+        "competitions:skills_publish": ({"pk": w.events[1].pk}, w.events[1]),
+        "competitions:skills_result_delete": ({"pk": w.events[1].results.get().pk}, w.events[1]),
+        "competitions:skills_put_forward": ({"pk": w.events[0].results.get().pk}, w.events[0]),
+        "competitions:winner_put_forward": ({"pk": w.winner.pk}, w.competition),
+        "competitions:skills_public_index": ({}, None),
+        "competitions:export": ({"pk": c.pk, "what": "ranking"}, c),
+        "competitions:skills_public": ({"pk": w.events[0].pk}, w.events[0]),
     }
 
 
@@ -414,3 +470,112 @@ def test_the_schedule_queries_do_not_grow_with_stops(w):
                 },
             )
     assert _queries(client, url) == before
+
+
+# --- speakers from the honourees, photos and feedback per stop ---------------------------------------------------
+
+
+def _jpeg(name="stop.jpg"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (80, 60), (200, 30, 30)).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_speakers_are_chosen_from_the_published_honourees(w):
+    from unionportal.public.models import PublicEntry
+
+    entry = PublicEntry.objects.create(
+        year=2025,
+        programme="五一劳动奖章",
+        award="湖北省五一劳动奖章",
+        name="陈国华",
+        unit="襄阳电力公司",
+        region="襄阳市",
+        stage=PublicEntry.Stage.PUBLISHED,
+        source="test:speaker",
+    )
+    tour = tours.tour_create(
+        actor=w.organiser,
+        title="劳模宣讲",
+        organiser=w.tree["county_a"],
+        speakers="李秀芳，荆楚工匠",
+        honourees=[entry],
+    )
+    assert tour.speakers.splitlines() == [
+        "陈国华，襄阳电力公司 · 2025年湖北省五一劳动奖章",
+        "李秀芳，荆楚工匠",
+    ]
+    page = client_for(w.organiser).get(reverse("competitions:tours"))
+    assert "陈国华，襄阳电力公司" in page.content.decode()
+    entry.stage = PublicEntry.Stage.NOTICE
+    entry.save()
+    with pytest.raises(services.CompetitionError, match="已公布的获奖名单"):
+        tours.tour_create(
+            actor=w.organiser, title="x", organiser=w.tree["county_a"], speakers="", honourees=[entry]
+        )
+
+
+def test_a_held_stop_gets_audience_feedback_and_checked_photos_on_the_public_schedule(w):
+    held, coming = w.tour.stops.order_by("date")
+    client = client_for(w.organiser)
+    url = reverse("competitions:tour_stop", args=[held.pk])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = client.post(
+        url,
+        {
+            "audience": "320",
+            "feedback": "反响热烈",
+            "photos": [SimpleUploadedFile("x.jpg", b"<html>", "image/jpeg")],
+        },
+    )
+    assert bad.status_code == 200 and held.photos.count() == 0
+    held.refresh_from_db()
+    assert held.audience == 300  # nothing saved
+    done = client.post(url, {"audience": "320", "feedback": "反响热烈", "photos": [_jpeg()]})
+    assert done.status_code == 302
+    held.refresh_from_db()
+    assert held.audience == 320 and held.feedback == "反响热烈" and held.photos.count() == 1
+    photo = held.photos.get()
+    assert photo.is_public
+    schedule = Client().get(reverse("competitions:schedule")).content.decode()
+    assert photo.get_absolute_url() in schedule
+    with pytest.raises(services.CompetitionError, match="尚未举行"):
+        tours.stop_report(actor=w.organiser, stop_id=coming.pk, audience=10, feedback="")
+    assert client_for(w.other_county).get(url).status_code == 404
+
+
+def test_the_organiser_exports_entrants_reports_and_the_ranking_as_xlsx(w):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = client_for(w.organiser)
+    for what, expected in (("entrants", "一班"), ("reports", "一班"), ("ranking", "一班")):
+        response = client.get(reverse("competitions:export", args=[w.competition.pk, what]))
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        cells = [
+            c
+            for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+            for c in row
+        ]
+        assert expected in cells
+    assert client.get(reverse("competitions:export", args=[w.competition.pk, "nothing"])).status_code == 404
+    assert (
+        client_for(w.submitter)
+        .get(reverse("competitions:export", args=[w.competition.pk, "ranking"]))
+        .status_code
+        == 404
+    )
+    assert (
+        client_for(w.other_county)
+        .get(reverse("competitions:export", args=[w.competition.pk, "ranking"]))
+        .status_code
+        == 404
+    )

@@ -511,8 +511,9 @@ def test_the_organiser_is_told_what_waits_and_the_late_reminder_is_a_periodic_jo
     assert [(t.label, t.count) for t in competition_todos(w.organiser)] == [
         ("待审核的竞赛报名", 1),
         ("待核查的竞赛成绩", 1),
+        ("待公布的技能大赛成绩", 0),
     ]
     # A township above the union is not the organiser: nothing waits for it; a submitter has no review.
-    assert [t.count for t in competition_todos(w.township)] == [0, 0]
+    assert [t.count for t in competition_todos(w.township)] == [0, 0, 0]
     assert competition_todos(w.submitter) == []
     assert periodic.jobs()["competitions.late_report_reminders"] is late_report_reminders
