@@ -57,7 +57,7 @@ from django.core.management import call_command
 root, out = pathlib.Path(sys.argv[1]), sys.argv[2]
 work = pathlib.Path(tempfile.mkdtemp())
 try:
-    apps = ("awards", "craftsmen", "assistance", "bargaining", "competitions")
+    apps = ("awards", "craftsmen", "assistance", "bargaining", "competitions", "rights", "benefits")
     for name in ("unionportal", "templates", *apps):
         shutil.copytree(root / name, work / name, ignore=shutil.ignore_patterns("__pycache__"))
     (work / "locale").mkdir()

@@ -228,6 +228,10 @@ def demo(module_db, demo_day, tmp_path_factory):
             samples[f"bargaining:{name}"] = ({"pk": negotiating.pk}, negotiating)
         for name in ("agreement_sign", "agreement_file", "agreement_objection"):
             samples[f"bargaining:{name}"] = ({"pk": filed.pk}, filed)
+        # The crystal industry agreement's coverage; the 楚都食品 facts page (scoped as its offer).
+        industry = Agreement.objects.filter(kind="industry").first()
+        samples["bargaining:agreement_coverage"] = ({"pk": industry.pk}, industry)
+        samples["bargaining:enterprise"] = ({"pk": offer.enterprise_id}, offer)
         from competitions.models import Competition, Entrant, ScoreReport, Tour
 
         # The 宜城 energy-saving team competition, an entrant of the grassroots union and its report.
@@ -248,13 +252,78 @@ def demo(module_db, demo_day, tmp_path_factory):
         for name in ("report", "report_edit", "report_submit", "report_check", "report_return"):
             samples[f"competitions:{name}"] = ({"pk": report.pk}, report)
         samples["competitions:tour"] = ({"pk": tour.pk}, tour)
+        held = tour.stops.filter(audience__isnull=False).first()
+        samples["competitions:tour_stop"] = ({"pk": held.pk}, tour)
+        samples["competitions:export"] = ({"pk": comp.pk, "what": "ranking"}, comp)
+        from competitions.models import SkillsEvent, SkillsResult, Winner
+
+        # The 襄阳 skills contest, its published 电工 event and champion, an unpublished event's result.
+        skills_comp = Competition.objects.get(title="2026年襄阳市职工技能大赛")
+        samples["competitions:skills_event_create"] = ({"pk": skills_comp.pk}, skills_comp)
+        electric = SkillsEvent.objects.get(competition=skills_comp, trade="电工")
+        waiting = SkillsEvent.objects.get(competition=skills_comp, trade="纺织挡车工")
+        for name in ("skills_event", "skills_publish"):
+            samples[f"competitions:{name}"] = ({"pk": waiting.pk}, waiting)
+        samples["competitions:skills_public"] = ({"pk": electric.pk}, electric)
+        champion = SkillsResult.objects.get(event=electric, rank=1)
+        samples["competitions:skills_put_forward"] = ({"pk": champion.pk}, electric)
+        unpublished = SkillsResult.objects.filter(event=waiting).first()
+        samples["competitions:skills_result_delete"] = ({"pk": unpublished.pk}, waiting)
+        winner = Winner.objects.filter(state="published").first()
+        samples["competitions:winner_put_forward"] = ({"pk": winner.pk}, winner.competition)
         # >>> rights
+        from rights.models import EnterpriseFlag, RightsRequest
+
+        # The request waiting for the grassroots union to accept it, the worker's accepted one and her
+        # concluded one awaiting her rating, and the flagged 鄢城纺织.
+        rights_rows = RightsRequest.objects.filter(union=grassroots_membership.organisation)
+        waiting = rights_rows.filter(state="submitted").first()
+        handling = rights_rows.filter(worker=users["worker"], state="accepted").first()
+        to_rate = rights_rows.filter(worker=users["worker"], state="concluded").first()
+        for name in ("request", "accept", "escalate"):
+            samples[f"rights:{name}"] = ({"pk": waiting.pk}, waiting)
+        for name in ("step_create", "conclude"):
+            samples[f"rights:{name}"] = ({"pk": handling.pk}, handling)
+        samples["rights:my_request"] = ({"pk": handling.pk}, handling)
+        samples["rights:my_rate"] = ({"pk": to_rate.pk}, to_rate)
+        rights_flag = EnterpriseFlag.objects.first()
+        samples["rights:flag"] = ({"pk": rights_flag.pk}, rights_flag)
         # <<< rights
         # >>> benefits
+        from benefits.models import Offer as BenefitOffer
+        from benefits.models import Signup as BenefitSignup
+
+        # The 宜城 skills course (sign-ups to confirm) and one of its pending sign-ups; the worker's own
+        # place in the full health check for cancelling.
+        course = BenefitOffer.objects.get(title="电工（中级）技能提升培训班")
+        for name in ("public_detail", "signup", "offer", "offer_edit", "offer_publish", "offer_close"):
+            samples[f"benefits:{name}"] = ({"pk": course.pk}, course)
+        samples["benefits:offer_export"] = ({"pk": course.pk}, course)
+        pending = BenefitSignup.objects.filter(offer=course, state="pending").first()
+        for name in ("signup_confirm", "signup_refuse", "signup_reveal"):
+            samples[f"benefits:{name}"] = ({"pk": pending.pk}, pending)
+        own_signup = BenefitSignup.objects.filter(user=users["worker"]).first()
+        samples["benefits:cancel"] = ({"pk": own_signup.pk}, own_signup)
         # <<< benefits
         # >>> publicity
+        from unionportal.public.demo_education import seed_cartoons
+        from unionportal.public.models import Cartoon, Course
+
+        # The demo draws its cartoons after its transaction commits (the honourees come later): draw here.
+        seed_cartoons(actor=users["province"])
+        drawn = Cartoon.objects.select_related("entry").first().entry
+        for name in ("cartoon_image", "cartoon_thumbnail", "cartoon_edit"):
+            samples[f"public:{name}"] = ({"pk": drawn.pk}, None)
+        samples["public:news_share"] = ({"pk": news.pk}, None)
+        online_course = Course.objects.filter(is_published=True).first()
+        first_lesson = online_course.lessons.first()
+        samples["public:course"] = ({"pk": online_course.pk}, None)
+        samples["public:lesson"] = ({"pk": first_lesson.pk}, None)
+        samples["public:lesson_done"] = ({"pk": first_lesson.pk}, None)
         # <<< publicity
         # >>> dashboard
+        # The county's dashboard (a drill-down from the province and the city; 404 for the other county).
+        samples["dashboard:org"] = ({"pk": county.pk}, county)
         # <<< dashboard
     yield SimpleNamespace(samples=samples, users=users)
     media.disable()

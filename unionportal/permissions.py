@@ -305,12 +305,18 @@ MATRIX: dict[str, Kind] = {
     ),
     "bargaining_offer": Kind(
         "协商要约",
-        {"list": SUBMITTERS, "open": SUBMITTERS, "change": SUBMITTERS},
+        {"list": SUBMITTERS, "open": SUBMITTERS, "change": SUBMITTERS, "import": SUBMITTERS},
         paths=("org_path",),
     ),
     "bargaining_agreement": Kind(
         "工资专项集体合同",
-        {"list": SUBMITTERS, "open": SUBMITTERS, "change": SUBMITTERS, "review": {S: SUBTREE}},
+        {
+            "list": SUBMITTERS,
+            "open": SUBMITTERS,
+            "change": SUBMITTERS,
+            "import": SUBMITTERS,
+            "review": {S: SUBTREE},
+        },
         paths=("org_path",),
     ),
     "bargaining_progress": Kind("协商进度", {"list": UNION_STAFF, "export": UNION_STAFF}, paths=("path",)),
@@ -384,12 +390,62 @@ MATRIX: dict[str, Kind] = {
         owner="applicant_id",
     ),
     # >>> rights (职工维权)
+    # Workers' requests and anonymous safety tips, kept at the union handling them: its submitters and
+    # staff of its subtree keep the queue and act (change); statistics and exports over a subtree for
+    # staff. A worker's own request is their own page (any account: its own only). Enterprises flagged
+    # for repeated requests: the assistance and bargaining people of the union responsible for them.
+    "rights_request": Kind(
+        "维权申请",
+        {"list": SUBMITTERS, "open": SUBMITTERS, "change": SUBMITTERS, "export": UNION_STAFF},
+        paths=("org_path",),
+    ),
+    "rights_own": Kind(
+        "本人维权申请",
+        {"list": {ANY_ACCOUNT: OWN}, "open": {ANY_ACCOUNT: OWN}, "change": {ANY_ACCOUNT: OWN}},
+        owner="worker_id",
+        tree=False,
+    ),
+    "rights_stats": Kind("维权统计", {"list": UNION_STAFF, "export": UNION_STAFF}, paths=("path",)),
+    "rights_flag": Kind("维权预警企业", {"list": SUBMITTERS, "open": SUBMITTERS}, paths=("org_path",)),
     # <<< rights
     # >>> benefits (普惠服务)
+    # Inclusive services: the publishing union's submitters and staff (and staff above) set offers up,
+    # publish, close and export them, and decide and reveal their sign-ups. A worker's own sign-up is
+    # theirs to cancel (change: own); signing up and the worker's list are the worker's own pages.
+    "benefit_offer": Kind(
+        "普惠服务项目",
+        {"list": SUBMITTERS, "open": SUBMITTERS, "change": SUBMITTERS, "export": SUBMITTERS},
+        paths=("org_path",),
+    ),
+    "benefit_signup": Kind(
+        "普惠服务报名",
+        {
+            "list": SUBMITTERS,
+            "open": SUBMITTERS,
+            "review": SUBMITTERS,
+            "reveal": SUBMITTERS,
+            "change": {ANY_ACCOUNT: OWN},
+        },
+        paths=("org_path",),
+        owner="user_id",
+    ),
     # <<< benefits
     # >>> publicity (宣传教育)
+    # Model-worker cartoons (劳模漫画) attached to public honourees, and the online courses' lessons: the
+    # province keeps them (the public sees them once published). Learning progress is counted at the
+    # member's union: staff see their subtree's counts.
+    "public_cartoon": Kind(
+        "劳模漫画",
+        {"list": PROVINCE_STAFF, "change": PROVINCE_STAFF, "admin": PROVINCE_STAFF},
+        tree=False,
+    ),
+    "course": Kind("网上课程", {"change": PROVINCE_STAFF, "admin": PROVINCE_STAFF}, tree=False),
+    "course_progress": Kind("课程学习统计", {"list": UNION_STAFF}, paths=("org_path",)),
     # <<< publicity
     # >>> dashboard (六大功能)
+    # The six-function dashboard: the figures of an organisation's subtree, for the staff of that subtree
+    # (a province staff opens every organisation's, a county staff only those in its county).
+    "dashboard": Kind("六大功能数据看板", {"list": UNION_STAFF, "export": UNION_STAFF}, paths=("path",)),
     # <<< dashboard
     # Platform records.
     "audit_event": Kind("操作记录", {"list": UNION_STAFF}, paths=("org_path",)),
@@ -637,6 +693,12 @@ ADMIN_MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "craftsmen.craftsman": ("candidacy", ()),
     "craftsmen.patent": ("candidacy", ()),
     "craftsmen.videohost": ("craftsman_film", ("add", "change", "delete")),
+    # Labour competitions: the themes and the titles conferred are programme setup, as the trades are.
+    "competitions.theme": ("programme", ("add", "change")),
+    "competitions.winnertitle": ("programme", ("add", "change")),
+    "public.course": ("course", ("add", "change", "delete")),
+    "public.lesson": ("course", ("add", "change", "delete")),
+    "public.cartoon": ("public_cartoon", ()),
     # The local minimum wage table: staff check it against the notice in force and keep it current.
     "bargaining.minimumwage": ("minimum_wage", ("add", "change")),
 }

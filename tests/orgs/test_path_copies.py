@@ -32,15 +32,23 @@ REGISTERED = [
     "bargaining.BargainingProfile.org_path",
     "bargaining.Coverage.org_path",
     "bargaining.Offer.org_path",
+    "benefits.Offer.org_path",
+    "benefits.Signup.member_path",
+    "benefits.Signup.org_path",
     "competitions.Competition.org_path",
     "competitions.Competition.scope_path",
     "competitions.Entrant.org_path",
     "competitions.ScoreReport.org_path",
+    "competitions.SkillsEvent.org_path",
     "competitions.Tour.org_path",
     "competitions.Winner.org_path",
     "orgs.FoundingApplication.org_path",
     "orgs.JoinApplication.org_path",
     "orgs.Member.org_path",
+    "public.LessonCompletion.org_path",
+    "rights.EnterpriseFlag.org_path",
+    "rights.RightsRequest.org_path",
+    "rights.RightsRequest.origin_path",
 ]
 
 
