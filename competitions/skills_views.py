@@ -40,7 +40,14 @@ def event_create(request, pk):
             messages.success(request, _("已添加赛项。"))
             return redirect(event)
     return render(
-        request, "form_page.html", {"form": form, "title": _("添加技能大赛赛项"), "intro": competition.title}
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": _("添加技能大赛赛项"),
+            "intro": competition.title,
+            "user_data": (competition.title,),  # the competition's title as typed
+        },
     )
 
 
@@ -142,6 +149,7 @@ def event_publish(request, pk):
             % {"trade": event.trade},
             "button": _("公布成绩"),
             "user_data": True,
+            "cancel_url": event.get_absolute_url(),
         },
     )
 
@@ -168,6 +176,7 @@ def result_delete(request, pk):
             "question": _("确定删除选手“%(name)s”的成绩吗？") % {"name": result.contestant},
             "button": _("删除"),
             "user_data": True,
+            "cancel_url": result.event.get_absolute_url(),
         },
     )
 

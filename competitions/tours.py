@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from unionportal import permissions
 from unionportal.accounts.forms import CrispyMixin
 from unionportal.audit import services as audit
-from unionportal.i18n import UserDataSelect
+from unionportal.i18n import UserDataSelect, UserDataSelectMultiple
 from unionportal.orgs.enums import Level
 from unionportal.orgs.models import Organisation
 from unionportal.orgs.scoping import scope_q
@@ -182,7 +182,7 @@ class TourForm(CrispyMixin, forms.Form):
     honourees = forms.MultipleChoiceField(
         label=gettext_lazy("从已公布的获奖名单中选择报告人"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=UserDataSelectMultiple(attrs={"size": 6}),
     )
     field_order = ["title", "organiser", "honourees", "speakers", "description"]
 

@@ -344,6 +344,7 @@ def request_accept(request, pk):
             % {"name": item.employer_name},
             "user_data": (item.employer_name,),
             "button": _("受理"),
+            "cancel_url": item.get_absolute_url(),
         },
     )
 

@@ -27,20 +27,26 @@ from unionportal import clock
 DAY = date(2026, 4, 27)
 
 _seeders: dict[str, Callable[..., object]] = {}
+_last: set[str] = set()
 
 
-def register(name: str, func: Callable[..., object]) -> None:
-    """Add ``func`` under ``name``; registering a name again replaces its function but keeps its place."""
+def register(name: str, func: Callable[..., object], *, last: bool = False) -> None:
+    """Add ``func`` under ``name``; registering a name again replaces its function but keeps its place.
+    ``last``: run after every other seeder (one that decorates what the domain apps' seeders publish)."""
     _seeders[name] = func
+    if last:
+        _last.add(name)
 
 
 def unregister(name: str) -> None:
     _seeders.pop(name, None)
+    _last.discard(name)
 
 
 def registered() -> list[tuple[str, Callable[..., object]]]:
-    """The registered seeders, in registration order."""
-    return list(_seeders.items())
+    """The registered seeders, in registration order (those registered ``last`` after the rest)."""
+    items = list(_seeders.items())
+    return [i for i in items if i[0] not in _last] + [i for i in items if i[0] in _last]
 
 
 def calendar() -> AbstractContextManager:

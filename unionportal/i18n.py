@@ -170,3 +170,7 @@ class UserDataSelect(forms.Select):
         if value not in (None, ""):
             option["attrs"]["data-user-content"] = True
         return option
+
+
+class UserDataSelectMultiple(UserDataSelect, forms.SelectMultiple):
+    """UserDataSelect for a multiple choice (people chosen by name)."""

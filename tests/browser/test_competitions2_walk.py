@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from competitions import services
+from competitions import catalogue, services
 from competitions.models import PutForward, SkillsEvent, Theme, WinnerTitle
 from tests.browser.conftest import shot, sign_in
 from tests.competitions.factories import competition_data, indicators
@@ -22,10 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_skills_event_entered_published_and_its_champion_put_forward(
     page, phone_page, live_server, artifacts
 ):
-    Theme.objects.get_or_create(code="skills-contest", defaults={"name": "职工技能大赛"})
-    WinnerTitle.objects.get_or_create(
-        code="outstanding-builder", defaults={"name": "优秀建设者", "entrant_kind": "individual"}
-    )
+    catalogue.ensure(Theme, WinnerTitle)  # a transactional test before this one flushed the migration's rows
     tree = make_tree()
     organiser = make_user("org_staff", org=tree["county_a"], role=Role.STAFF)
     make_enterprise(tree["township_a"], union=tree["grassroots_a"], name="楚都食品")

@@ -5,9 +5,9 @@ from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
-from competitions import services
+from competitions import catalogue, services
 from competitions.enums import Direction, EntrantState, Method
-from competitions.models import Theme
+from competitions.models import Theme, WinnerTitle
 from competitions.workflows import entrant_transition
 from tests.factories import make_enterprise, make_tree, make_user
 from unionportal.orgs.enums import Role
@@ -62,6 +62,7 @@ def indicators(**overrides):
 
 
 def competition_data(tree, **overrides):
+    catalogue.ensure(Theme, WinnerTitle)  # a transactional test before this one flushed the migration's rows
     data = {
         "title": "重大项目劳动竞赛",
         "theme": Theme.objects.get(code="major-projects"),

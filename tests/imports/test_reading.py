@@ -170,6 +170,8 @@ IMPORTABLE = {
     "selection.past_honour",
     "selection_experts.pool_import",
     "orgs.member",
+    "bargaining.offer",
+    "bargaining.agreement",
 }
 
 

@@ -23,6 +23,7 @@ class PublicConfig(AppConfig):
 
         periodic.register("public.news_went_live")(news_went_live)
         demo.register("public", seed_public_demo)
-        demo.register("public_education", seed_education_demo)
+        # Last: its cartoons go on the honourees the domain apps' seeders publish.
+        demo.register("public_education", seed_education_demo, last=True)
         register_path_copy(LessonCompletion, "org_path")
         register_dashboard_provider("publicity", dashboard.provider, trend=dashboard.trend)

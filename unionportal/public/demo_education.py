@@ -2,9 +2,8 @@
 lessons, members' learning records (the ``worker`` has finished one course and half of the other), and
 model-worker cartoons (劳模漫画) on four published honourees, drawn with Pillow (no person's picture).
 
-The honourees are published by the domain apps' seeders, which run after this one (apps register in
-INSTALLED_APPS order): when none is published yet, the cartoons are drawn once the demo's transaction
-has committed. Idempotent: courses by title, lessons by course and title, records once per learner and
+The honourees are published by the domain apps' seeders; this one is registered to run after them
+(``demo.register(..., last=True)``). Idempotent: courses by title, lessons by course and title, records once per learner and
 lesson, a cartoon once per honouree.
 """
 
@@ -14,7 +13,6 @@ from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
@@ -247,12 +245,8 @@ def seed_education_demo(*, stdout=None) -> None:
     courses = _courses()
     added = _learning(courses, now=now)
     province = User.objects.filter(username="province").first()
-    if PublicEntry.objects.published().exists():
-        cartoons = seed_cartoons(actor=province)
-    else:
-        # The honourees are published by seeders that run after this one: draw once they are in.
-        cartoons = 0
-        transaction.on_commit(lambda: seed_cartoons(actor=province))
+    # Registered to run last, so the domain apps' seeders have published the honourees.
+    cartoons = seed_cartoons(actor=province)
     invalidate()
     if stdout is not None:
         stdout.write(
