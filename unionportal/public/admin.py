@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from unionportal.i18n import user_content
 from unionportal.uploads.forms import CheckedFileField
 from unionportal.uploads.models import StoredFile
 from unionportal.uploads.services import upload_store
@@ -69,9 +70,14 @@ class CourseAdmin(admin.ModelAdmin):
 class CartoonAdmin(admin.ModelAdmin):
     """Read here; attached and replaced on the staff page (the upload check runs there)."""
 
-    list_display = ["title", "entry", "updated_at"]
+    list_display = ["title", "honouree", "updated_at"]
     search_fields = ["title", "entry__name"]
-    readonly_fields = ["entry", "image", "created_by"]
+    readonly_fields = ["honouree", "image", "created_by"]
+    exclude = ["entry"]
+
+    @admin.display(description=_("获奖者"))
+    def honouree(self, obj):
+        return user_content(str(obj.entry))  # the honouree and award as published: data
 
     def has_add_permission(self, request):
         return False
