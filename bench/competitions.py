@@ -17,6 +17,8 @@ from django.utils import timezone
 from competitions import catalogue, services
 from competitions.enums import EntrantState, Method, ReportState
 from competitions.models import Competition, Entrant, Period, ScoreReport, Theme, WinnerTitle
+from competitions.selectors import ENTRY_TOPIC
+from unionportal import fragments
 from unionportal.orgs.enums import Level
 from unionportal.orgs.models import Organisation
 
@@ -110,6 +112,8 @@ def seed(*, entrants: int, periods: int, stdout=None) -> Competition:
             ),
             batch_size=BATCH,
         )
+        # bulk_create sends no signals: the cached rankings are told here.
+        fragments.bump(ENTRY_TOPIC, competition.scope_path)
     if stdout is not None:
         stdout.write(
             f"Seeded {entrants:,} entrants × {len(period_rows)} periods in {time.monotonic() - started:.1f} s."

@@ -65,6 +65,23 @@ class CompetitionsConfig(AppConfig):
             register_path_copy(model, field)
         demo.register("competitions", seed_competitions_demo)
 
+        from unionportal import fragments
+
+        from .selectors import ENTRY_TOPIC
+
+        # The cached rankings (selectors.standings) are read at the competition's scope.
+        fragments.follow(ENTRY_TOPIC, Entrant, lambda e: [e.org_path])
+        fragments.follow(ENTRY_TOPIC, ScoreReport, lambda r: [r.org_path])
+        fragments.follow(ENTRY_TOPIC, Competition, lambda c: [c.scope_path])
+
         from . import dashboard  # figures of the six-function dashboard
 
         dashboard.register()
+
+        from unionportal.imports.registry import register_importer
+
+        from .report_import import ScoreReportImporter
+
+        register_importer(
+            "competitions.score_reports", ScoreReportImporter, _("劳动竞赛成绩报送（线下收集）")
+        )

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
 
-from unionportal import permissions
+from unionportal import fragments, permissions
 from unionportal.orgs.enums import Level
 from unionportal.orgs.models import Organisation
 from unionportal.orgs.scoping import membership_rows
@@ -13,6 +13,9 @@ from .models import Competition, Entrant, ScoreReport, ScoreValue
 
 # Reports that count in a ranking: checked by the organiser.
 COUNTED = (ReportState.CHECKED,)
+# The fragment-cache topic of entrants and reports (apps.py follows their writes): the rankings kept in
+# the shared cache are read under its versions at the competition's scope.
+ENTRY_TOPIC = "competition_entry"
 
 
 def competitions_for(user, action: str = "list"):
@@ -66,6 +69,17 @@ def entrants_of(user, competition: Competition):
     )
 
 
+def reporting_entrants(user, competition: Competition):
+    """The approved entrants of ``competition`` whose reports ``user`` files (and may import)."""
+    if not permissions.may(user, "competition_entry", "import"):
+        return Entrant.objects.none()
+    return (
+        Entrant.objects.visible_to(user, "change")
+        .filter(competition=competition, state=EntrantState.APPROVED)
+        .order_by("name")
+    )
+
+
 def my_entrants(user):
     return (
         Entrant.objects.visible_to(user, "change")
@@ -93,6 +107,19 @@ def ranking(competition: Competition, *, period=None):
         .select_related("organisation")
         .order_by("-points", "id")
     )
+
+
+def standings(competition: Competition, *, period=None) -> list[tuple[int, object, int]]:
+    """The ranking as (entrant id, points, reports counted), best first. Summing every checked report of
+    5,000 entrants takes the database tens of milliseconds, and a ranking changes only when a report is
+    checked or returned or an entrant approved, so it is summed once for everyone who may open the
+    competition and kept in the shared cache until an entrant or report in its scope changes."""
+
+    def compute():
+        return list(ranking(competition, period=period).values_list("pk", "points", "reports_counted"))
+
+    name = f"competition-ranking:{competition.pk}:{period.number if period is not None else 'all'}"
+    return fragments.shared_value(name, ENTRY_TOPIC, [competition.scope_path], compute)
 
 
 def period_totals(competition: Competition, entrant_ids) -> dict:

@@ -284,42 +284,49 @@ def _plain(value: Decimal | None) -> str:
     return "—" if value is None else f"{value.normalize():f}"
 
 
+def score_value(indicator: Indicator, raw) -> tuple[ScoreValue | None, str]:
+    """One indicator's figure scored (an unsaved ScoreValue), or what is wrong with it: missing, not a
+    number, or outside the indicator's range (a judged mark between 0 and its cap)."""
+    if raw is None or raw == "":
+        return None, _("请填写指标“%(name)s”。") % {"name": indicator.name}
+    value = _as_decimal(raw)
+    if value is None:
+        return None, _("指标“%(name)s”须填写数字。") % {"name": indicator.name}
+    low, high = indicator.min_value, indicator.max_value
+    if indicator.method == Method.JUDGED:
+        low, high = Decimal(0) if low is None else low, indicator.cap if high is None else high
+    if (low is not None and value < low) or (high is not None and value > high):
+        return None, _("指标“%(name)s”的数值应在 %(low)s 至 %(high)s 之间。") % {
+            "name": indicator.name,
+            "low": _plain(low),
+            "high": _plain(high),
+        }
+    if indicator.method == Method.JUDGED:
+        score = scoring.judged_score(value=value, cap=indicator.cap)
+    else:
+        score = scoring.indicator_score(
+            value=value,
+            target=indicator.target,
+            direction=indicator.direction,
+            base=indicator.base,
+            points_better=indicator.points_better,
+            points_worse=indicator.points_worse,
+            cap=indicator.cap,
+        )
+    part = scoring.weighted(score=score, cap=indicator.cap, weight=indicator.weight)
+    return ScoreValue(indicator=indicator, value=value, score=score, weighted=part), ""
+
+
 def score_values(indicators: list[Indicator], values: dict) -> tuple[list[ScoreValue], Decimal, list[str]]:
     """The scored values of a report (unsaved), its weighted total and what is wrong with the figures."""
     rows, problems, total = [], [], Decimal(0)
     for indicator in indicators:
-        raw = values.get(indicator.pk)
-        if raw is None or raw == "":
-            problems.append(_("请填写指标“%(name)s”。") % {"name": indicator.name})
+        row, problem = score_value(indicator, values.get(indicator.pk))
+        if problem:
+            problems.append(problem)
             continue
-        value = _as_decimal(raw)
-        if value is None:
-            problems.append(_("指标“%(name)s”须填写数字。") % {"name": indicator.name})
-            continue
-        low, high = indicator.min_value, indicator.max_value
-        if indicator.method == Method.JUDGED:
-            low, high = Decimal(0) if low is None else low, indicator.cap if high is None else high
-        if (low is not None and value < low) or (high is not None and value > high):
-            problems.append(
-                _("指标“%(name)s”的数值应在 %(low)s 至 %(high)s 之间。")
-                % {"name": indicator.name, "low": _plain(low), "high": _plain(high)}
-            )
-            continue
-        if indicator.method == Method.JUDGED:
-            score = scoring.judged_score(value=value, cap=indicator.cap)
-        else:
-            score = scoring.indicator_score(
-                value=value,
-                target=indicator.target,
-                direction=indicator.direction,
-                base=indicator.base,
-                points_better=indicator.points_better,
-                points_worse=indicator.points_worse,
-                cap=indicator.cap,
-            )
-        part = scoring.weighted(score=score, cap=indicator.cap, weight=indicator.weight)
-        total += part
-        rows.append(ScoreValue(indicator=indicator, value=value, score=score, weighted=part))
+        total += row.weighted
+        rows.append(row)
     unknown = set(values) - {i.pk for i in indicators}
     if unknown:
         problems.append(_("填报了本竞赛没有的指标。"))

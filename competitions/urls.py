@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/ranking/", views.ranking, name="ranking"),
     path("<int:pk>/register/", views.register, name="register"),
     path("<int:pk>/winners/", views.winners, name="winners"),
+    path("<int:pk>/report-sheet.xlsx", views.report_sheet, name="report_sheet"),
     path("entrants/<int:pk>/", views.entrant_detail, name="entrant"),
     path("entrants/<int:pk>/approve/", views.entrant_approve, name="entrant_approve"),
     path("entrants/<int:pk>/return/", views.entrant_return, name="entrant_return"),

@@ -6,10 +6,12 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from unionportal import fragments
 from unionportal.audit.transitions import TransitionError
 from unionportal.i18n import mark_user_data
 from unionportal.orgs.models import Enterprise
@@ -27,7 +29,7 @@ from .forms import (
     WinnerForm,
     indicator_initial,
 )
-from .models import Indicator, Period, PutForward, WinnerTitle
+from .models import Entrant, Indicator, Period, PutForward, WinnerTitle
 from .skills import SKILLS_THEME
 from .workflows import (
     ENTRANT_WORKFLOW,
@@ -123,6 +125,7 @@ def competition_detail(request, pk):
             "entrants": entrants,
             "can_edit": services.permissions.allows(request.user, "competition", "change", competition),
             "can_enter": bool(selectors.entering_organisations(request.user, competition)),
+            "can_import": selectors.reporting_entrants(request.user, competition).exists(),
             "is_organiser": is_organiser_staff(request.user, competition),
             "is_skills": competition.theme.code == SKILLS_THEME,
             "skills_events": list(competition.skills_events.order_by("held_on", "id")),
@@ -133,15 +136,32 @@ def competition_detail(request, pk):
 @permission("competition", "open")
 def ranking(request, pk):
     """Per period (``?period=n``) or cumulative: totals summed in the database, paged, with a chart of
-    the page's entrants over the periods."""
+    the page's entrants over the periods. The body is a cached fragment, drawn again once an entrant or
+    report in the competition's scope changes (``unionportal.fragments``)."""
     competition = selectors.access_competition(request.user, pk)
+    body = fragments.cached(
+        request,
+        "competition_ranking",
+        selectors.ENTRY_TOPIC,
+        [competition.scope_path],
+        lambda: _ranking_body(request, competition),
+    )
+    return render(request, "competitions/ranking.html", {"competition": competition, "body": body})
+
+
+def _ranking_body(request, competition) -> str:
     periods = list(Period.objects.filter(competition=competition))
     period = next((p for p in periods if str(p.number) == request.GET.get("period")), None)
-    page = Paginator(selectors.ranking(competition, period=period), PER_PAGE).get_page(
+    page = Paginator(selectors.standings(competition, period=period), PER_PAGE).get_page(
         request.GET.get("page")
     )
     start = (page.number - 1) * PER_PAGE
-    rows = list(page.object_list)
+    entrants = Entrant.objects.select_related("organisation").in_bulk([pk for pk, _p, _n in page.object_list])
+    rows = []
+    for pk, points, counted in page.object_list:
+        entrant = entrants[pk]
+        entrant.points, entrant.reports_counted = points, counted
+        rows.append(entrant)
     by_period = selectors.period_totals(competition, [e.pk for e in rows])
     chart = {
         "labels": [_("第%(n)s期") % {"n": p.number} for p in periods],
@@ -151,9 +171,8 @@ def ranking(request, pk):
             for e in rows[:10]
         ],
     }
-    return render(
-        request,
-        "competitions/ranking.html",
+    return render_to_string(
+        "competitions/ranking_body.html",
         {
             "competition": competition,
             "periods": periods,
@@ -162,6 +181,7 @@ def ranking(request, pk):
             "rows": [(start + i + 1, e) for i, e in enumerate(rows)],
             "chart": chart,
         },
+        request=request,
     )
 
 
@@ -170,6 +190,27 @@ def _point(total):
 
 
 # --- registration ----------------------------------------------------------------------------------------------
+
+
+@permission("competition_entry", "import")
+def report_sheet(request, pk):
+    """The score-report import file filled in with the user's approved entrants and the indicators."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    from unionportal.imports.files import XLSX_TYPE
+
+    from .report_import import report_sheet_xlsx
+
+    competition = selectors.access_competition(request.user, pk)
+    content = report_sheet_xlsx(request.user, competition)
+    if content is None:
+        raise Http404
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        True, _("成绩报送表-%(title)s.xlsx") % {"title": competition.title}
+    )
+    return response
 
 
 @permission("competition_entry", "list")

@@ -247,6 +247,11 @@ def demo(module_db, demo_day, tmp_path_factory):
             {"pk": comp.pk},
             SimpleNamespace(org_path=grassroots_membership.organisation.path),
         )
+        # The filled-in report sheet: the grassroots union's approved entrants (404 for a union with none).
+        samples["competitions:report_sheet"] = (
+            {"pk": comp.pk},
+            SimpleNamespace(org_path=grassroots_membership.organisation.path),
+        )
         for name in ("entrant", "entrant_approve", "entrant_return", "entrant_resubmit", "report_create"):
             samples[f"competitions:{name}"] = ({"pk": entrant.pk}, entrant)
         for name in ("report", "report_edit", "report_submit", "report_check", "report_return"):

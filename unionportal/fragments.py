@@ -169,10 +169,13 @@ def _stored(key: str, version_keys: list[str], compute, timeout: int):
     return _stored_many([(key, version_keys, compute)], timeout)[0]
 
 
-def cached(request, name: str, topics, paths: list[str], render, *, per_session: bool = False) -> SafeString:
+def cached(
+    request, name: str, topics, paths: list[str], render, *, per_session: bool = False, timeout: int = TIMEOUT
+) -> SafeString:
     """The fragment ``name`` for this request: from the cache while the records of ``topics`` (one name or
     several) kept at or below ``paths`` (``scope_paths``) are unchanged, else ``render()``
-    (``render_to_string``'s output), stored."""
+    (``render_to_string``'s output), stored; at most ``timeout`` seconds (shorter for figures that move
+    with what no topic follows, such as the time of the last sign-in)."""
     if not enabled() or (per_session and settings.CSRF_COOKIE_NAME not in request.COOKIES):
         # A browser without the CSRF cookie yet gets a new secret with this page: nothing to reuse.
         return render()
@@ -184,7 +187,7 @@ def cached(request, name: str, topics, paths: list[str], render, *, per_session:
         return str(html)
 
     versions = _version_keys(request, topics, paths)
-    html = _stored(_page_key(request, name, per_session), versions, rendered, TIMEOUT)
+    html = _stored(_page_key(request, name, per_session), versions, rendered, timeout)
     # What ``render`` made (template output, escaped there), as it was stored.
     return mark_safe(html)  # noqa: S308
 
@@ -199,6 +202,18 @@ def cached_values(request, entries, paths: list[str], *, timeout: int = TIMEOUT)
         for name, topics, compute in entries
     ]
     return _stored_many(keyed, timeout)
+
+
+def shared_value(name: str, topics, paths: list[str], compute, *, timeout: int = TIMEOUT):
+    """A value that is the same for everyone allowed to see it (a competition's ranking: the view has
+    checked access before asking), computed once for all of them: from the cache while the records of
+    ``topics`` kept at or below ``paths`` are unchanged, else ``compute()``, stored. Unlike ``cached`` the
+    key holds no user, and the user's own topic is not read."""
+    if not enabled():
+        return compute()
+    topics = (topics,) if isinstance(topics, str) else tuple(topics)
+    versions = [_version_key(t, p) for t in topics for p in (_EPOCH, *paths)]
+    return _stored(f"frag:shared:{name}", versions, compute, timeout)
 
 
 # --- what the user did ------------------------------------------------------------------------------------

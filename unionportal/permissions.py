@@ -324,7 +324,7 @@ MATRIX: dict[str, Kind] = {
     # Labour competitions (劳动竞赛): kept at the organiser; staff of the organiser or above set them up,
     # approve registrations and check reports (review); a grassroots union's submitters see those whose
     # scope holds their union (own: competitions.apps.in_scope). Entrants and their score reports are
-    # kept at the registering union, which enters and reports (change).
+    # kept at the registering union, which enters and reports (change), also by importing paper reports.
     "competition": Kind(
         "劳动竞赛",
         {
@@ -341,6 +341,7 @@ MATRIX: dict[str, Kind] = {
             "list": SUBMITTERS,
             "open": SUBMITTERS,
             "change": {S: ORG, A: ORG, SUB: ORG},
+            "import": {S: ORG, A: ORG, SUB: ORG},
             "review": {S: BELOW},
         },
         paths=("org_path",),

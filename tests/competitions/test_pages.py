@@ -320,6 +320,38 @@ def test_page_queries_do_not_grow_with_entrants_and_reports(w):
     assert 'id="ranking-data"' in ranking
 
 
+def test_the_cached_ranking_moves_when_a_report_is_checked_and_is_shared_by_its_viewers(w, settings):
+    """With the fragment cache on (a shared cache in production; one process's memory here), the ranking
+    is summed once for everyone who may open it and drawn again once a report in the scope changes."""
+    from unionportal import fragments
+
+    settings.STAFF_FRAGMENT_CACHE = True
+    challenger = entrant(w, "追赶班组")
+    _checked(w, challenger, 1, output="100")
+    organiser, city = client_for(w.organiser), client_for(w.city)
+    url = reverse("competitions:ranking", args=[w.competition.pk])
+    first = organiser.get(url).content.decode()
+    assert first.index("追赶班组") < first.index(">一班<")
+    calls = []
+    real = fragments._stored
+
+    def counting(key, versions, compute, timeout):
+        return real(key, versions, lambda: calls.append(key) or compute(), timeout)
+
+    import unittest.mock
+
+    with unittest.mock.patch.object(fragments, "_stored", counting):
+        city.get(url)  # another viewer: its own page fragment, the standings already summed
+        assert [k for k in calls if k.startswith("frag:shared:")] == []
+        organiser.get(url)  # the same page again: nothing drawn
+        assert calls == [k for k in calls if k.startswith("frag:page:")] and len(calls) == 1
+        calls.clear()
+        _checked(w, w.entrant, 2, output="150")  # the other team overtakes
+        after = organiser.get(url).content.decode()
+        assert any(k.startswith("frag:shared:competition-ranking") for k in calls)
+    assert after.index(">一班<") < after.index("追赶班组")
+
+
 # --- the matrix, for every competitions URL and role ---------------------------------------------------
 
 
@@ -339,6 +371,7 @@ def _samples(w):
         "competitions:ranking": ({"pk": c.pk}, c),
         "competitions:winners": ({"pk": c.pk}, c),
         "competitions:register": ({"pk": c.pk}, SimpleNamespace(org_path=w.tree["grassroots_a"].path)),
+        "competitions:report_sheet": ({"pk": c.pk}, SimpleNamespace(org_path=w.tree["grassroots_a"].path)),
         "competitions:entrant": ({"pk": e.pk}, e),
         "competitions:entrant_approve": ({"pk": e.pk}, e),
         "competitions:entrant_return": ({"pk": e.pk}, e),

@@ -172,6 +172,7 @@ IMPORTABLE = {
     "orgs.member",
     "bargaining.offer",
     "bargaining.agreement",
+    "competitions.score_reports",
 }
 
 
