@@ -8,6 +8,7 @@ from django.db.models import Count, IntegerField, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -596,19 +597,22 @@ def enterprise_detail(request, pk):
 @permission("bargaining_progress", "list")
 def progress_page(request):
     current = progress_level(request.user, request.GET.get("org") or None)
-
-    def figures():
-        found = progress(request.user, current=current)
-        return found, by_industry(current)
-
-    # With a shared cache the figures are kept until a record of the drive at or below this level changes
-    # (fragments: the bargaining topic follows profiles, offers, agreements and coverage), at most
-    # five minutes, and per day (the criteria are read on the day).
-    ((data, (industries, industry_total)),) = fragments.cached_values(
+    # With a shared cache the body is kept until a record of the drive at or below this level changes
+    # (fragments: the bargaining topic follows profiles, offers, agreements and coverage), at most five
+    # minutes, and per day (the criteria are read on the day).
+    body = fragments.cached(
         request,
-        [(f"bargaining.progress:{timezone.localdate().isoformat()}", BARGAINING_TOPIC, figures)],
+        f"bargaining_progress:{timezone.localdate().isoformat()}",
+        BARGAINING_TOPIC,
         [current.path],
+        lambda: _progress_body(request, current),
     )
+    return render(request, "bargaining/progress.html", {"body": body})
+
+
+def _progress_body(request, current) -> str:
+    data = progress(request.user, current=current)
+    industries, industry_total = by_industry(current)
     chart = {
         "labels": [row.label for row in data.rows],
         "datasets": [
@@ -617,9 +621,8 @@ def progress_page(request):
             if key in ("targets", "sent", "signed", "in_effect")
         ],
     }
-    return render(
-        request,
-        "bargaining/progress.html",
+    return render_to_string(
+        "bargaining/progress_body.html",
         {
             "data": data,
             "chart": chart,
@@ -628,6 +631,7 @@ def progress_page(request):
             "industry_total": industry_total,
             "industry_figures": INDUSTRY_FIGURES,
         },
+        request=request,
     )
 
 

@@ -299,3 +299,25 @@ def test_everything_survives_being_ored_with_another_condition(django_user_model
     root = django_user_model.objects.create_superuser("root_or", password="x")
     rows = Organisation.objects.filter(scope_q(root, "path", roles=[Role.STAFF]) | Q(code="no-such-code"))
     assert rows.count() == Organisation.objects.count() > 0
+
+
+@pytest.mark.django_db
+def test_the_request_users_lazy_wrapper_and_the_user_it_wraps_share_one_read_of_the_memberships(
+    django_assert_num_queries,
+):
+    """``request.user`` is a lazy wrapper; ``user.has_perm`` (a template's ``{% has_perm %}``) hands the
+    rules the user inside it. Both read the memberships once."""
+    from django.utils.functional import SimpleLazyObject
+
+    from unionportal.orgs.scoping import forget_scope, membership_rows
+
+    tree = make_tree()
+    user = make_user("lazy_staff", org=tree["county_a"], role=Role.STAFF)
+    user = get_user_model().objects.get(pk=user.pk)
+    lazy = SimpleLazyObject(lambda: user)
+    with django_assert_num_queries(1):
+        assert membership_rows(lazy) == [(Role.STAFF, tree["county_a"].path)]
+        assert membership_rows(user) == membership_rows(lazy)
+    forget_scope(lazy)
+    with django_assert_num_queries(1):
+        membership_rows(user)

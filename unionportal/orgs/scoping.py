@@ -9,6 +9,7 @@ anonymous users see nothing. ``scope_q`` needs the roles spelled out: no default
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.functional import LazyObject, empty
 
 from .enums import SUBTREE_ROLES, Role
 
@@ -31,9 +32,20 @@ def _minimal(paths: set[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
+def _cache_of(user) -> dict:
+    """The cache kept on the user object itself: ``request.user`` is a lazy wrapper whose own ``__dict__``
+    is not the user's, and ``user.has_perm`` (a template's ``{% has_perm %}``) hands the rules the
+    wrapped user, so both must find the one cache."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user.__dict__.setdefault(_CACHE_ATTR, {})
+
+
 def membership_rows(user) -> list[tuple[str, str]]:
     """(role, organisation path) of the user's active memberships: one query per user object."""
-    cache = user.__dict__.setdefault(_CACHE_ATTR, {})
+    cache = _cache_of(user)
     if "rows" not in cache:
         from .models import Membership
 
@@ -46,7 +58,7 @@ def membership_rows(user) -> list[tuple[str, str]]:
 def remember_memberships(user, memberships) -> None:
     """Let ``membership_rows`` answer from memberships already read (``Membership.objects.active()`` of
     ``user``, with their organisations), instead of a query of its own."""
-    cache = user.__dict__.setdefault(_CACHE_ATTR, {})
+    cache = _cache_of(user)
     cache.setdefault("rows", [(m.role, m.organisation.path) for m in memberships])
 
 
@@ -84,7 +96,7 @@ def scope_q(user, path_field: str, *, roles) -> Q:
 
 def forget_scope(user) -> None:
     """Drop the cached scope after the user's memberships change."""
-    user.__dict__.pop(_CACHE_ATTR, None)
+    _cache_of(user).clear()
 
 
 def has_role(user, *roles: Role) -> bool:

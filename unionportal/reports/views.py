@@ -1,5 +1,6 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -7,6 +8,8 @@ from django.utils.translation import gettext as _
 from unionportal import fragments, permissions
 from unionportal.imports.services import EXPORT_FORMATS, export_table
 from unionportal.notifications.services import display_language, for_display, inbox
+from unionportal.orgs.apps import ACCOUNT_TOPIC
+from unionportal.orgs.members import MEMBER_TOPIC
 from unionportal.orgs.scoping import remember_memberships
 from unionportal.orgs.selectors import memberships_of
 from unionportal.permissions import permission, signed_in
@@ -17,6 +20,8 @@ from .registry import todos_for
 
 # A provider's to-do counts are kept this long at most: some move with the date (a follow-up due today).
 TODO_SECONDS = 60
+# The coverage page's body, at most: its activity figures move with every sign-in in the scope.
+COVERAGE_SECONDS = 60
 
 
 @signed_in
@@ -48,17 +53,35 @@ def home(request):
 
 @permission("organisation", "list")
 def coverage_page(request):
-    """The "one network, five levels covered" page for staff, with a chart and an export."""
-    data = coverage(request.user)
+    """The "one network, five levels covered" page for staff, with a chart and an export.
+
+    The body is a cached fragment (``unionportal.fragments``): drawn again once an account, role, union
+    or registry count changes, and at least every minute, since its activity figures move with every
+    sign-in and action in the scope."""
     if request.GET.get("format") in EXPORT_FORMATS:
-        return coverage_export(request, data, request.GET["format"])
+        return coverage_export(request, coverage(request.user), request.GET["format"])
+    body = fragments.cached(
+        request,
+        "coverage",
+        (ACCOUNT_TOPIC, MEMBER_TOPIC),
+        fragments.scope_paths(request.user, "organisation", "list"),
+        lambda: _coverage_body(request),
+        timeout=COVERAGE_SECONDS,
+    )
+    return render(request, "reports/coverage.html", {"body": body})
+
+
+def _coverage_body(request) -> str:
+    data = coverage(request.user)
     chart = {
         "labels": [row.label for row in data["by_city"]],
         "account": [row.account_pct for row in data["by_city"]],
         "active": [row.active_pct for row in data["by_city"]],
         "legend": [str(_("已开通账户的工会 %")), str(_("近30天活跃的工会 %"))],
     }
-    return render(request, "reports/coverage.html", {**data, "chart": chart, "active_days": ACTIVE_DAYS})
+    return render_to_string(
+        "reports/coverage_body.html", {**data, "chart": chart, "active_days": ACTIVE_DAYS}, request=request
+    )
 
 
 def coverage_export(request, data, fmt: str) -> HttpResponse:

@@ -6,6 +6,7 @@ from django.utils.translation import get_language, pgettext
 
 from unionportal import i18n, permissions
 from unionportal.orgs.enums import Role
+from unionportal.orgs.models import Organisation
 from unionportal.orgs.scoping import membership_rows
 
 register = template.Library()
@@ -72,10 +73,28 @@ NAV_PAGES = {
 }
 
 
+# nav_pages' answer per combination of roles (the role gate reads the roles alone, and whether each is held
+# at the root): a few dozen combinations, where asking the matrix costs two dozen lookups per page.
+_NAV: dict[tuple, dict] = {}
+
+
 @register.simple_tag(takes_context=True)
 def nav_pages(context):
     """Which of the staff pages the signed-in user may open (from the permission matrix)."""
     user = context["request"].user
+    root = Organisation.steplen  # a path of this length is the root's
+    key = (
+        user.is_superuser,
+        user.is_staff,
+        tuple(sorted({(role, len(path) == root) for role, path in membership_rows(user)})),
+    )
+    pages = _NAV.get(key)
+    if pages is None:
+        pages = _NAV[key] = _nav_pages(user)
+    return pages
+
+
+def _nav_pages(user) -> dict:
     pages = {name: permissions.may(user, kind, action) for name, (kind, action) in NAV_PAGES.items()}
     # Reviewers work from the review queue (it opens each nomination); the intake list is the submitters'.
     pages["awards"] = pages["awards"] and not pages["review"]
