@@ -141,7 +141,7 @@ def ranking(request, pk):
     competition = selectors.access_competition(request.user, pk)
     body = fragments.cached(
         request,
-        "competition_ranking",
+        f"competition_ranking:{competition.pk}",  # the key holds the query string, not the path
         selectors.ENTRY_TOPIC,
         [competition.scope_path],
         lambda: _ranking_body(request, competition),

@@ -295,7 +295,8 @@ def _queries(client, url) -> int:
     return len(captured)
 
 
-def test_page_queries_do_not_grow_with_entrants_and_reports(w):
+def test_page_queries_do_not_grow_with_entrants_and_reports(w, settings):
+    settings.STAFF_FRAGMENT_CACHE = False  # the pages as drawn, not their cached bodies
     client = client_for(w.organiser)
     _checked(w, w.entrant, 2)
     urls = [
@@ -350,6 +351,30 @@ def test_the_cached_ranking_moves_when_a_report_is_checked_and_is_shared_by_its_
         after = organiser.get(url).content.decode()
         assert any(k.startswith("frag:shared:competition-ranking") for k in calls)
     assert after.index(">一班<") < after.index("追赶班组")
+
+
+def test_each_competitions_cached_ranking_is_its_own(w, settings):
+    """Two competitions' ranking pages with the same query string are two fragments, not one."""
+    from competitions.workflows import entrant_transition
+
+    settings.STAFF_FRAGMENT_CACHE = True
+    other = services.competition_save(
+        actor=w.organiser, data=competition_data(w.tree, title="第二项竞赛"), indicators=indicators()
+    )
+    second = services.entrant_register(
+        actor=w.submitter,
+        competition_id=other.pk,
+        organisation_id=w.tree["grassroots_a"].pk,
+        name="乙班",
+        members=[services.MemberRow("赵六")],
+        today=TODAY,
+    )
+    entrant_transition(actor=w.organiser, entrant_id=second.pk, to=EntrantState.APPROVED)
+    client = client_for(w.organiser)
+    first = client.get(reverse("competitions:ranking", args=[w.competition.pk])).content.decode()
+    again = client.get(reverse("competitions:ranking", args=[other.pk])).content.decode()
+    assert ">一班<" in first and "乙班" not in first
+    assert "乙班" in again and ">一班<" not in again
 
 
 # --- the matrix, for every competitions URL and role ---------------------------------------------------

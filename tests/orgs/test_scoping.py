@@ -301,9 +301,8 @@ def test_everything_survives_being_ored_with_another_condition(django_user_model
     assert rows.count() == Organisation.objects.count() > 0
 
 
-@pytest.mark.django_db
 def test_the_request_users_lazy_wrapper_and_the_user_it_wraps_share_one_read_of_the_memberships(
-    django_assert_num_queries,
+    world, django_assert_num_queries
 ):
     """``request.user`` is a lazy wrapper; ``user.has_perm`` (a template's ``{% has_perm %}``) hands the
     rules the user inside it. Both read the memberships once."""
@@ -311,12 +310,11 @@ def test_the_request_users_lazy_wrapper_and_the_user_it_wraps_share_one_read_of_
 
     from unionportal.orgs.scoping import forget_scope, membership_rows
 
-    tree = make_tree()
-    user = make_user("lazy_staff", org=tree["county_a"], role=Role.STAFF)
-    user = get_user_model().objects.get(pk=user.pk)
+    county = Organisation.objects.get(pk=world.tree["county_a"])
+    user = get("staff_ka")
     lazy = SimpleLazyObject(lambda: user)
     with django_assert_num_queries(1):
-        assert membership_rows(lazy) == [(Role.STAFF, tree["county_a"].path)]
+        assert membership_rows(lazy) == [(Role.STAFF, county.path)]
         assert membership_rows(user) == membership_rows(lazy)
     forget_scope(lazy)
     with django_assert_num_queries(1):
