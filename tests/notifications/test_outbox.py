@@ -186,3 +186,24 @@ def test_inbox_query_count_does_not_grow(client, no_enqueue, django_assert_max_n
         fill(1)
     with django_assert_max_num_queries(8):
         client.get("/inbox/")
+
+
+def test_the_unread_count_is_counted_once_and_again_when_the_inbox_changes(
+    no_enqueue, django_assert_num_queries
+):
+    user = make_user()
+    services.queue(message(user, subject="一"))
+    services.queue(message(user, subject="二"))
+    first, second = Notification.objects.order_by("id")
+    assert services.unread_count(user) == 0  # queued, not delivered
+    services.deliver(notification_id=first.pk)
+    with django_assert_num_queries(1):
+        assert services.unread_count(user) == 1
+    with django_assert_num_queries(0):  # kept for the next pages
+        assert services.unread_count(user) == 1
+    services.deliver(notification_id=second.pk)
+    assert services.unread_count(user) == 2
+    services.mark_read(user=user, ids=[first.pk])
+    assert services.unread_count(user) == 1
+    Notification.objects.filter(pk=second.pk).get().delete()
+    assert services.unread_count(user) == 0

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -228,10 +229,35 @@ def sweep(*, now) -> int:
     return sent
 
 
+# The unread count every signed-in page shows in the bar is kept in the shared cache at most this long;
+# each change to an inbox (a message delivered, read or deleted: ``unread_changed``) drops it at once.
+UNREAD_SECONDS = 60
+
+
+def _unread_key(user_id: int) -> str:
+    return f"inbox:unread:{user_id}"
+
+
 def unread_count(user) -> int:
-    return Notification.objects.filter(
-        recipient=user, channel=Channel.INBOX, status=Status.SENT, read_at__isnull=True
-    ).count()
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(
+            recipient=user, channel=Channel.INBOX, status=Status.SENT, read_at__isnull=True
+        ).count()
+        cache.set(key, count, UNREAD_SECONDS)
+    return count
+
+
+def unread_changed(*user_ids: int) -> None:
+    """These users' inboxes changed: their unread counts are counted again, now and (inside a
+    transaction) once more after it commits, so a page drawn in between from the old rows is not kept."""
+    keys = [_unread_key(pk) for pk in set(user_ids)]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def inbox(user):
@@ -257,4 +283,6 @@ def mark_read(*, user, ids=None, now=None) -> int:
     rows = inbox(user).filter(read_at__isnull=True)
     if ids is not None:
         rows = rows.filter(pk__in=ids)
-    return rows.update(read_at=now or timezone.now())
+    marked = rows.update(read_at=now or timezone.now())
+    unread_changed(user.pk)
+    return marked

@@ -96,6 +96,8 @@ def ancestors_in_scope(user, org: Organisation) -> list[Organisation]:
     """The organisations above ``org`` whose dashboards ``user`` may open, top first (one query)."""
     step = Organisation.steplen
     prefixes = [org.path[:n] for n in range(step, len(org.path), step)]
+    if not prefixes:  # the root: nothing above it to read
+        return []
     above = Organisation.objects.filter(path__in=prefixes).order_by("path").only("pk", "name", "path")
     return [a for a in above if permissions.covers(user, "dashboard", "list", a.path)]
 
