@@ -36,7 +36,7 @@ class BargainingConfig(AppConfig):
         )
         periodic.register("bargaining.offer_clock")(services.offer_clock)
         periodic.register("bargaining.agreement_clock")(services.agreement_clock)
-        register_todo_provider("bargaining.todos", bargaining_todos)
+        register_todo_provider("bargaining.todos", bargaining_todos, topics=(BARGAINING_TOPIC,))
         for model in (BargainingProfile, Offer, Agreement, Coverage):
             register_path_copy(model, "org_path")
             # The progress page's cached figures follow every record of the drive, at its union.

@@ -26,7 +26,14 @@ class BenefitsConfig(AppConfig):
                 "benefits.signup.promote": _("候补递补"),
             }
         )
-        register_todo_provider("benefits.todos", benefits_todos)
+        from unionportal import fragments
+
+        from .models import BENEFITS_TOPIC
+
+        # Saves and deletes bump the topic; the services' counted updates of a sign-up bump it themselves.
+        fragments.follow(BENEFITS_TOPIC, Offer, lambda o: [o.org_path])
+        fragments.follow(BENEFITS_TOPIC, Signup, lambda s: [s.org_path])
+        register_todo_provider("benefits.todos", benefits_todos, topics=(BENEFITS_TOPIC,))
         register_dashboard_provider("benefits", reports.dashboard, trend=reports.trend)
         register_path_copy(Offer, "org_path")
         register_path_copy(Signup, "org_path")

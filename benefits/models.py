@@ -22,6 +22,10 @@ from unionportal.orgs.models import Member, Organisation
 
 from .enums import ACTIVE, OfferKind, OfferState, SignupState
 
+# The fragment-cache topic of offers and sign-ups (benefits.apps follows their writes): the home page's
+# to-do counts are kept under it.
+BENEFITS_TOPIC = "benefits"
+
 
 class OfferQuerySet(models.QuerySet):
     def visible_to(self, user, action: str = "list"):

@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionportal import permissions
+from unionportal import fragments, permissions
 from unionportal.audit import services as audit
 from unionportal.audit.transitions import transition
 from unionportal.notifications.services import queue
@@ -25,7 +25,7 @@ from unionportal.orgs.enums import MemberStatus
 from unionportal.orgs.models import Member, Organisation
 
 from .enums import ACTIVE, HOLDING, OfferKind, OfferState, SignupState
-from .models import Offer, Signup
+from .models import BENEFITS_TOPIC, Offer, Signup
 from .selectors import access_offer, access_signup, eligible_member, waiting_queue
 from .workflows import OFFER_WORKFLOW, SIGNUP_PROMOTED, SIGNUP_WORKFLOW, signup_message
 
@@ -236,6 +236,7 @@ def _move_up(offer: Offer, *, actor, now) -> Signup | None:
     Signup.objects.filter(pk=first.pk, state=SignupState.WAITING).update(
         state=state, decided_at=now if state == SignupState.CONFIRMED else None, updated_at=now
     )
+    fragments.bump(BENEFITS_TOPIC, first.org_path)  # the update sends no signal
     first.state = state
     audit.record(
         actor=actor,
@@ -269,6 +270,7 @@ def signup_cancel(*, user, signup_id: int, now=None) -> Signup:
         Signup.objects.filter(pk=signup.pk).update(
             state=SignupState.CANCELLED, decided_at=now, updated_at=now
         )
+        fragments.bump(BENEFITS_TOPIC, signup.org_path)  # the update sends no signal
         signup.state = SignupState.CANCELLED
         audit.record(
             actor=user,

@@ -52,7 +52,9 @@ class CompetitionsConfig(AppConfig):
         )
         permissions.register_owner_test("competition", in_scope)
         periodic.register("competitions.late_report_reminders")(reminders.late_report_reminders)
-        register_todo_provider("competitions.todos", competition_todos)
+        from .selectors import ENTRY_TOPIC as _TOPIC
+
+        register_todo_provider("competitions.todos", competition_todos, topics=(_TOPIC,))
         for model, field in (
             (Competition, "org_path"),
             (Competition, "scope_path"),
@@ -73,6 +75,7 @@ class CompetitionsConfig(AppConfig):
         fragments.follow(ENTRY_TOPIC, Entrant, lambda e: [e.org_path])
         fragments.follow(ENTRY_TOPIC, ScoreReport, lambda r: [r.org_path])
         fragments.follow(ENTRY_TOPIC, Competition, lambda c: [c.scope_path])
+        fragments.follow(ENTRY_TOPIC, SkillsEvent, lambda e: [e.org_path])
 
         from . import dashboard  # figures of the six-function dashboard
 

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionportal import permissions
+from unionportal import fragments, permissions
 from unionportal.audit import services as audit
 from unionportal.orgs.enums import Level
 from unionportal.orgs.models import Enterprise, Organisation
@@ -21,7 +21,7 @@ from unionportal.selection.services import candidacy_prepare
 
 from .enums import EntrantKind, WinnerState
 from .models import Competition, PutForward, SkillsEvent, SkillsResult, Winner
-from .selectors import access_competition
+from .selectors import ENTRY_TOPIC, access_competition
 from .services import CompetitionError
 
 SKILLS_THEME = "skills-contest"
@@ -187,6 +187,7 @@ def results_add(*, actor, event_id: int, rows: list[dict]) -> list[SkillsResult]
             ]
         )
         audit.record(actor=actor, action="competitions.skills.results", obj=event, comment=str(len(created)))
+        fragments.bump(ENTRY_TOPIC, event.org_path)  # bulk_create sends no signal (the organiser's to-do)
     return created
 
 
@@ -205,6 +206,7 @@ def result_delete(*, actor, result_id: int) -> None:
             actor=actor, action="competitions.skills.result_delete", obj=event, comment=result.contestant
         )
         result.delete()
+        fragments.bump(ENTRY_TOPIC, event.org_path)
 
 
 def event_publish(*, actor, event_id: int, now=None) -> SkillsEvent:

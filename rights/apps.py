@@ -29,8 +29,16 @@ class RightsConfig(AppConfig):
             }
         )
         periodic.register("rights.deadline_clock")(services.deadline_clock)
-        register_todo_provider("rights.todos", rights_todos)
-        register_todo_provider("rights.flagged", flagged_enterprise_todos)
+        from unionportal import fragments
+
+        from .models import RIGHTS_TOPIC
+
+        # The to-do counts are kept under the topic: every save, delete or move of a request or a flag
+        # bumps it (the services' compare-and-set updates bump it themselves).
+        fragments.follow(RIGHTS_TOPIC, RightsRequest, lambda r: [r.org_path, r.origin_path])
+        fragments.follow(RIGHTS_TOPIC, EnterpriseFlag, lambda f: [f.org_path])
+        register_todo_provider("rights.todos", rights_todos, topics=(RIGHTS_TOPIC,))
+        register_todo_provider("rights.flagged", flagged_enterprise_todos, topics=(RIGHTS_TOPIC,))
         register_dashboard_provider("rights", dashboard_figures, trend=dashboard_trend)
         register_path_copy(RightsRequest, "org_path")
         register_path_copy(RightsRequest, "origin_path")

@@ -21,6 +21,10 @@ from unionportal.uploads.models import StoredFile
 
 from .enums import OPEN_STATES, Outcome, OverdueStage, RequestKind, RequestState, StepKind
 
+# The fragment-cache topic of requests and flags (rights.apps follows their writes): the home page's
+# to-do counts are kept under it.
+RIGHTS_TOPIC = "rights"
+
 
 class RequestQuerySet(models.QuerySet):
     def visible_to(self, user, action: str = "list"):

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from unionportal import fragments
 from unionportal.audit import services as audit
 from unionportal.audit.transitions import TransitionError, transition
 from unionportal.campaigns.workdays import add_working_days
@@ -20,7 +21,7 @@ from unionportal.uploads.services import upload_store
 
 from . import conf
 from .enums import HANDLING_STATES, OPEN_STATES, Outcome, OverdueStage, RequestKind, RequestState, StepKind
-from .models import EnterpriseFlag, Evidence, RightsRequest, Step
+from .models import RIGHTS_TOPIC, EnterpriseFlag, Evidence, RightsRequest, Step
 from .selectors import UNION_PEOPLE, access_own_request, access_request, people_of, responsible_union
 from .workflows import (
     ESCALATED,
@@ -216,6 +217,7 @@ def flag_check(*, enterprise: Enterprise, now) -> EnterpriseFlag | None:
         audit.record(actor=None, action="rights.enterprise.flag", obj=flag, org_path=path)
         return flag
     EnterpriseFlag.objects.filter(pk=existing.pk).update(request_count=count, window_days=days, org_path=path)
+    fragments.bump(RIGHTS_TOPIC, existing.org_path, path)
     existing.request_count = count
     return existing
 
@@ -330,6 +332,7 @@ def request_escalate(*, actor, request_id: int, reason: str, now=None) -> Rights
             pk=request.pk, union=request.union_id, state=request.state
         ).update(**fields):
             raise TransitionError(_("该记录已被他人处理，请刷新后再操作。"))
+        fragments.bump(RIGHTS_TOPIC, request.org_path, parent.path)  # the update sends no signal
         old_union = request.union
         for name, value in fields.items():
             setattr(request, name, value)
@@ -404,6 +407,7 @@ def deadline_clock(*, now) -> dict:
                     pk=request.pk, overdue_stage=request.overdue_stage
                 ).update(overdue_at=now, overdue_stage=stage):
                     continue
+                fragments.bump(RIGHTS_TOPIC, request.org_path)
                 found[stage] += 1
                 parent = request.union.parent_organisation()
                 recipients = {u.pk: u for u in people_of(request.union, UNION_PEOPLE)}

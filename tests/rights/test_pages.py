@@ -238,3 +238,28 @@ def test_tips_and_lookups_from_one_address_are_limited(world, today, settings):
     assert lookups == [200, 200, 429]
     # Another address is not held back by this one's tips.
     assert Client(REMOTE_ADDR="198.51.100.5").get(reverse("rights:tip")).status_code == 200
+
+
+def test_the_unions_home_keeps_its_counts_until_a_request_in_its_scope_changes(world, today, settings):
+    """With the fragment cache on, the home page's rights to-dos are counted once and again when a
+    worker files or a request is accepted (the services' own updates bump the topic too)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.STAFF_FRAGMENT_CACHE = True
+    home = client_for(world.submitter)
+    home.get("/home/")
+
+    def waiting() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            page = home.get("/home/").content.decode()
+        return page, len(queries)
+
+    page, cached = waiting()
+    assert "待受理的维权申请" not in page
+    request = filed(world)
+    page, after_filing = waiting()
+    assert "待受理的维权申请" in page and after_filing > cached  # counted again
+    assert waiting()[1] == cached  # and kept
+    services.request_accept(actor=world.township, request_id=request.pk)  # another user's action
+    assert waiting()[1] > cached

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 # The cached-fragment topic of accounts, roles and unions (unionportal.fragments).
 ACCOUNT_TOPIC = "account"
+# Join and founding applications: the fragment-cache topic their home-page to-dos are kept under.
+APPLICATION_TOPIC = "membership_application"
 
 
 class OrgsConfig(AppConfig):
@@ -72,8 +74,12 @@ class OrgsConfig(AppConfig):
                 "orgs.join_application.submit": _("提交入会申请"),
             }
         )
+        from unionportal import fragments
+
+        # The join applications' to-do counts are kept under a topic their saves, deletes and moves bump.
+        fragments.follow(APPLICATION_TOPIC, JoinApplication, lambda a: [a.org_path])
         register_todo_provider("orgs.worker", worker_todos)
-        register_todo_provider("orgs.joining", joining_todos)
+        register_todo_provider("orgs.joining", joining_todos, topics=(APPLICATION_TOPIC,))
         register_resource("orgs.member", MemberResource, _("会员名册"))
         demo.register("orgs.members", seed_members_demo)
 
@@ -99,7 +105,13 @@ class OrgsConfig(AppConfig):
                 "orgs.organisation.found": _("批准成立基层工会"),
             }
         )
-        register_todo_provider("orgs.founding", founding_todos)
-        register_todo_provider("orgs.founding_applicant", founding_applicant_todos)
+        from unionportal import fragments
+
+        # As the join applications (_ready_members): the founding applications' to-dos under one topic.
+        fragments.follow(APPLICATION_TOPIC, FoundingApplication, lambda a: [a.org_path])
+        register_todo_provider("orgs.founding", founding_todos, topics=(APPLICATION_TOPIC,))
+        register_todo_provider(
+            "orgs.founding_applicant", founding_applicant_todos, topics=(APPLICATION_TOPIC,)
+        )
         register_resource("orgs.founding_targets", FoundingTargetResource, _("未建会企业（建会目标）"))
         demo.register("orgs.founding", seed_founding_demo)
