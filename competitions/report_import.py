@@ -15,17 +15,15 @@ approved entrants and each indicator, for the latest period begun.
 """
 
 from dataclasses import dataclass, field
-from io import BytesIO
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from unionportal import permissions
 from unionportal.imports.enums import RowStatus
+from unionportal.imports.files import import_sheet_xlsx
 from unionportal.imports.importers import Importer, ImportRejected, Outcome, Sheet
 from unionportal.imports.resources import missing_columns_message
 from unionportal.imports.widgets import shown
@@ -291,29 +289,19 @@ def _score(indicator, raw):
 
 
 def _workbook(rows: list[list]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(_("成绩报送"))
-    sheet.append([name for name, _required in COLUMNS])
-    for row in rows:
-        sheet.append(row)
-    for header in sheet[1]:
-        header.font = Font(bold=True)
-        sheet.column_dimensions[header.column_letter].width = max(12, len(str(header.value)) * 3 + 4)
-    notes = workbook.create_sheet(str(_("填写说明")))
-    notes.append([str(_("列名")), str(_("说明"))])
-    for name, text in (
-        (COMPETITION, _("竞赛页面标题下的编号。")),
-        (ENTRANT, _("报名时填写的参赛名称，须已通过审核。")),
-        (PERIOD, _("报送期的期次，如 1 表示第1期；该期须已开始。")),
-        (INDICATOR, _("竞赛指标的名称；同一参赛对象同一期须填齐全部指标，每项一行。")),
-        (VALUE, _("数字，须在指标规定的范围内；评委定性评分填 0 至满分。")),
-        (NOTE, _("可不填；同一份报送填一处即可。")),
-    ):
-        notes.append([name, str(text)])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return import_sheet_xlsx(
+        _("成绩报送"),
+        [name for name, _required in COLUMNS],
+        rows,
+        [
+            (COMPETITION, _("竞赛页面标题下的编号。")),
+            (ENTRANT, _("报名时填写的参赛名称，须已通过审核。")),
+            (PERIOD, _("报送期的期次，如 1 表示第1期；该期须已开始。")),
+            (INDICATOR, _("竞赛指标的名称；同一参赛对象同一期须填齐全部指标，每项一行。")),
+            (VALUE, _("数字，须在指标规定的范围内；评委定性评分填 0 至满分。")),
+            (NOTE, _("可不填；同一份报送填一处即可。")),
+        ],
+    )
 
 
 def report_sheet_xlsx(user, competition: Competition) -> bytes | None:

@@ -181,22 +181,37 @@ def _column_help(f) -> str:
 
 def template_xlsx(resource, label: str) -> bytes:
     """A workbook with the header row, one example row and a sheet explaining each column."""
+    import_fields = [f for f in resource.get_import_fields() if not f.readonly]
+    return import_sheet_xlsx(
+        label,
+        [f.column_name for f in import_fields],
+        [[_cell(resource.example_row.get(f.column_name, "")) for f in import_fields]],
+        [(f.column_name, _column_help(f)) for f in import_fields],
+        footer=_("第一行为列名，请勿修改；示例行请删除或替换。任何一行有误时，整个文件都不会导入。"),
+    )
+
+
+def import_sheet_xlsx(title, headers, rows, notes, *, footer="") -> bytes:
+    """An import's workbook: the header row (bold) and ``rows`` on a sheet named ``title``, and a sheet
+    explaining each column (``notes``: (column, text) pairs), ending with ``footer``. The templates and
+    the pre-filled files of every import are drawn by this one function."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _sheet_title(label)
-    import_fields = [f for f in resource.get_import_fields() if not f.readonly]
-    sheet.append([f.column_name for f in import_fields])
-    sheet.append([_cell(resource.example_row.get(f.column_name, "")) for f in import_fields])
+    sheet.title = _sheet_title(str(title))
+    sheet.append([str(h) for h in headers])
+    for row in rows:
+        sheet.append(row)
     bold = Font(bold=True)
     for cell in sheet[1]:
         cell.font = bold
         sheet.column_dimensions[cell.column_letter].width = max(12, len(str(cell.value)) * 2 + 4)
-    notes = workbook.create_sheet(_sheet_title(_("填写说明")))
-    notes.append([_("列名"), _("说明")])
-    for f in import_fields:
-        notes.append([f.column_name, _column_help(f)])
-    notes.append([])
-    notes.append([_("第一行为列名，请勿修改；示例行请删除或替换。任何一行有误时，整个文件都不会导入。")])
+    explained = workbook.create_sheet(_sheet_title(_("填写说明")))
+    explained.append([_("列名"), _("说明")])
+    for column, text in notes:
+        explained.append([str(column), str(text)])
+    if footer:
+        explained.append([])
+        explained.append([str(footer)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

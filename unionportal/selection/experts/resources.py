@@ -9,8 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.fields import Field
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from unionportal import permissions
 from unionportal.imports.enums import RowStatus
@@ -324,25 +322,12 @@ class PoolImporter(Importer):
         return outcome
 
     def template_xlsx(self) -> bytes:
-        from io import BytesIO
+        from unionportal.imports.files import import_sheet_xlsx
 
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = str(_("评审专家"))
-        sheet.append([header for _k, header, _r in POOL_COLUMNS])
-        sheet.append(["zhang_expert", "张明", "420100", "", "武汉理工大学", "教授", "创新驱动、制造业"])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            sheet.column_dimensions[cell.column_letter].width = max(12, len(str(cell.value)) * 2 + 4)
-        notes = workbook.create_sheet(str(_("填写说明")))
-        notes.append([str(_("列名")), str(_("说明"))])
-        notes.append(
-            [
-                "专业领域",
-                _("可填多项，用顿号分隔；可选：%(allowed)s")
-                % {"allowed": "、".join(str(label) for _c, label in FIELD_CHOICES)},
-            ]
+        allowed = "、".join(str(label) for _c, label in FIELD_CHOICES)
+        return import_sheet_xlsx(
+            _("评审专家"),
+            [header for _k, header, _r in POOL_COLUMNS],
+            [["zhang_expert", "张明", "420100", "", "武汉理工大学", "教授", "创新驱动、制造业"]],
+            [("专业领域", _("可填多项，用顿号分隔；可选：%(allowed)s") % {"allowed": allowed})],
         )
-        buffer = BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
