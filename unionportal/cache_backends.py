@@ -103,14 +103,14 @@ class DegradingRedisCacheClient(RedisCacheClient):
     def clear(self):
         return self._call(False, RedisCacheClient.clear)
 
-    def incr_many(self, keys, timeout, read):
-        return self._call([], DegradingRedisCacheClient._incr_many, keys, timeout, read)
+    def incr_many(self, keys, timeout, read, delta=1):
+        return self._call([], DegradingRedisCacheClient._incr_many, keys, timeout, read, delta)
 
-    def _incr_many(self, keys, timeout, read):
-        # INCR makes a missing key 1; EXPIRE NX sets the timeout only on the key INCR just made.
+    def _incr_many(self, keys, timeout, read, delta):
+        # INCRBY makes a missing key ``delta``; EXPIRE NX sets the timeout only on the key INCRBY just made.
         pipe = self.get_client(keys[0], write=True).pipeline(transaction=False)
         for key in keys:
-            pipe.incr(key)
+            pipe.incrby(key, delta)
             pipe.expire(key, timeout, nx=True)
         for key in read:
             pipe.get(key)
@@ -126,31 +126,31 @@ class DegradingRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = DegradingRedisCacheClient
 
-    def incr_many(self, keys: list[str], timeout: int, read=()) -> dict:
-        """Add one to each key (a missing key starts at 1 and lives ``timeout`` seconds) and read the
-        ``read`` keys, in one round trip; {} while Redis is unreachable."""
+    def incr_many(self, keys: list[str], timeout: int, read=(), delta: int = 1) -> dict:
+        """Add ``delta`` (one) to each key (a missing key starts at ``delta`` and lives ``timeout``
+        seconds) and read the ``read`` keys, in one round trip; {} while Redis is unreachable."""
         made = [self.make_and_validate_key(key) for key in [*keys, *read]]
         values = self._cache.incr_many(
-            made[: len(keys)], self.get_backend_timeout(timeout), made[len(keys) :]
+            made[: len(keys)], self.get_backend_timeout(timeout), made[len(keys) :], delta
         )
         return dict(zip([*keys, *read], values, strict=False))
 
 
-def incr_many(cache, keys: list[str], timeout: int, read=()) -> dict:
-    """Add one to each of ``keys`` in ``cache`` and read the ``read`` keys (None when missing): one
+def incr_many(cache, keys: list[str], timeout: int, read=(), delta: int = 1) -> dict:
+    """Add ``delta`` (one; -1 takes a count back) to each of ``keys`` in ``cache`` and read the ``read`` keys (None when missing): one
     round trip on Redis, ``add``/``incr`` per key on other caches (local memory in development and
     tests). Keys the cache could not count are missing from the answer (an unreachable Redis answers
     {})."""
     many = getattr(cache, "incr_many", None)
     if many is not None:
-        return many(keys, timeout, read)
+        return many(keys, timeout, read, delta)
     counts = {}
     for key in keys:
-        if cache.add(key, 1, timeout=timeout):
-            counts[key] = 1
+        if cache.add(key, delta, timeout=timeout):
+            counts[key] = delta
         else:
             try:
-                counts[key] = cache.incr(key)
+                counts[key] = cache.incr(key, delta)
             except ValueError:  # expired between add and incr
                 continue
     found = cache.get_many(list(read)) if read else {}

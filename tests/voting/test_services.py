@@ -305,6 +305,43 @@ def test_a_burst_on_one_candidate_is_quarantined():
     assert selectors.counts(w.stage) == {}
 
 
+def test_refused_posts_for_a_candidate_do_not_make_a_burst_of_its_real_votes():
+    """A flood of posts that the checks refuse (here replays of one token) is not counted as votes for
+    the candidate: the real votes it gets in the same minutes stay counted."""
+    w = vote_world(candidates=2)
+    now = timezone.now()
+    limit = services.ANOMALIES["burst_votes"]
+    session, key = voter_session(device="flood")
+    token = services.vote_token(session)
+    cast(
+        w.stage,
+        w.candidates[0],
+        session=session,
+        key=key,
+        token=token,
+        ip="10.9.0.1",
+        device="flood",
+        now=now,
+    )
+    for n in range(limit + 5):
+        refused(
+            lambda n=n: cast(
+                w.stage,
+                w.candidates[0],
+                session=session,
+                key=key,
+                token=token,
+                ip=f"10.{n % 250}.{n // 250}.2",
+                device=f"f{n}",
+                now=now + timedelta(milliseconds=n * 11),
+            )
+        )
+    for n in range(3):
+        cast(w.stage, w.candidates[0], ip=f"10.8.{n}.3", device=f"r{n}", now=now + timedelta(seconds=2 + n))
+    assert not Vote.objects.exclude(flags="").exists()
+    assert selectors.counts(w.stage) == {w.candidates[0].pk: 4}
+
+
 def test_results_hidden_until_the_window_closes_when_the_programme_says_so():
     w = vote_world(candidates=1, hide_results=True)
     assert not w.stage.results_public()

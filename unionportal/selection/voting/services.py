@@ -11,6 +11,7 @@ voter's limits are checked under a row lock on the voter, so two votes of one vo
 are checked one after the other and cannot both slip under a limit.
 """
 
+import dataclasses
 import ipaddress
 import itertools
 import secrets
@@ -321,30 +322,64 @@ def network_of(address: str | None) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
-def _throttles(*, client_ip: str, network: str, device: str, now) -> None:
-    """Count this attempt per address, network and device cookie in this minute (429 past a limit). The
-    counts live in the shared cache, one round trip on Redis; while it fails the vote goes ahead (the
-    anomaly checks still run)."""
-    limits = _limits("VOTE_THROTTLES", THROTTLES)
-    minute = int(now.timestamp()) // 60
-    keys = {
-        f"vote:throttle:{kind}:{value}:{minute}": limits[kind]
-        for kind, value in (("address", client_ip), ("network", network), ("device", device))
-        if value
-    }
-    if not keys:
-        return
-    try:
-        counts = incr_many(cache, list(keys), timeout=120)
-    except Exception:  # an unavailable cache must not stop the vote
-        return
-    if any(counts.get(key, 0) > limit for key, limit in keys.items()):
-        raise VoteRefused(_("您所在网络或设备投票过于频繁，请一分钟后再试。"), status=429)
+class _Posted:
+    """A vote post's counters in the shared cache, counted in one round trip before the database is
+    asked anything: the throttles (attempts per address, network and device cookie in this minute; 429
+    past a limit) and the burst check's votes for the candidate and for the whole stage in this period.
+    A post the checks then refuse takes its burst counts back (``take_back``), so that a flood of
+    refused posts for a candidate cannot quarantine the real votes it gets. While the cache fails the
+    vote goes ahead unthrottled and the burst check is skipped (the other anomaly checks still run)."""
+
+    def __init__(self, *, stage_id, candidate_pk, client_ip: str, network: str, device: str, now):
+        throttles = _limits("VOTE_THROTTLES", THROTTLES)
+        period = _limits("VOTE_ANOMALIES", ANOMALIES)["burst_seconds"]
+        minute, bucket = int(now.timestamp()) // 60, int(now.timestamp()) // period
+        gates = {
+            f"vote:throttle:{kind}:{value}:{minute}": throttles[kind]
+            for kind, value in (("address", client_ip), ("network", network), ("device", device))
+            if value
+        }
+        burst = [f"vote:burst:{stage_id}:{candidate_pk}:", f"vote:burst:{stage_id}:all:"]
+        self.burst_keys = [key + str(bucket) for key in burst] if candidate_pk else []
+        before = [key + str(bucket - 1) for key in burst] if candidate_pk else []
+        self.counts = self._count([*gates, *self.burst_keys], timeout=3 * period, read=before)
+        if any(self.counts.get(key, 0) > limit for key, limit in gates.items()):
+            self.take_back()
+            raise VoteRefused(_("您所在网络或设备投票过于频繁，请一分钟后再试。"), status=429)
+        self.totals = None  # votes for the candidate, and for the stage, in this period and the one before
+        if self.burst_keys and all(key in self.counts for key in [*self.burst_keys, *before]):
+            self.totals = [
+                self.counts[now_] + (self.counts[then] or 0)
+                for now_, then in zip(self.burst_keys, before, strict=True)
+            ]
+
+    @staticmethod
+    def _count(keys, *, timeout, read=(), delta=1) -> dict:
+        if not keys:
+            return {}
+        try:
+            return incr_many(cache, keys, timeout=timeout, read=read, delta=delta)
+        except Exception:  # an unavailable cache must not stop the vote
+            return {}
+
+    def is_burst(self, limits) -> bool:
+        """More than ``burst_votes`` for the candidate in this period and the one before, and more than
+        ``burst_share`` percent of the stage's votes then."""
+        if self.totals is None:
+            return False
+        here, everything = self.totals
+        return here > limits["burst_votes"] and here * 100 > everything * limits["burst_share"]
+
+    def take_back(self) -> None:
+        if self.burst_keys:
+            self._count(
+                self.burst_keys, timeout=3 * _limits("VOTE_ANOMALIES", ANOMALIES)["burst_seconds"], delta=-1
+            )
 
 
 @dataclass(frozen=True)
 class Cast:
-    vote: Vote
+    candidate_id: int
     counted: bool
     candidate_name: str
 
@@ -382,16 +417,22 @@ def rules_text(stage: VoteStage) -> list[str]:
     return [window, per, daily, results, checks]
 
 
-def _check_token(token: str, session_id: int) -> str:
+def _token_claim(token: str) -> tuple[int, str] | VoteRefused:
+    """The session and the nonce a vote token names, or the refusal (forged or expired) to give once
+    the post has shown a live session (a post without one is asked to verify first)."""
     try:
         value = signing.loads(token or "", salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
     except signing.SignatureExpired:
-        raise VoteRefused(_("投票页面已过期，请刷新页面后重新投票。")) from None
+        return VoteRefused(_("投票页面已过期，请刷新页面后重新投票。"))
     except signing.BadSignature:
-        raise VoteRefused(_("投票请求无效，请刷新页面后重新投票。")) from None
-    if not isinstance(value, dict) or value.get("s") != session_id or not isinstance(value.get("n"), str):
-        raise VoteRefused(_("投票请求无效，请刷新页面后重新投票。"))
-    return value["n"]
+        value = None
+    if (
+        not isinstance(value, dict)
+        or not isinstance(value.get("s"), int)
+        or not isinstance(value.get("n"), str)
+    ):
+        return VoteRefused(_("投票请求无效，请刷新页面后重新投票。"))
+    return value["s"], value["n"]
 
 
 def vote_cast(
@@ -409,31 +450,52 @@ def vote_cast(
     Checks in order: throttles per address, /24 or /64 network and device cookie (429); a verified
     session (403); the single-use token, bound to the session (forged or expired: 400; replayed: 409); the
     vote (404) and its window (409); the candidate (400); then, under a lock on the voter, the
-    per-candidate and per-day limits (409, quoting the rule). The vote is then stored and the anomaly
-    checks run: a flagged vote, and the votes of the same pattern before it, go to quarantine (out of the
-    count until staff decide). Returns the vote and whether it counts. Raises VoteRefused; nothing is
-    stored then.
+    per-candidate and per-day limits (409, quoting the rule). Then the anomaly checks: a flagged vote is
+    stored in quarantine, and the votes of the same pattern before it join it there (out of the count
+    until staff decide). Returns whether the vote counts. Raises VoteRefused; nothing is stored then.
 
     This is the one write the public makes at volume, so its round trips are few and its statements are
-    written out (``_Ballot``): one to Redis for the throttles; then, in one transaction, the session with
-    the voter's lock, the stage and the candidate; the limits, the replay check and the anomaly counts;
-    the insert; one to Redis for the burst check; the commit.
+    written out (``_Ballot``): one to Redis for the throttles and the burst counts (``_Posted``); then, in
+    one transaction, the session with the voter's lock, the stage and the candidate; the limits, the
+    replay check and the anomaly counts; the insert (already quarantined when a check flags it); the
+    commit. Each statement's cost stays flat as the vote grows: the voter's votes are read for today
+    (and for the candidate under a whole-window limit), not all of them.
     """
     now = now or timezone.now()
     client_ip = client_ip or ""
     network = network_of(client_ip)
-    _throttles(client_ip=client_ip, network=network, device=device, now=now)
     try:
         candidate_pk = int(candidate_id)
     except (TypeError, ValueError):
         candidate_pk = None
-    day = timezone.localdate(now)
+    device = device[:64]
+    posted = _Posted(
+        stage_id=stage_id,
+        candidate_pk=candidate_pk,
+        client_ip=client_ip,
+        network=network,
+        device=device,
+        now=now,
+    )
+    claim = _token_claim(token)
+    vote = _BallotVote(
+        day=timezone.localdate(now),
+        created_at=now,
+        client_ip=client_ip or None,
+        network=network,
+        device=device,
+        nonce="" if isinstance(claim, VoteRefused) else claim[1],
+    )
+    limits = _limits("VOTE_ANOMALIES", ANOMALIES)
     try:
         with transaction.atomic():
             ballot = _Ballot.locked(session_key, stage_id, candidate_pk, now)
             if ballot is None:
                 raise VoteRefused(_("请先验证手机号再投票。"), status=403)
-            nonce = _check_token(token, ballot.session_id)
+            if isinstance(claim, VoteRefused):
+                raise claim
+            if claim[0] != ballot.session_id:
+                raise VoteRefused(_("投票请求无效，请刷新页面后重新投票。"))
             if ballot.stage_id is None:
                 raise VoteRefused(_("没有这项社会评议。"), status=404)
             if not ballot.running:
@@ -445,39 +507,48 @@ def vote_cast(
                 )
             if ballot.candidate_id is None:
                 raise VoteRefused(_("请选择本次评议中的候选人。"))
-            vote = Vote(
-                stage_id=ballot.stage_id,
-                candidate_id=ballot.candidate_id,
-                voter_id=ballot.voter_id,
-                session_id=ballot.session_id,
-                day=day,
-                created_at=now,
-                client_ip=client_ip or None,
-                network=network,
-                device=device[:64],
-                segment=phone_segment(ballot.phone),
-                nonce=nonce,
-            )
-            limits = _limits("VOTE_ANOMALIES", ANOMALIES)
+            vote.segment = phone_segment(ballot.phone)
             figures = ballot.figures(vote, limits)
             _check_limits(ballot, figures)
+            vote.flags = _anomalies(ballot, vote, figures, posted.is_burst(limits), limits)
             ballot.insert(vote)
-            if _anomalies(vote, figures, limits, now):
-                vote.refresh_from_db(fields=["status", "flags"])
+            _quarantine_pattern(ballot, vote, limits)
+    except VoteRefused:
+        posted.take_back()
+        raise
     except IntegrityError:
         # The token's nonce is unique: a token of another vote's page cast twice at the same instant
         # (the voter's lock makes this voter's second post see the first one's vote otherwise).
+        posted.take_back()
         raise VoteRefused(str(_REPLAYED), status=409) from None
-    return Cast(vote=vote, counted=vote.status == VoteStatus.COUNTED, candidate_name=ballot.candidate_name)
+    return Cast(
+        candidate_id=ballot.candidate_id, counted=not vote.flags, candidate_name=ballot.candidate_name
+    )
 
 
 _REPLAYED = gettext_lazy("这张选票已经投出，请勿重复提交。")
 
 
 @dataclass
+class _BallotVote:
+    """The vote a post would store: what the request says; the segment (the voter's phone) and the flags
+    (the anomaly checks) are filled in once the ballot is read."""
+
+    day: object
+    created_at: object
+    client_ip: str | None
+    network: str
+    device: str
+    nonce: str
+    segment: str = ""
+    flags: list[str] = dataclasses.field(default_factory=list)
+    regular: str = ""  # the field ("device" or "client_ip") whose intervals were machine-regular
+
+
+@dataclass
 class _Ballot:
-    """What a vote is checked against, read in one statement: the voter session (its voter locked),
-    and the stage and candidate the post names (None when there is no such opened stage or candidate).
+    """What a vote is checked against: the voter session (its voter locked), and the stage and candidate
+    the post names (None when there is no such opened stage or candidate).
 
     The vote's statements are written out in SQL: the ORM spent several times longer building these
     joins and filtered counts than the database spent running them. Table names come from the models;
@@ -512,29 +583,48 @@ class _Ballot:
         LEFT JOIN {candidate} c ON c.stage_id = st.id AND c.id = %(candidate)s
         LEFT JOIN {entry} e ON e.id = c.entry_id
         WHERE s.digest = %(digest)s AND s.expires_at > %(now)s""".format(**TABLES)  # noqa: S608 - model tables
-    # The voter's votes: the token already used, then the stage's limits (votes discarded by staff do
-    # not count). Then the anomaly counts over the stage's recent votes (RECENT), each on its own index.
+    # Run once LOCKED holds the voter's lock, on a snapshot taken then, so it sees every vote of theirs
+    # committed before. The token already used (the nonce's unique index); then the voter's votes the
+    # stage's limits count, read on (voter, stage, day): today's, and under a whole-window period also
+    # the candidate's on other days (votes discarded by staff do not count). Then the anomaly counts over
+    # the stage's recent votes (RECENT), each on its own index.
     FIGURES = """SELECT
-            COUNT(CASE WHEN nonce = %(nonce)s THEN 1 END),
-            COUNT(DISTINCT CASE WHEN stage_id = %(stage)s AND day = %(day)s AND status <> %(discarded)s
-                THEN candidate_id END),
-            COUNT(CASE WHEN stage_id = %(stage)s AND day = %(day)s AND status <> %(discarded)s
-                AND candidate_id = %(candidate)s THEN 1 END),
-            COUNT(CASE WHEN stage_id = %(stage)s AND status <> %(discarded)s
-                AND candidate_id = %(candidate)s THEN 1 END)
+            (SELECT COUNT(*) FROM {vote} WHERE nonce = %(nonce)s),
+            COUNT(DISTINCT CASE WHEN day = %(day)s THEN candidate_id END),
+            COUNT(CASE WHEN day = %(day)s AND candidate_id = %(candidate)s THEN 1 END),
+            COUNT(CASE WHEN candidate_id = %(candidate)s THEN 1 END)
             {{recent}}
-        FROM {vote} WHERE voter_id = %(voter)s""".format(**TABLES)
+        FROM {vote} WHERE voter_id = %(voter)s AND stage_id = %(stage)s AND status <> %(discarded)s
+            AND {{scope}}""".format(**TABLES)  # noqa: S608 - model tables
+    SCOPE = {Period.DAY: "day = %(day)s", Period.WINDOW: "(day = %(day)s OR candidate_id = %(candidate)s)"}
     # Other voters (COUNT(DISTINCT ...)) or votes (COUNT(*)) of the stage with the vote's value of one
     # field since a moment; the vote about to be stored adds one to either.
     RECENT = (
         ", (SELECT {counted} FROM " + TABLES["vote"] + " WHERE stage_id = %(stage)s"  # noqa: S608
         " AND {field} = %({field})s AND created_at > %({field}_since)s AND created_at <= %(now)s)"
     )
-    INSERT_FIELDS = [f for f in Vote._meta.concrete_fields if not f.primary_key]
-    INSERT = "INSERT INTO {} ({}) VALUES ({}) RETURNING id".format(  # noqa: S608 - model table, columns
+    # Every column but the id, and what fills it: the ballot's ids, the vote's fields, a counted or a
+    # quarantined status. Without RETURNING, so the insert goes out with the commit.
+    COLUMNS = {
+        "stage_id": "stage_id",
+        "candidate_id": "candidate_id",
+        "voter_id": "voter_id",
+        "session_id": "session_id",
+        "day": "day",
+        "created_at": "created_at",
+        "client_ip": "client_ip",
+        "network": "network",
+        "device": "device",
+        "segment": "segment",
+        "nonce": "nonce",
+        "status": "status",
+        "flags": "flags",
+        "reviewed_at": "reviewed_at",
+    }
+    INSERT = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - model table, columns
         TABLES["vote"],
-        ", ".join(connection.ops.quote_name(f.column) for f in INSERT_FIELDS),
-        ", ".join(["%s"] * len(INSERT_FIELDS)),
+        ", ".join(connection.ops.quote_name(column) for column in COLUMNS),
+        ", ".join(f"%({name})s" for name in COLUMNS.values()),
     )
 
     @classmethod
@@ -558,7 +648,7 @@ class _Ballot:
             session_id, voter_id, phone, stage, bool(running), period, per_candidate, per_day, candidate, name
         )
 
-    def figures(self, vote: Vote, limits: dict) -> dict[str, int]:
+    def figures(self, vote: _BallotVote, limits: dict) -> dict[str, int]:
         """The limits' and the anomaly checks' counts, as they are once ``vote`` is stored."""
         adapt = connection.ops.adapt_datetimefield_value
         since = vote.created_at - timedelta(minutes=limits["window_minutes"])
@@ -566,13 +656,17 @@ class _Ballot:
         regular_since = vote.created_at - timedelta(
             seconds=(limits["regular_votes"] - 1) * limits["regular_max_interval"]
         )
-        recent = {  # field: what is counted, since when
-            "network": ("COUNT(DISTINCT CASE WHEN voter_id <> %(voter)s THEN voter_id END)", since),
-            "segment": ("COUNT(DISTINCT CASE WHEN voter_id <> %(voter)s THEN voter_id END)", since),
-            "device": ("COUNT(*)", regular_since),
-            "client_ip": ("COUNT(*)", regular_since),
+        recent = {  # field: what is counted, the vote's value, since when
+            "network": (OTHER_VOTERS, vote.network, since),
+            "segment": (OTHER_VOTERS, vote.segment, since),
+            "device": ("COUNT(*)", vote.device, regular_since),
+            "client_ip": (
+                "COUNT(*)",
+                connection.ops.adapt_ipaddressfield_value(vote.client_ip),
+                regular_since,
+            ),
         }
-        recent = {field: check for field, check in recent.items() if getattr(vote, field)}
+        recent = {field: check for field, check in recent.items() if check[1]}
         params = {
             "nonce": vote.nonce,
             "stage": self.stage_id,
@@ -582,32 +676,45 @@ class _Ballot:
             "voter": self.voter_id,
             "now": adapt(vote.created_at),
         }
-        for field, (_counted, start) in recent.items():
-            value = getattr(vote, field)
-            params[field] = (
-                connection.ops.adapt_ipaddressfield_value(value) if field == "client_ip" else value
-            )
+        for field, (_counted, value, start) in recent.items():
+            params[field] = value
             params[f"{field}_since"] = adapt(start)
         columns = "".join(
-            self.RECENT.format(counted=counted, field=field) for field, (counted, _s) in recent.items()
+            self.RECENT.format(counted=counted, field=field) for field, (counted, _v, _s) in recent.items()
         )
-        row = _fetch(self.FIGURES.format(recent=columns), params)
+        scope = self.SCOPE.get(self.period, self.SCOPE[Period.WINDOW])
+        row = _fetch(self.FIGURES.format(recent=columns, scope=scope), params)
         figures = dict(zip(("replayed", "candidates", "here_today", "here"), row[:4], strict=True))
         # The vote about to be stored: one more voter (itself) or one more vote.
         figures.update({field: n + 1 for field, n in zip(recent, row[4:], strict=True)})
         return figures
 
-    def insert(self, vote: Vote) -> None:
-        params = [f.get_db_prep_save(getattr(vote, f.attname), connection) for f in self.INSERT_FIELDS]
-        (vote.pk,) = _fetch(self.INSERT, params)
-        vote._state.adding = False
-        vote._state.db = connection.alias
+    def insert(self, vote: _BallotVote) -> None:
+        ops = connection.ops
+        params = {
+            "stage_id": self.stage_id,
+            "candidate_id": self.candidate_id,
+            "voter_id": self.voter_id,
+            "session_id": self.session_id,
+            "day": ops.adapt_datefield_value(vote.day),
+            "created_at": ops.adapt_datetimefield_value(vote.created_at),
+            "client_ip": ops.adapt_ipaddressfield_value(vote.client_ip),
+            "network": vote.network,
+            "device": vote.device,
+            "segment": vote.segment,
+            "nonce": vote.nonce,
+            "status": VoteStatus.QUARANTINED.value if vote.flags else VoteStatus.COUNTED.value,
+            "flags": f",{','.join(vote.flags)}," if vote.flags else "",
+            "reviewed_at": None,
+        }
+        _fetch(self.INSERT, params, fetch=False)
 
 
-def _fetch(sql: str, params) -> tuple | None:
-    with _ballot_cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
+OTHER_VOTERS = "COUNT(DISTINCT CASE WHEN voter_id <> %(voter)s THEN voter_id END)"
+
+
+# A field added to Vote must be written by the ballot's insert as well.
+assert set(_Ballot.COLUMNS) == {f.column for f in Vote._meta.concrete_fields if not f.primary_key}
 
 
 class _PreparingCursor(psycopg.Cursor):
@@ -630,6 +737,12 @@ def _ballot_cursor():
     return (
         connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
     )
+
+
+def _fetch(sql: str, params, *, fetch: bool = True) -> tuple | None:
+    with _ballot_cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() if fetch else None
 
 
 def _check_limits(ballot: _Ballot, figures: dict[str, int]) -> None:
@@ -668,65 +781,67 @@ def _flag(rows, flag: str) -> int:
     )
 
 
-def _anomalies(vote: Vote, figures: dict[str, int], limits: dict, now) -> list[str]:
-    """Quarantine what the anomaly checks flag for the vote just stored (its counts in ``figures``);
-    only a device or address with enough recent votes to be machine-regular has its intervals read.
-    Returns the flags."""
-    since = now - timedelta(minutes=limits["window_minutes"])
-
-    def recent():
-        return Vote.objects.filter(stage=vote.stage_id, created_at__gt=since, created_at__lte=now)
-
+def _anomalies(
+    ballot: _Ballot, vote: _BallotVote, figures: dict[str, int], burst: bool, limits: dict
+) -> list[str]:
+    """The anomaly checks' flags for the vote about to be stored (its counts in ``figures``, the burst
+    check's answer in ``burst``); only a device or address with enough recent votes to be
+    machine-regular has its intervals read."""
     flags = []
     if figures.get("network", 0) > limits["network_voters"]:
-        _flag(recent().filter(network=vote.network), AnomalyFlag.NETWORK)
         flags.append(AnomalyFlag.NETWORK)
     if figures.get("segment", 0) > limits["segment_voters"]:
-        _flag(recent().filter(segment=vote.segment), AnomalyFlag.SEGMENT)
         flags.append(AnomalyFlag.SEGMENT)
-    if _burst(vote, now, limits):
-        burst_since = now - timedelta(seconds=2 * limits["burst_seconds"])
-        _flag(
-            Vote.objects.filter(stage=vote.stage_id, candidate=vote.candidate_id, created_at__gt=burst_since),
-            AnomalyFlag.BURST,
-        )
+    if burst:
         flags.append(AnomalyFlag.BURST)
     for field in ("device", "client_ip"):
         value = getattr(vote, field)
-        if figures.get(field, 0) >= limits["regular_votes"] and _regular(vote.stage_id, field, value, limits):
-            _flag(recent().filter(**{field: value}), AnomalyFlag.REGULAR)
+        if figures.get(field, 0) >= limits["regular_votes"] and _regular(
+            ballot.stage_id, field, value, vote.created_at, limits
+        ):
             flags.append(AnomalyFlag.REGULAR)
+            vote.regular = field
             break
     return flags
 
 
-def _burst(vote: Vote, now, limits) -> bool:
-    """Whether the vote's candidate is getting a burst: more than ``burst_votes`` in this period and the
-    one before, and more than ``burst_share`` percent of the stage's votes then. Counted in the shared
-    cache (one increment per key and vote), not by reading the stage's recent votes: at a few hundred
-    votes a second those are tens of thousands of rows. A failing cache skips this check."""
-    period = limits["burst_seconds"]
-    bucket = int(now.timestamp()) // period
-    keys = [f"vote:burst:{vote.stage_id}:{vote.candidate_id}:", f"vote:burst:{vote.stage_id}:all:"]
-    before = [key + str(bucket - 1) for key in keys]
-    try:
-        counts = incr_many(cache, [key + str(bucket) for key in keys], timeout=3 * period, read=before)
-    except Exception:
-        return False
-    if len(counts) < 2 * len(keys):  # the cache could not count
-        return False
-    here, everything = (counts[key + str(bucket)] + (counts[key + str(bucket - 1)] or 0) for key in keys)
-    return here > limits["burst_votes"] and here * 100 > everything * limits["burst_share"]
+def _quarantine_pattern(ballot: _Ballot, vote: _BallotVote, limits: dict) -> None:
+    """Move the counted votes before ``vote`` that share its flagged pattern into quarantine beside it:
+    the network's or the segment's votes in the window, the candidate's in the burst's two periods, the
+    device's or address's in the window for machine-regular intervals."""
+    now = vote.created_at
+    since = now - timedelta(minutes=limits["window_minutes"])
+
+    def recent():
+        return Vote.objects.filter(stage=ballot.stage_id, created_at__gt=since, created_at__lte=now)
+
+    for flag in vote.flags:
+        if flag == AnomalyFlag.NETWORK:
+            _flag(recent().filter(network=vote.network), flag)
+        elif flag == AnomalyFlag.SEGMENT:
+            _flag(recent().filter(segment=vote.segment), flag)
+        elif flag == AnomalyFlag.BURST:
+            burst_since = now - timedelta(seconds=2 * limits["burst_seconds"])
+            _flag(
+                Vote.objects.filter(
+                    stage=ballot.stage_id, candidate=ballot.candidate_id, created_at__gt=burst_since
+                ),
+                flag,
+            )
+        elif flag == AnomalyFlag.REGULAR:
+            _flag(recent().filter(**{vote.regular: getattr(vote, vote.regular)}), flag)
 
 
-def _regular(stage_id: int, field: str, value, limits) -> bool:
-    """Whether the last votes of one device or address came at intervals too even for a person."""
+def _regular(stage_id: int, field: str, value, now, limits) -> bool:
+    """Whether the last votes of one device or address, the one cast ``now`` among them, came at
+    intervals too even for a person."""
     n = limits["regular_votes"]
-    times = list(
+    before = (
         Vote.objects.filter(stage=stage_id, **{field: value})
         .order_by("-created_at")
-        .values_list("created_at", flat=True)[:n]
+        .values_list("created_at", flat=True)[: n - 1]
     )
+    times = [now, *before]
     if len(times) < n:
         return False
     gaps = [(a - b).total_seconds() for a, b in itertools.pairwise(times)]

@@ -168,7 +168,7 @@ def vote_cast(request, pk):
         messages.success(request, _("投票成功：您为 %(name)s 投了一票。") % {"name": name})
     else:
         messages.warning(request, _("已收到您为 %(name)s 投的一票；该票经核查后计入。") % {"name": name})
-    response = redirect(reverse("voting:stage", args=[pk]) + f"#candidate-{cast.vote.candidate_id}")
+    response = redirect(reverse("voting:stage", args=[pk]) + f"#candidate-{cast.candidate_id}")
     response["X-Vote"] = "recorded"
     return response
 
