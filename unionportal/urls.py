@@ -17,7 +17,6 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("unionportal.public.urls")),
     path("home/", report_views.home, name="home"),
     path("coverage/", report_views.coverage_page, name="coverage"),
     path("dashboard/", include("unionportal.reports.urls")),
@@ -43,6 +42,9 @@ urlpatterns += i18n_patterns(
     path("services/", include("benefits.urls")),
     path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
+    # Last: its paths share no prefix with the others, and a staff page's URL is resolved without
+    # trying the public pages one by one (a public page answered from the cache is not resolved at all).
+    path("", include("unionportal.public.urls")),
     prefix_default_language=False,
 )
 

@@ -218,3 +218,19 @@ def test_the_menu_links_the_public_vote_for_everyone_and_its_management_for_prov
     assert 'id="nav-vote"' in page and 'id="nav-votes"' not in page
     client.force_login(make_user("province_staff", org=tree["province"], role=Role.STAFF))
     assert 'id="nav-votes" href="/selection/votes/"' in client.get("/home/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "other"),
+    [
+        (
+            "/honourees/?year=2026&region=%E8%A5%84%E9%98%B3",
+            "/en/honourees/?year=2026&region=%E8%A5%84%E9%98%B3",
+        ),
+        ("/en/news/", "/news/"),
+        ("/notices/", "/en/notices/"),
+    ],
+)
+def test_the_language_switch_links_the_same_page_with_its_query_in_the_other_language(client, path, other):
+    page = client.get(path).content.decode()
+    assert f'href="{other}"' in page.replace("&amp;", "&")

@@ -1,8 +1,9 @@
 from django import template
 from django.template.loader import render_to_string
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html_join
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, override, pgettext
 
 from unionportal import i18n, permissions
 from unionportal.orgs.enums import Role
@@ -20,7 +21,23 @@ def other_language(context):
         code, label = "en", "English"
     else:
         code, label = "zh-hans", "Chinese"
-    return {"code": code, "label": label, "url": translate_url(request.get_full_path(), code)}
+    return {"code": code, "label": label, "url": _translated(request, code)}
+
+
+def _translated(request, code: str) -> str:
+    """The request's URL in the other language: reversed from the match the request was routed by
+    (``translate_url`` would resolve the path a second time), with the query string kept."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or not match.url_name:
+        return translate_url(request.get_full_path(), code)
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    with override(code):
+        try:
+            url = reverse(name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return request.get_full_path()
+    query = request.META.get("QUERY_STRING", "")
+    return f"{url}?{iri_to_uri(query)}" if query else url
 
 
 # Each pure include's output per (template, language, values): bounded by the few combinations of roles.
